@@ -1,0 +1,86 @@
+/* gst-palette color engine: a film's palette from a stream of frames.
+ *
+ * The analyzer is what palettesink drives: frames (already downscaled to
+ * packed 8-bit RGB) go in; it gathers them into batches, clusters each batch,
+ * merges the batch results weighted by pixel count into the film palette,
+ * detects black-and-white films and keeps the per-frame dominant colors for
+ * the fingerprint. Memory is bounded: per batch a few centers, and per sampled
+ * frame fingerprint_colors colors. Not thread-safe; one analyzer per stream. */
+#ifndef PALETTE_ANALYZER_H
+#define PALETTE_ANALYZER_H
+
+#include "colorspace.h"
+#include "histogram.h"
+#include "kmeans.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  PALETTE_BW_AUTO = 0,   /* black-and-white when mean saturation < bw_threshold */
+  PALETTE_BW_COLOR,
+  PALETTE_BW_GRAY
+} PaletteBwMode;
+
+typedef struct {
+  unsigned colors;              /* palette size for color films, 1..64 (10) */
+  unsigned gray_levels;         /* palette size for black-and-white films, 1..64 (4) */
+  PaletteBwMode bw_mode;        /* (auto) */
+  double bw_threshold;          /* mean HSV saturation threshold, 0..1 (0.1) */
+  unsigned batch_size;          /* frames per batch, >= 1 (32) */
+  uint64_t seed;                /* (0) */
+  PaletteColorSpace space;      /* clustering space (OKLab) */
+  unsigned fingerprint_colors;  /* dominant colors kept per frame, 0..16 (5) */
+  uint64_t window;              /* > 0: the palette covers only frames whose
+                                 * timestamp is within window of the newest (ns) */
+} PaletteAnalyzerParams;
+
+typedef struct _PaletteAnalyzer PaletteAnalyzer;
+
+typedef struct {
+  unsigned n_colors;
+  PaletteColor colors[64];      /* sRGB 0..255 unrounded; weight = share, sums to 1;
+                                 * heaviest first */
+  int black_and_white;
+  double mean_saturation;       /* over all analysed pixels (0..1) */
+  uint64_t frames;              /* frames analysed */
+} PalettePalette;
+
+/* One sampled frame's dominant colors (seed 001's fingerprint bar). */
+typedef struct {
+  uint64_t timestamp;           /* ns, as given to add_frame */
+  unsigned n_colors;            /* <= fingerprint_colors */
+  PaletteColor colors[16];      /* weight = share of the frame, heaviest first */
+} PaletteFingerprintEntry;
+
+void palette_analyzer_params_init (PaletteAnalyzerParams *params);   /* the defaults above */
+
+/* NULL when params are out of range. The params are copied. */
+PaletteAnalyzer *palette_analyzer_new (const PaletteAnalyzerParams *params);
+void palette_analyzer_free (PaletteAnalyzer *analyzer);              /* NULL-safe */
+void palette_analyzer_reset (PaletteAnalyzer *analyzer);             /* forget all frames */
+
+/* Adds one frame of packed 8-bit RGB (see palette_histogram_add_rgb for the
+ * layout). timestamp in ns (used for the fingerprint and the window); frames
+ * may differ in size. Clusters a batch when batch_size frames are gathered. */
+void palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
+    unsigned width, unsigned height, size_t row_stride, unsigned pixel_stride,
+    uint64_t timestamp);
+
+uint64_t palette_analyzer_n_frames (const PaletteAnalyzer *analyzer);
+
+/* The palette of everything added so far (the partial batch included; the
+ * analyzer's state is not changed, so it can be called for live updates).
+ * Returns 0 when no frames were added (palette then has n_colors 0), else 1. */
+int palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette);
+
+/* Fingerprint entries, one per added frame (when fingerprint_colors > 0). */
+size_t palette_analyzer_n_fingerprint (const PaletteAnalyzer *analyzer);
+const PaletteFingerprintEntry *palette_analyzer_get_fingerprint (const PaletteAnalyzer *analyzer,
+    size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
