@@ -30,10 +30,14 @@ typedef struct {
   double bw_threshold;          /* mean HSV saturation threshold, 0..1 (0.1) */
   unsigned batch_size;          /* frames per batch, >= 1 (32) */
   uint64_t seed;                /* (0) */
-  PaletteColorSpace space;      /* clustering space (OKLab) */
+  PaletteColorSpace space;      /* clustering space (CIELAB: it scored a lower
+                                 * mean CIEDE2000 than OKLab on real clips) */
   unsigned fingerprint_colors;  /* dominant colors kept per frame, 0..16 (5) */
   uint64_t window;              /* > 0: the palette covers only frames whose
                                  * timestamp is within window of the newest (ns) */
+  unsigned refine_iterations;   /* Lloyd passes over the film histogram that
+                                 * polish the merged palette (10; 0: none;
+                                 * not used with a window) */
 } PaletteAnalyzerParams;
 
 typedef struct _PaletteAnalyzer PaletteAnalyzer;
@@ -63,8 +67,10 @@ void palette_analyzer_reset (PaletteAnalyzer *analyzer);             /* forget a
 
 /* Adds one frame of packed 8-bit RGB (see palette_histogram_add_rgb for the
  * layout). timestamp in ns (used for the fingerprint and the window); frames
- * may differ in size. Clusters a batch when batch_size frames are gathered. */
-void palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
+ * may differ in size. Clusters a batch when batch_size frames are gathered.
+ * Returns 1, or 0 (frame ignored) on NULL pixels, an empty frame, a
+ * pixel_stride below 3 or a row_stride too small for width. */
+int palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
     unsigned width, unsigned height, size_t row_stride, unsigned pixel_stride,
     uint64_t timestamp);
 

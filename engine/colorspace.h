@@ -44,9 +44,16 @@ double palette_ciede2000 (const double lab1[3], const double lab2[3]);
 /* HSV saturation on 0..1 as OpenCV computes it for 8-bit input
  * (round((max-min)*255/max)/255; 0 for black). */
 double palette_hsv_saturation8 (uint8_t r, uint8_t g, uint8_t b);
+/* The same as the 0..255 integer OpenCV stores (what histograms sum exactly). */
+uint8_t palette_hsv_saturation8_u8 (uint8_t r, uint8_t g, uint8_t b);
 
 /* Luma as OpenCV's BGR2GRAY computes it for 8-bit input (0.299 R + 0.587 G + 0.114 B, rounded). */
 uint8_t palette_luma8 (uint8_t r, uint8_t g, uint8_t b);
+/* Its 15-bit fixed-point coefficients (OpenCV 4's, checked against cv2) */
+#define PALETTE_LUMA_SHIFT 15
+#define PALETTE_LUMA_R 9798
+#define PALETTE_LUMA_G 19235
+#define PALETTE_LUMA_B 3735
 
 #ifdef __cplusplus
 }

@@ -42,6 +42,8 @@ void palette_histogram_subtract_histogram (PaletteHistogram *dst, const PaletteH
 uint64_t palette_histogram_n_pixels (const PaletteHistogram *hist);
 size_t palette_histogram_n_bins (const PaletteHistogram *hist);      /* non-empty bins */
 double palette_histogram_mean_saturation (const PaletteHistogram *hist);  /* 0..1; 0 if empty */
+/* The exact sum of OpenCV's 8-bit S values (0..255 each) over all pixels */
+uint64_t palette_histogram_saturation_sum (const PaletteHistogram *hist);
 const uint64_t *palette_histogram_luma (const PaletteHistogram *hist);    /* 256 counts */
 
 /* Writes up to max_points non-empty bins as (mean color, pixel count), in bin

@@ -35,6 +35,14 @@ void palette_kmeans_params_init (PaletteKMeansParams *params);  /* k 10, OKLab, 
 unsigned palette_kmeans (const PaletteColor *points, size_t n_points,
     const PaletteKMeansParams *params, PaletteColor *centers, double *error);
 
+/* Lloyd iterations only, from the n_centers given centers (sRGB; weights
+ * ignored): used to polish a palette against a finer set of points, e.g. a
+ * film's histogram bins after merging batch centers. Same output contract as
+ * palette_kmeans (centers rewritten, sorted, empty clusters dropped). */
+unsigned palette_kmeans_refine (const PaletteColor *points, size_t n_points,
+    const PaletteKMeansParams *params, PaletteColor *centers, unsigned n_centers,
+    double *error);
+
 /* Optimal 1-D clustering of a 256-level luma histogram into at most k gray
  * levels (exact dynamic programming in CIE L*). levels receives gray colors
  * (r = g = b) ordered dark to light, weights in pixels; returns the count. */

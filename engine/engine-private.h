@@ -1,0 +1,47 @@
+/* gst-palette color engine: helpers shared by the engine's own files only. */
+#ifndef PALETTE_ENGINE_PRIVATE_H
+#define PALETTE_ENGINE_PRIVATE_H
+
+#include <stdint.h>
+#include "colorspace.h"
+
+/* round((255 << 12) / v), OpenCV's 8-bit HSV saturation divisor (0 for v = 0) */
+extern const int32_t palette_saturation_divisor[256];
+
+/* Inlined in the histogram's per-pixel loop; colorspace.c wraps them. */
+static inline unsigned
+palette_saturation8_inline (unsigned r, unsigned g, unsigned b)
+{
+  unsigned max = r > g ? r : g, min = r < g ? r : g;
+
+  max = max > b ? max : b;
+  min = min < b ? min : b;
+  return ((max - min) * (unsigned) palette_saturation_divisor[max] + (1u << 11)) >> 12;
+}
+
+static inline unsigned
+palette_luma8_inline (unsigned r, unsigned g, unsigned b)
+{
+  return (r * PALETTE_LUMA_R + g * PALETTE_LUMA_G + b * PALETTE_LUMA_B
+      + (1u << (PALETTE_LUMA_SHIFT - 1))) >> PALETTE_LUMA_SHIFT;
+}
+
+/* splitmix64: the engine's PRNG (no global state; the caller owns the state) */
+static inline uint64_t
+palette_splitmix64 (uint64_t *state)
+{
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* uniform double in [0, 1) */
+static inline double
+palette_random_double (uint64_t *state)
+{
+  return (palette_splitmix64 (state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+#endif

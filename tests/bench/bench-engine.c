@@ -1,0 +1,297 @@
+/* Benchmark of the color engine (not a test: run it by hand, see README.md).
+ *
+ *   bench-engine                 speed on procedural 160x90 frames
+ *   bench-engine --quality CLIP  also palette quality on CLIP's frames
+ *                                (decoded by ffmpeg at run time): mean
+ *                                CIEDE2000 from each pixel to its nearest
+ *                                palette color, per space and refinement */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "palette-engine.h"
+
+#define W 160
+#define H 90
+#define FRAME_BYTES (W * H * 3)
+
+static double
+now_seconds (void)
+{
+  struct timespec ts;
+
+  /* CPU time of this thread: the figures stay meaningful on a busy machine */
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint64_t
+next_random (uint64_t *state)
+{
+  *state ^= *state << 13;
+  *state ^= *state >> 7;
+  *state ^= *state << 17;
+  return *state;
+}
+
+/* Film-like content: two drifting smooth gradients, a bright disc, sensor
+ * noise; each frame differs a little from the last, scenes change every 50. */
+static void
+make_frame (uint8_t *f, unsigned index, uint64_t *rng)
+{
+  unsigned scene = index / 50, x, y;
+  double t = index * 0.05;
+  double hue = scene * 1.7;
+
+  for (y = 0; y < H; y++)
+    for (x = 0; x < W; x++) {
+      double u = x / (double) W, v = y / (double) H;
+      double base = 0.5 + 0.5 * sin (hue + 3 * u + t);
+      double r = 60 + 150 * base * v + 40 * sin (hue * 2 + 4 * v);
+      double g = 40 + 120 * (1 - v) * (0.5 + 0.5 * cos (hue + 2 * u - t));
+      double b = 50 + 160 * u * (0.5 + 0.5 * sin (hue * 3 + t));
+      double dx = u - 0.5 - 0.2 * sin (t), dy = v - 0.4;
+      uint8_t *p = f + (y * W + x) * 3;
+      unsigned c;
+      double rgb[3];
+
+      if (dx * dx + dy * dy < 0.02) {
+        r += 80;
+        g += 70;
+        b += 40;
+      }
+      rgb[0] = r;
+      rgb[1] = g;
+      rgb[2] = b;
+      for (c = 0; c < 3; c++) {
+        double n = (double) (next_random (rng) % 13) - 6;
+        double value = rgb[c] + n;
+        p[c] = (uint8_t) (value < 0 ? 0 : value > 255 ? 255 : value);
+      }
+    }
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+bench_speed (void)
+{
+  enum { N_FRAMES = 256, RUNS = 15 };
+  uint8_t *frames = malloc ((size_t) N_FRAMES * FRAME_BYTES);
+  PaletteHistogram *hist = palette_histogram_new ();
+  PaletteColor *bins = malloc (32768 * sizeof (PaletteColor)), centers[10];
+  PaletteKMeansParams kp;
+  PaletteAnalyzerParams ap;
+  PaletteAnalyzer *analyzer;
+  PalettePalette palette;
+  double t0, t1, tk, times[RUNS], kmeans_times[RUNS];
+  uint64_t rng = 0x9e3779b97f4a7c15ull;
+  unsigned i, run, rep;
+  size_t n_bins;
+
+  for (i = 0; i < N_FRAMES; i++)
+    make_frame (frames + (size_t) i * FRAME_BYTES, i, &rng);
+
+  /* 1. histogram accumulation */
+  t0 = now_seconds ();
+  for (rep = 0; rep < 20; rep++)
+    for (i = 0; i < N_FRAMES; i++)
+      palette_histogram_add_rgb (hist, frames + (size_t) i * FRAME_BYTES, W, H, W * 3, 3);
+  t1 = now_seconds ();
+  printf ("histogram accumulate: %.0f Mpixel/s (%u frames of %ux%u)\n",
+      20.0 * N_FRAMES * W * H / (t1 - t0) / 1e6, 20 * N_FRAMES, W, H);
+
+  /* 2. one batch of 32 frames clustered into 10 colors */
+  palette_analyzer_params_init (&ap);
+  palette_kmeans_params_init (&kp);
+  kp.k = 10;
+  kp.space = ap.space;
+  for (run = 0; run < RUNS; run++) {
+    palette_histogram_clear (hist);
+    t0 = now_seconds ();
+    for (i = 0; i < 32; i++)
+      palette_histogram_add_rgb (hist, frames + (size_t) ((run * 32 + i) % N_FRAMES) * FRAME_BYTES,
+          W, H, W * 3, 3);
+    tk = now_seconds ();
+    n_bins = palette_histogram_get_colors (hist, bins, 32768);
+    kp.seed = run;
+    palette_kmeans (bins, n_bins, &kp, centers, NULL);
+    t1 = now_seconds ();
+    times[run] = (t1 - t0) * 1e3;
+    kmeans_times[run] = (t1 - tk) * 1e3;
+  }
+  qsort (times, RUNS, sizeof (double), compare_double);
+  qsort (kmeans_times, RUNS, sizeof (double), compare_double);
+  printf ("batch of 32 frames -> 10 colors (%s): median %.2f ms (min %.2f, max %.2f), "
+      "of which k-means on the bins %.2f ms; %zu bins in the last batch\n",
+      palette_color_space_name (kp.space), times[RUNS / 2], times[0], times[RUNS - 1],
+      kmeans_times[RUNS / 2], n_bins);
+
+  /* 3. analyzer per frame, 4. final palette */
+  for (rep = 0; rep < 2; rep++) {
+    palette_analyzer_params_init (&ap);
+    ap.fingerprint_colors = rep == 0 ? 5 : 0;
+    analyzer = palette_analyzer_new (&ap);
+    t0 = now_seconds ();
+    for (i = 0; i < 2048; i++)
+      palette_analyzer_add_frame (analyzer, frames + (size_t) (i % N_FRAMES) * FRAME_BYTES,
+          W, H, W * 3, 3, i * 40000000ull);
+    t1 = now_seconds ();
+    printf ("analyzer add_frame (fingerprint %u): %.0f ns/frame (%.1f us), 2048 frames\n",
+        ap.fingerprint_colors, (t1 - t0) / 2048 * 1e9, (t1 - t0) / 2048 * 1e6);
+    t0 = now_seconds ();
+    palette_analyzer_get_palette (analyzer, &palette);
+    t1 = now_seconds ();
+    printf ("final palette (%u colors from 64 batches, %s, + refinement): %.2f ms\n",
+        palette.n_colors, palette_color_space_name (ap.space), (t1 - t0) * 1e3);
+    palette_analyzer_free (analyzer);
+  }
+
+  free (frames);
+  free (bins);
+  palette_histogram_free (hist);
+}
+
+/* ---- quality on a real clip ---- */
+
+static uint8_t *
+decode_clip (const char *path, unsigned n_wanted, unsigned *n_frames)
+{
+  char cmd[4096];
+  FILE *pipe;
+  uint8_t *frames = malloc ((size_t) n_wanted * FRAME_BYTES);
+  unsigned n = 0;
+
+  /* evenly spaced frames: thumbnail-free select on the frame number */
+  snprintf (cmd, sizeof (cmd), "ffprobe -v error -count_packets -select_streams v:0 "
+      "-show_entries stream=nb_read_packets -of csv=p=0 '%s'", path);
+  pipe = popen (cmd, "r");
+  {
+    unsigned total = 0, step;
+    if (!pipe || fscanf (pipe, "%u", &total) != 1)
+      total = n_wanted;
+    if (pipe)
+      pclose (pipe);
+    step = total / n_wanted ? total / n_wanted : 1;
+    snprintf (cmd, sizeof (cmd), "ffmpeg -v error -i '%s' -vf \"select=not(mod(n\\,%u)),"
+        "scale=%u:%u:flags=area\" -vsync vfr -frames:v %u -f rawvideo -pix_fmt rgb24 -",
+        path, step, W, H, n_wanted);
+  }
+  pipe = popen (cmd, "r");
+  if (!pipe)
+    return NULL;
+  while (n < n_wanted && fread (frames + (size_t) n * FRAME_BYTES, FRAME_BYTES, 1, pipe) == 1)
+    n++;
+  pclose (pipe);
+  *n_frames = n;
+  return frames;
+}
+
+/* mean CIEDE2000 from every pixel to its nearest palette color */
+static double
+mean_delta_e (const uint8_t *frames, unsigned n_frames, const PalettePalette *p, float *cache)
+{
+  double labs[64][3], sum = 0;
+  size_t i, n = (size_t) n_frames * W * H;
+  unsigned c;
+
+  for (c = 0; c < p->n_colors; c++) {
+    double rgb[3] = { palette_rgb_clamp8 (p->colors[c].rgb[0]),
+      palette_rgb_clamp8 (p->colors[c].rgb[1]), palette_rgb_clamp8 (p->colors[c].rgb[2]) };
+    palette_srgb_to_cielab (rgb, labs[c]);
+  }
+  for (i = 0; i < (size_t) 1 << 24; i++)
+    cache[i] = -1;
+  for (i = 0; i < n; i++) {
+    const uint8_t *px = frames + i * 3;
+    uint32_t key = (uint32_t) px[0] << 16 | px[1] << 8 | px[2];
+    if (cache[key] < 0) {
+      double rgb[3] = { px[0], px[1], px[2] }, lab[3], best = INFINITY;
+      palette_srgb_to_cielab (rgb, lab);
+      for (c = 0; c < p->n_colors; c++) {
+        double d = palette_ciede2000 (lab, labs[c]);
+        if (d < best)
+          best = d;
+      }
+      cache[key] = (float) best;
+    }
+    sum += cache[key];
+  }
+  return sum / n;
+}
+
+static void
+bench_quality (const char *clip)
+{
+  static const PaletteColorSpace spaces[] = { PALETTE_SPACE_OKLAB, PALETTE_SPACE_CIELAB,
+    PALETTE_SPACE_RGB };
+  static const unsigned refines[] = { 0, 10, 100 };
+  unsigned n_frames = 0, s, r, seed, i;
+  uint8_t *frames = decode_clip (clip, 100, &n_frames);
+  float *cache = malloc (((size_t) 1 << 24) * sizeof (float));
+
+  if (!frames || n_frames == 0 || !cache) {
+    fprintf (stderr, "cannot decode %s (needs ffmpeg)\n", clip);
+    free (frames);
+    free (cache);
+    return;
+  }
+  printf ("quality on %s, %u frames at %ux%u, 10 colors (4 grays if B&W), batch 32;\n"
+      "mean CIEDE2000 pixel -> nearest palette color, averaged over seeds 0-4:\n",
+      clip, n_frames, W, H);
+  for (s = 0; s < 3; s++)
+    for (r = 0; r < 3; r++) {
+      double total = 0, t_total = 0;
+      int bw = 0;
+      for (seed = 0; seed < 5; seed++) {
+        PaletteAnalyzerParams ap;
+        PaletteAnalyzer *a;
+        PalettePalette p;
+        double t0;
+        palette_analyzer_params_init (&ap);
+        ap.space = spaces[s];
+        ap.refine_iterations = refines[r];
+        ap.seed = seed;
+        ap.fingerprint_colors = 0;
+        a = palette_analyzer_new (&ap);
+        t0 = now_seconds ();
+        for (i = 0; i < n_frames; i++)
+          palette_analyzer_add_frame (a, frames + (size_t) i * FRAME_BYTES, W, H, W * 3, 3, i);
+        palette_analyzer_get_palette (a, &p);
+        t_total += now_seconds () - t0;
+        bw = p.black_and_white;
+        total += mean_delta_e (frames, n_frames, &p, cache);
+        palette_analyzer_free (a);
+      }
+      printf ("  %-6s refine %3u: %.3f  (%s, %.0f ms per film)\n",
+          palette_color_space_name (spaces[s]), refines[r], total / 5,
+          bw ? "B&W" : "color", t_total / 5 * 1e3);
+      if (bw)
+        break;                  /* gray palettes do not depend on these */
+    }
+  free (frames);
+  free (cache);
+}
+
+int
+main (int argc, char **argv)
+{
+  int i;
+
+  for (i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--quality") == 0 && i + 1 < argc) {
+      bench_quality (argv[++i]);
+      return 0;
+    }
+  bench_speed ();
+  return 0;
+}

@@ -1,0 +1,466 @@
+/* Engine unit tests: the film analyzer. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "palette-engine.h"
+
+#define W 160
+#define H 90
+#define FRAME_NS G_GUINT64_CONSTANT (40000000)
+
+static const uint8_t red[3] = { 200, 40, 30 };
+static const uint8_t blue[3] = { 30, 120, 200 };
+static const uint8_t yellow[3] = { 240, 220, 90 };
+
+static uint8_t *
+solid_frame (const uint8_t rgb[3], unsigned w, unsigned h, unsigned noise, GRand *rand)
+{
+  uint8_t *f = g_malloc (w * h * 3);
+  unsigned i, c;
+
+  for (i = 0; i < w * h; i++)
+    for (c = 0; c < 3; c++) {
+      int v = rgb[c];
+      if (noise)
+        v += g_rand_int_range (rand, -(int) noise, (int) noise + 1);
+      f[i * 3 + c] = (uint8_t) CLAMP (v, 0, 255);
+    }
+  return f;
+}
+
+static double
+delta_e8 (const double rgb[3], const uint8_t want[3])
+{
+  double w[3] = { want[0], want[1], want[2] }, l1[3], l2[3];
+
+  palette_srgb_to_cielab (rgb, l1);
+  palette_srgb_to_cielab (w, l2);
+  return palette_ciede2000 (l1, l2);
+}
+
+/* frame i of a 100-frame film is red, blue or yellow 50/30/20 */
+static const uint8_t *
+film_color (unsigned i)
+{
+  unsigned m = i % 10;
+
+  return m < 5 ? red : m < 8 ? blue : yellow;
+}
+
+static void
+check_film (const PalettePalette *p, double tolerance_de)
+{
+  const uint8_t *want[3] = { red, blue, yellow };
+  double share[3] = { 0.5, 0.3, 0.2 }, total = 0;
+  unsigned c;
+
+  g_assert_cmpuint (p->n_colors, >=, 3);
+  g_assert_false (p->black_and_white);
+  for (c = 0; c < 3; c++) {
+    double de = delta_e8 (p->colors[c].rgb, want[c]);
+    if (de > tolerance_de)
+      g_error ("color %u (%.1f %.1f %.1f) dE %.2f", c, p->colors[c].rgb[0],
+          p->colors[c].rgb[1], p->colors[c].rgb[2], de);
+    g_assert_cmpfloat (fabs (p->colors[c].weight - share[c]), <=, 0.02);
+  }
+  for (c = 0; c < p->n_colors; c++)
+    total += p->colors[c].weight;
+  g_assert_cmpfloat_with_epsilon (total, 1.0, 1e-9);
+}
+
+static void
+test_solid_film (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  uint8_t *frames[3];
+  unsigned i, f;
+
+  palette_analyzer_params_init (&params);
+  a = palette_analyzer_new (&params);
+  frames[0] = solid_frame (red, W, H, 0, NULL);
+  frames[1] = solid_frame (blue, W, H, 0, NULL);
+  frames[2] = solid_frame (yellow, W, H, 0, NULL);
+  for (i = 0; i < 100; i++) {
+    const uint8_t *c = film_color (i);
+    f = c == red ? 0 : c == blue ? 1 : 2;
+    g_assert_true (palette_analyzer_add_frame (a, frames[f], W, H, W * 3, 3, i * FRAME_NS));
+  }
+  g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 100);
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  /* three solid colors: exactly three, exact shares */
+  g_assert_cmpuint (p.n_colors, ==, 3);
+  check_film (&p, 0.5);
+  g_assert_cmpfloat_with_epsilon (p.colors[0].weight, 0.5, 1e-12);
+  g_assert_cmpuint (p.frames, ==, 100);
+  g_assert_cmpfloat (p.mean_saturation, >, 0.5);
+
+  /* fingerprint: one entry per frame, timestamps kept, one color each */
+  g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, 100);
+  for (i = 0; i < 100; i++) {
+    const PaletteFingerprintEntry *e = palette_analyzer_get_fingerprint (a, i);
+    g_assert_nonnull (e);
+    g_assert_cmpuint (e->timestamp, ==, i * FRAME_NS);
+    g_assert_cmpuint (e->n_colors, ==, 1);
+    g_assert_cmpfloat (e->colors[0].weight, ==, 1.0);
+    g_assert_cmpfloat (delta_e8 (e->colors[0].rgb, film_color (i)), <, 0.01);
+  }
+  g_assert_null (palette_analyzer_get_fingerprint (a, 100));
+
+  palette_analyzer_reset (a);
+  g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 0);
+  g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, 0);
+  g_assert_false (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 0);
+
+  for (f = 0; f < 3; f++)
+    g_free (frames[f]);
+  palette_analyzer_free (a);
+}
+
+static void
+test_noisy_film (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  GRand *rand = g_rand_new_with_seed (7);
+  unsigned i;
+
+  palette_analyzer_params_init (&params);
+  params.colors = 3;
+  params.batch_size = 16;
+  a = palette_analyzer_new (&params);
+  for (i = 0; i < 100; i++) {
+    uint8_t *f = solid_frame (film_color (i), W, H, 6, rand);
+    palette_analyzer_add_frame (a, f, W, H, W * 3, 3, i * FRAME_NS);
+    g_free (f);
+  }
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 3);
+  check_film (&p, 2.0);
+
+  /* fingerprint keeps fingerprint_colors (5) of the frame's 7 clusters */
+  {
+    const PaletteFingerprintEntry *e = palette_analyzer_get_fingerprint (a, 3);
+    double sum = 0;
+    unsigned c;
+    g_assert_cmpuint (e->n_colors, ==, 5);
+    for (c = 0; c < e->n_colors; c++) {
+      sum += e->colors[c].weight;
+      g_assert_cmpfloat (delta_e8 (e->colors[c].rgb, red), <, 5);
+    }
+    g_assert_cmpfloat (sum, >, 0.5);
+    g_assert_cmpfloat (sum, <, 1.0);
+  }
+  g_rand_free (rand);
+  palette_analyzer_free (a);
+}
+
+/* get_palette mid-film must not change the final result */
+static void
+test_palette_does_not_change_state (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a, *b;
+  PalettePalette pa, pb, mid1, mid2;
+  GRand *ra = g_rand_new_with_seed (11), *rb = g_rand_new_with_seed (11);
+  unsigned i;
+
+  palette_analyzer_params_init (&params);
+  params.batch_size = 8;
+  params.seed = 99;
+  a = palette_analyzer_new (&params);
+  b = palette_analyzer_new (&params);
+  for (i = 0; i < 40; i++) {
+    uint8_t *fa = solid_frame (film_color (i), 64, 36, 20, ra);
+    uint8_t *fb = solid_frame (film_color (i), 64, 36, 20, rb);
+    palette_analyzer_add_frame (a, fa, 64, 36, 64 * 3, 3, i);
+    palette_analyzer_add_frame (b, fb, 64, 36, 64 * 3, 3, i);
+    if (i == 12) {
+      g_assert_true (palette_analyzer_get_palette (b, &mid1));
+      g_assert_true (palette_analyzer_get_palette (b, &mid2));
+      g_assert_true (memcmp (&mid1, &mid2, sizeof (mid1)) == 0);
+      g_assert_cmpuint (mid1.frames, ==, 13);
+    }
+    g_free (fa);
+    g_free (fb);
+  }
+  g_assert_true (palette_analyzer_get_palette (a, &pa));
+  g_assert_true (palette_analyzer_get_palette (b, &pb));
+  g_assert_cmpuint (pa.n_colors, ==, 10);
+  g_assert_true (memcmp (&pa, &pb, sizeof (pa)) == 0);
+  g_rand_free (ra);
+  g_rand_free (rb);
+  palette_analyzer_free (a);
+  palette_analyzer_free (b);
+}
+
+static PalettePalette
+analyze_solid (const uint8_t rgb[3], PaletteBwMode mode, unsigned noise)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  GRand *rand = g_rand_new_with_seed (5);
+  uint8_t *f = solid_frame (rgb, W, H, noise, rand);
+  unsigned i;
+
+  palette_analyzer_params_init (&params);
+  params.bw_mode = mode;
+  a = palette_analyzer_new (&params);
+  for (i = 0; i < 5; i++)
+    palette_analyzer_add_frame (a, f, W, H, W * 3, 3, i);
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_free (f);
+  g_rand_free (rand);
+  palette_analyzer_free (a);
+  return p;
+}
+
+static void
+test_black_and_white (void)
+{
+  uint8_t gray[3] = { 120, 120, 120 }, near_gray[3] = { 120, 117, 113 };
+  uint8_t tinted[3] = { 120, 100, 90 };
+  PalettePalette p;
+
+  p = analyze_solid (gray, PALETTE_BW_AUTO, 0);
+  g_assert_true (p.black_and_white);
+  g_assert_cmpfloat (p.mean_saturation, ==, 0);
+  g_assert_cmpuint (p.n_colors, ==, 1);
+  g_assert_cmpfloat (p.colors[0].rgb[0], ==, 120);
+  g_assert_cmpfloat (p.colors[0].weight, ==, 1);
+
+  /* S = 15/255 = 0.059 < 0.1 */
+  p = analyze_solid (near_gray, PALETTE_BW_AUTO, 0);
+  g_assert_true (p.black_and_white);
+  g_assert_cmpfloat_with_epsilon (p.mean_saturation, 15 / 255.0, 1e-12);
+  g_assert_cmpfloat (p.colors[0].rgb[0], ==, p.colors[0].rgb[2]);
+  g_assert_cmpfloat (p.colors[0].rgb[0], ==, palette_luma8 (120, 117, 113));
+
+  /* S = 64/255 = 0.25 */
+  p = analyze_solid (tinted, PALETTE_BW_AUTO, 0);
+  g_assert_false (p.black_and_white);
+  g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, tinted), <, 0.01);
+  g_assert_cmpfloat (p.mean_saturation, >, 0.2);
+
+  /* forced modes */
+  p = analyze_solid (tinted, PALETTE_BW_GRAY, 0);
+  g_assert_true (p.black_and_white);
+  g_assert_cmpfloat (p.colors[0].rgb[0], ==, p.colors[0].rgb[1]);
+  p = analyze_solid (gray, PALETTE_BW_COLOR, 0);
+  g_assert_false (p.black_and_white);
+  g_assert_cmpuint (p.n_colors, ==, 1);
+  g_assert_cmpfloat_with_epsilon (p.colors[0].rgb[1], 120, 1e-6);
+
+  /* a noisy gray film: four neutral levels around 120, heaviest first */
+  p = analyze_solid (gray, PALETTE_BW_AUTO, 8);
+  g_assert_true (p.black_and_white);
+  g_assert_cmpfloat (p.mean_saturation, >, 0.02);
+  g_assert_cmpuint (p.n_colors, ==, 4);
+  {
+    unsigned c;
+    double total = 0;
+    for (c = 0; c < 4; c++) {
+      g_assert_cmpfloat (p.colors[c].rgb[0], ==, p.colors[c].rgb[1]);
+      g_assert_cmpfloat (p.colors[c].rgb[1], ==, p.colors[c].rgb[2]);
+      g_assert_cmpfloat (fabs (p.colors[c].rgb[0] - 120), <, 12);
+      if (c > 0)
+        g_assert_cmpfloat (p.colors[c - 1].weight, >=, p.colors[c].weight);
+      total += p.colors[c].weight;
+    }
+    g_assert_cmpfloat_with_epsilon (total, 1, 1e-12);
+  }
+}
+
+static void
+test_edge_cases (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  uint8_t black[W * H * 3], px[3] = { 10, 200, 30 };
+  uint8_t *big_red = solid_frame (red, W, H, 0, NULL), *small_blue = solid_frame (blue, 80, 45, 0, NULL);
+
+  memset (black, 0, sizeof (black));
+  palette_analyzer_params_init (&params);
+  g_assert_cmpuint (params.colors, ==, 10);
+  g_assert_cmpuint (params.gray_levels, ==, 4);
+  g_assert_cmpuint (params.batch_size, ==, 32);
+  g_assert_cmpuint (params.fingerprint_colors, ==, 5);
+  g_assert_cmpfloat (params.bw_threshold, ==, 0.1);
+  a = palette_analyzer_new (&params);
+
+  /* no frames */
+  g_assert_false (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 0);
+
+  /* bad frames are refused, not counted */
+  g_assert_false (palette_analyzer_add_frame (a, NULL, W, H, W * 3, 3, 0));
+  g_assert_false (palette_analyzer_add_frame (a, black, 0, H, W * 3, 3, 0));
+  g_assert_false (palette_analyzer_add_frame (a, black, W, H, W * 3 - 1, 3, 0));
+  g_assert_false (palette_analyzer_add_frame (a, black, W, H, W * 3, 2, 0));
+  g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 0);
+
+  /* one pixel */
+  g_assert_true (palette_analyzer_add_frame (a, px, 1, 1, 3, 3, 0));
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 1);
+  g_assert_cmpfloat (p.colors[0].weight, ==, 1);
+  g_assert_cmpfloat_with_epsilon (p.colors[0].rgb[1], 200, 1e-6);
+  palette_analyzer_reset (a);
+
+  /* all black: a black-and-white film of one level */
+  palette_analyzer_add_frame (a, black, W, H, W * 3, 3, 0);
+  palette_analyzer_add_frame (a, black, W, H, W * 3, 3, 1);
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_true (p.black_and_white);
+  g_assert_cmpuint (p.n_colors, ==, 1);
+  g_assert_cmpfloat (p.colors[0].rgb[0], ==, 0);
+  g_assert_cmpfloat (p.colors[0].weight, ==, 1);
+  palette_analyzer_reset (a);
+
+  /* frames of different sizes weigh by their pixels: 4 to 1 */
+  palette_analyzer_add_frame (a, big_red, W, H, W * 3, 3, 0);
+  palette_analyzer_add_frame (a, small_blue, 80, 45, 80 * 3, 3, 1);
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 2);
+  g_assert_cmpfloat_with_epsilon (p.colors[0].weight, 0.8, 1e-12);
+  g_assert_cmpfloat (delta_e8 (p.colors[1].rgb, blue), <, 0.01);
+  palette_analyzer_free (a);
+
+  /* out-of-range params */
+  params.colors = 0;
+  g_assert_null (palette_analyzer_new (&params));
+  params.colors = 65;
+  g_assert_null (palette_analyzer_new (&params));
+  palette_analyzer_params_init (&params);
+  params.batch_size = 0;
+  g_assert_null (palette_analyzer_new (&params));
+  palette_analyzer_params_init (&params);
+  params.bw_threshold = 1.5;
+  g_assert_null (palette_analyzer_new (&params));
+  palette_analyzer_params_init (&params);
+  params.fingerprint_colors = 17;
+  g_assert_null (palette_analyzer_new (&params));
+  g_assert_null (palette_analyzer_new (NULL));
+
+  /* NULL safety */
+  palette_analyzer_free (NULL);
+  palette_analyzer_reset (NULL);
+  palette_analyzer_params_init (NULL);
+  g_assert_false (palette_analyzer_add_frame (NULL, px, 1, 1, 3, 3, 0));
+  g_assert_false (palette_analyzer_get_palette (NULL, &p));
+  g_assert_cmpuint (palette_analyzer_n_frames (NULL), ==, 0);
+  g_assert_cmpuint (palette_analyzer_n_fingerprint (NULL), ==, 0);
+  g_assert_null (palette_analyzer_get_fingerprint (NULL, 0));
+  g_free (big_red);
+  g_free (small_blue);
+}
+
+static void
+test_no_fingerprint (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  uint8_t px[3] = { 1, 2, 3 };
+
+  palette_analyzer_params_init (&params);
+  params.fingerprint_colors = 0;
+  a = palette_analyzer_new (&params);
+  palette_analyzer_add_frame (a, px, 1, 1, 3, 3, 0);
+  g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 1);
+  g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, 0);
+  palette_analyzer_free (a);
+}
+
+/* red for 64 frames, then blue for 64: a window of 30 frames sees only blue */
+static void
+test_window (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  uint8_t *r = solid_frame (red, W, H, 0, NULL), *b = solid_frame (blue, W, H, 0, NULL);
+  unsigned i;
+
+  palette_analyzer_params_init (&params);
+  params.batch_size = 8;
+  params.window = 30 * FRAME_NS;
+  a = palette_analyzer_new (&params);
+  for (i = 0; i < 64; i++)
+    palette_analyzer_add_frame (a, r, W, H, W * 3, 3, i * FRAME_NS);
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 1);
+  g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, red), <, 0.01);
+  for (; i < 128; i++)
+    palette_analyzer_add_frame (a, b, W, H, W * 3, 3, i * FRAME_NS);
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 1);
+  g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, blue), <, 0.01);
+  g_assert_cmpuint (p.frames, ==, 128);
+  g_assert_cmpfloat (p.mean_saturation, ==, palette_hsv_saturation8 (blue[0], blue[1], blue[2]));
+  g_free (r);
+  g_free (b);
+  palette_analyzer_free (a);
+}
+
+/* 64 colors per 1-frame batch: past 4096 stored centers they are compacted;
+ * the palette must still cover the pixels and stay reproducible */
+static void
+test_compaction (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a, *b;
+  PalettePalette pa, pb;
+  GRand *rand = g_rand_new_with_seed (3);
+  uint8_t frame[32 * 32 * 3];
+  double mean[3] = { 0, 0, 0 }, palette_mean[3] = { 0, 0, 0 };
+  unsigned i, j, c;
+
+  palette_analyzer_params_init (&params);
+  params.colors = 64;
+  params.batch_size = 1;
+  params.fingerprint_colors = 0;
+  a = palette_analyzer_new (&params);
+  b = palette_analyzer_new (&params);
+  for (i = 0; i < 80; i++) {
+    for (j = 0; j < sizeof (frame); j++) {
+      frame[j] = (uint8_t) g_rand_int_range (rand, 0, 256);
+      mean[j % 3] += frame[j];
+    }
+    palette_analyzer_add_frame (a, frame, 32, 32, 32 * 3, 3, i);
+    palette_analyzer_add_frame (b, frame, 32, 32, 32 * 3, 3, i);
+  }
+  g_assert_true (palette_analyzer_get_palette (a, &pa));
+  g_assert_true (palette_analyzer_get_palette (b, &pb));
+  g_assert_true (memcmp (&pa, &pb, sizeof (pa)) == 0);
+  g_assert_cmpuint (pa.n_colors, ==, 64);
+  g_assert_cmpuint (pa.frames, ==, 80);
+  for (i = 0; i < 64; i++)
+    for (c = 0; c < 3; c++)
+      palette_mean[c] += pa.colors[i].weight * pa.colors[i].rgb[c];
+  for (c = 0; c < 3; c++)
+    g_assert_cmpfloat (fabs (palette_mean[c] - mean[c] / (80 * 1024)), <, 10);
+  g_rand_free (rand);
+  palette_analyzer_free (a);
+  palette_analyzer_free (b);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/analyzer/solid-film", test_solid_film);
+  g_test_add_func ("/engine/analyzer/noisy-film", test_noisy_film);
+  g_test_add_func ("/engine/analyzer/palette-keeps-state", test_palette_does_not_change_state);
+  g_test_add_func ("/engine/analyzer/black-and-white", test_black_and_white);
+  g_test_add_func ("/engine/analyzer/edge-cases", test_edge_cases);
+  g_test_add_func ("/engine/analyzer/no-fingerprint", test_no_fingerprint);
+  g_test_add_func ("/engine/analyzer/window", test_window);
+  g_test_add_func ("/engine/analyzer/compaction", test_compaction);
+  return g_test_run ();
+}
