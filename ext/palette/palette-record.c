@@ -1,0 +1,473 @@
+/* gst-palette
+ * Copyright (C) 2026 gst-palette contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "palette-record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+void
+palette_record_info_init (PaletteRecordInfo * info)
+{
+  memset (info, 0, sizeof (*info));
+  info->duration_seconds = -1.0;
+  info->frame_skip = -1;
+  info->color_space = "oklab";
+  info->clusters_nb = 10;
+  info->resize_width = 160;
+  info->resize_height = 90;
+  info->batch_size = 32;
+  info->complete = TRUE;
+}
+
+/* As the seed notebook: the first 6 hex digits of md5("title_date"). */
+gchar *
+palette_record_make_id (const gchar * title, const gchar * calculation_date)
+{
+  gchar *text, *digest, *id;
+
+  text = g_strdup_printf ("%s_%s", title ? title : "None",
+      calculation_date ? calculation_date : "");
+  digest = g_compute_checksum_for_string (G_CHECKSUM_MD5, text, -1);
+  id = g_strndup (digest, 6);
+  g_free (digest);
+  g_free (text);
+  return id;
+}
+
+static void
+add_rgb_array (JsonBuilder * builder, const double rgb[3])
+{
+  guint c;
+
+  json_builder_begin_array (builder);
+  for (c = 0; c < 3; c++)
+    json_builder_add_int_value (builder, palette_rgb_clamp8 (rgb[c]));
+  json_builder_end_array (builder);
+}
+
+/* Shares are rounded to 6 decimals so the file stays readable; the exact
+ * values are in the bus message. */
+static gdouble
+round_share (gdouble share)
+{
+  return round (share * 1e6) / 1e6;
+}
+
+static void
+add_nullable_string (JsonBuilder * builder, const gchar * name,
+    const gchar * value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_fingerprint (JsonBuilder * builder, const PaletteAnalyzer * analyzer)
+{
+  size_t i, n = analyzer ? palette_analyzer_n_fingerprint (analyzer) : 0;
+  unsigned c;
+
+  json_builder_set_member_name (builder, "fingerprint");
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "timestamps");
+  json_builder_begin_array (builder);
+  for (i = 0; i < n; i++) {
+    const PaletteFingerprintEntry *entry =
+        palette_analyzer_get_fingerprint (analyzer, i);
+    /* milliseconds are enough for a bar per sampled frame */
+    json_builder_add_double_value (builder,
+        round (entry->timestamp / 1e6) / 1e3);
+  }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "colors");
+  json_builder_begin_array (builder);
+  for (i = 0; i < n; i++) {
+    const PaletteFingerprintEntry *entry =
+        palette_analyzer_get_fingerprint (analyzer, i);
+    json_builder_begin_array (builder);
+    for (c = 0; c < entry->n_colors; c++)
+      add_rgb_array (builder, entry->colors[c].rgb);
+    json_builder_end_array (builder);
+  }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "weights");
+  json_builder_begin_array (builder);
+  for (i = 0; i < n; i++) {
+    const PaletteFingerprintEntry *entry =
+        palette_analyzer_get_fingerprint (analyzer, i);
+    json_builder_begin_array (builder);
+    for (c = 0; c < entry->n_colors; c++)
+      json_builder_add_double_value (builder,
+          round_share (entry->colors[c].weight));
+    json_builder_end_array (builder);
+  }
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+palette_record_build (const PaletteRecordInfo * info,
+    const PalettePalette * palette, const PaletteAnalyzer * analyzer)
+{
+  JsonBuilder *builder;
+  JsonNode *root;
+  GDateTime *date;
+  gchar *date_string, *id;
+  unsigned i;
+
+  g_return_val_if_fail (info != NULL, NULL);
+  g_return_val_if_fail (palette != NULL, NULL);
+
+  date = info->calculation_date ? g_date_time_ref (info->calculation_date) :
+      g_date_time_new_now_utc ();
+  /* Python's datetime.isoformat() shape, as the seed's catalog has it */
+  date_string = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S+00:00");
+  id = palette_record_make_id (info->title, date_string);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "calculation_date");
+  json_builder_add_string_value (builder, date_string);
+  json_builder_set_member_name (builder, "calculation_duration_seconds");
+  json_builder_add_int_value (builder, info->calculation_duration_seconds);
+  json_builder_set_member_name (builder, "runtime");
+  json_builder_add_string_value (builder, "CPU");
+  json_builder_set_member_name (builder, "clustering_method");
+  json_builder_add_string_value (builder, "kmeans");
+  json_builder_set_member_name (builder, "color_space");
+  json_builder_add_string_value (builder, info->color_space);
+  json_builder_set_member_name (builder, "is_black_and_white");
+  json_builder_add_boolean_value (builder, palette->black_and_white != 0);
+  json_builder_set_member_name (builder, "clusters_nb");
+  json_builder_add_int_value (builder, info->clusters_nb);
+
+  json_builder_set_member_name (builder, "frame_skip");
+  if (info->frame_skip > 0)
+    json_builder_add_int_value (builder, info->frame_skip);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "resize");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, info->resize_width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, info->resize_height);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "batch_size");
+  json_builder_add_int_value (builder, info->batch_size);
+
+  json_builder_set_member_name (builder, "colors");
+  json_builder_begin_array (builder);
+  for (i = 0; i < palette->n_colors; i++)
+    add_rgb_array (builder, palette->colors[i].rgb);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "weights");
+  json_builder_begin_array (builder);
+  for (i = 0; i < palette->n_colors; i++)
+    json_builder_add_double_value (builder,
+        round_share (palette->colors[i].weight));
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "hex");
+  json_builder_begin_array (builder);
+  for (i = 0; i < palette->n_colors; i++) {
+    gchar hex[8];
+
+    g_snprintf (hex, sizeof (hex), "#%02x%02x%02x",
+        palette_rgb_clamp8 (palette->colors[i].rgb[0]),
+        palette_rgb_clamp8 (palette->colors[i].rgb[1]),
+        palette_rgb_clamp8 (palette->colors[i].rgb[2]));
+    json_builder_add_string_value (builder, hex);
+  }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "frames_analyzed");
+  json_builder_add_int_value (builder, (gint64) palette->frames);
+  json_builder_set_member_name (builder, "mean_saturation");
+  json_builder_add_double_value (builder,
+      round_share (palette->mean_saturation));
+  json_builder_set_member_name (builder, "complete");
+  json_builder_add_boolean_value (builder, info->complete);
+
+  json_builder_set_member_name (builder, "source");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "uri", info->uri);
+  add_nullable_string (builder, "title", info->title);
+  json_builder_set_member_name (builder, "duration_seconds");
+  if (info->duration_seconds >= 0)
+    json_builder_add_double_value (builder,
+        round (info->duration_seconds * 1e3) / 1e3);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  add_fingerprint (builder, analyzer);
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  g_object_unref (builder);
+  g_free (id);
+  g_free (date_string);
+  g_date_time_unref (date);
+  return root;
+}
+
+static void
+append_string (GString * out, const gchar * text)
+{
+  const guchar *p;
+
+  g_string_append_c (out, '"');
+  for (p = (const guchar *) text; *p; p++) {
+    switch (*p) {
+      case '"':
+        g_string_append (out, "\\\"");
+        break;
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\t':
+        g_string_append (out, "\\t");
+        break;
+      default:
+        if (*p < 0x20)
+          g_string_append_printf (out, "\\u%04x", *p);
+        else
+          g_string_append_c (out, *p);
+        break;
+    }
+  }
+  g_string_append_c (out, '"');
+}
+
+/* The shortest form that reads back as the same double (as Python's repr),
+ * always with a fraction or exponent so it stays a float. */
+static void
+append_double (GString * out, gdouble value)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gint precision;
+
+  if (!isfinite (value)) {
+    g_string_append (out, "null");
+    return;
+  }
+  for (precision = 15; precision <= 17; precision++) {
+    gchar format[8];
+
+    g_snprintf (format, sizeof (format), "%%.%dg", precision);
+    g_ascii_formatd (buf, sizeof (buf), format, value);
+    if (g_ascii_strtod (buf, NULL) == value)
+      break;
+  }
+  g_string_append (out, buf);
+  if (!strpbrk (buf, ".eE"))
+    g_string_append (out, ".0");
+}
+
+static guint
+node_depth (JsonNode * node)
+{
+  guint depth = 0, i;
+
+  if (JSON_NODE_HOLDS_ARRAY (node)) {
+    JsonArray *array = json_node_get_array (node);
+    for (i = 0; i < json_array_get_length (array); i++)
+      depth = MAX (depth, node_depth (json_array_get_element (array, i)));
+    return depth + 1;
+  }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return 1000;
+  return 0;
+}
+
+static void append_node (GString * out, JsonNode * node, guint indent,
+    gboolean in_array);
+
+static void
+append_newline (GString * out, guint indent)
+{
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, "%*s", indent * 2, "");
+}
+
+static void
+append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
+{
+  guint i, n;
+
+  switch (JSON_NODE_TYPE (node)) {
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node)) {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT,
+              json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          append_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" :
+              "false");
+          break;
+        case G_TYPE_STRING:
+          append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+      }
+      break;
+    case JSON_NODE_ARRAY:{
+      JsonArray *array = json_node_get_array (node);
+      guint depth = node_depth (node);
+      /* [r, g, b] and a frame's list of them stay on one line */
+      gboolean inline_array = depth <= 1 || (depth == 2 && in_array);
+
+      n = json_array_get_length (array);
+      g_string_append_c (out, '[');
+      for (i = 0; i < n; i++) {
+        if (i > 0)
+          g_string_append (out, inline_array ? ", " : ",");
+        if (!inline_array)
+          append_newline (out, indent + 1);
+        append_node (out, json_array_get_element (array, i), indent + 1, TRUE);
+      }
+      if (!inline_array && n > 0)
+        append_newline (out, indent);
+      g_string_append_c (out, ']');
+      break;
+    }
+    case JSON_NODE_OBJECT:{
+      JsonObject *object = json_node_get_object (node);
+      GList *members = json_object_get_members (object), *l;
+
+      /* members keep their insertion order */
+      g_string_append_c (out, '{');
+      for (l = members; l; l = l->next) {
+        if (l != members)
+          g_string_append_c (out, ',');
+        append_newline (out, indent + 1);
+        append_string (out, l->data);
+        g_string_append (out, ": ");
+        append_node (out, json_object_get_member (object, l->data),
+            indent + 1, FALSE);
+      }
+      if (members)
+        append_newline (out, indent);
+      g_string_append_c (out, '}');
+      g_list_free (members);
+      break;
+    }
+  }
+}
+
+/* json-glib prints doubles with 17 digits (0.14965300000000001) and every
+ * number of a color on a line of its own; this prints what a person would. */
+gchar *
+palette_record_to_string (JsonNode * record)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  append_node (out, record, 0, FALSE);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+palette_record_check_location (const gchar * path, GError ** error)
+{
+  gchar *folder, *probe;
+  gint fd, saved_errno;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  folder = g_path_get_dirname (path);
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+        "folder \"%s\" does not exist", folder);
+    g_free (folder);
+    return FALSE;
+  }
+  g_free (folder);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS)
+      && !g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+        "\"%s\" exists and is not a regular file", path);
+    return FALSE;
+  }
+
+  /* The write at the end goes through a temporary file in the same folder:
+   * creating one now is the only check that holds for root, read-only
+   * mounts and ACLs alike. */
+  probe = g_strdup_printf ("%s.XXXXXX", path);
+  fd = g_mkstemp_full (probe, O_WRONLY, 0600);
+  saved_errno = errno;
+  if (fd < 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+        "cannot create a file next to \"%s\": %s", path,
+        g_strerror (saved_errno));
+    g_free (probe);
+    return FALSE;
+  }
+  g_close (fd, NULL);
+  g_unlink (probe);
+  g_free (probe);
+  return TRUE;
+}
+
+gboolean
+palette_record_write (JsonNode * record, const gchar * path, GError ** error)
+{
+  gchar *text;
+  gboolean ok;
+
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  text = palette_record_to_string (record);
+  /* CONSISTENT: written to "path.XXXXXX" in the same folder, flushed, then
+   * renamed over path */
+  ok = g_file_set_contents_full (path, text, -1,
+      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
+      0666, error);
+  g_free (text);
+  return ok;
+}

@@ -1,0 +1,62 @@
+/* gst-palette
+ * Copyright (C) 2026 gst-palette contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The JSON palette record (INTERFACE.md, "JSON file"): built from an engine
+ * palette plus what the caller knows about the stream, and written
+ * atomically. GLib and json-glib only, no GStreamer types, so that the
+ * command line can share it. */
+
+#ifndef __PALETTE_RECORD_H__
+#define __PALETTE_RECORD_H__
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "analyzer.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const gchar *title;               /* NULL: null */
+  const gchar *uri;                 /* NULL: null */
+  gdouble duration_seconds;         /* < 0: unknown, null */
+  gint64 frame_skip;                /* <= 0: unknown, null */
+  GDateTime *calculation_date;      /* NULL: now */
+  gint64 calculation_duration_seconds;
+  const gchar *color_space;         /* "rgb", "oklab", "cielab" */
+  guint clusters_nb;                /* palette size asked for */
+  guint resize_width;
+  guint resize_height;
+  guint batch_size;
+  gboolean complete;                /* FALSE: the stream ended early */
+} PaletteRecordInfo;
+
+void palette_record_info_init (PaletteRecordInfo * info);
+
+gchar *palette_record_make_id (const gchar * title, const gchar * calculation_date);
+
+/* analyzer gives the fingerprint; NULL gives an empty one. */
+JsonNode *palette_record_build (const PaletteRecordInfo * info,
+    const PalettePalette * palette, const PaletteAnalyzer * analyzer);
+
+gchar *palette_record_to_string (JsonNode * record);
+
+/* Checks that path can be written: its folder exists and is writable, and
+ * the path is not a folder or another non-regular file. */
+gboolean palette_record_check_location (const gchar * path, GError ** error);
+
+/* Writes to a temporary file in the same folder, then renames it over path:
+ * an existing file is replaced whole or left as it was. */
+gboolean palette_record_write (JsonNode * record, const gchar * path,
+    GError ** error);
+
+G_END_DECLS
+
+#endif /* __PALETTE_RECORD_H__ */
