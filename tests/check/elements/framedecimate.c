@@ -1,0 +1,1185 @@
+/* gst-palette
+ * Copyright (C) 2026 gst-palette contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * framedecimate: exact kept frames and timestamps for every mode, with
+ * GstHarness (buffers of known timestamps and contents) and real pipelines.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+
+#define MS (GST_MSECOND)
+
+/* A 5 s VP8 clip, 30 fps, key frames every 30 frames; named in main(),
+ * made by the first test that needs it (not in main: a process that ran
+ * pipelines must not fork, its thread pools would not survive) */
+static gchar *clip_dir;
+static gchar *vp8_clip;
+
+static void ensure_vp8_clip (void);
+
+/* ---------- helpers ---------- */
+
+static GstClockTime
+frame_pts (guint i, gint fps)
+{
+  return gst_util_uint64_scale (i, GST_SECOND, fps);
+}
+
+static GstHarness *
+harness_new (const gchar * mode, const gchar * caps)
+{
+  GstHarness *h = gst_harness_new ("framedecimate");
+
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", mode);
+  gst_harness_set_src_caps_str (h, caps);
+  return h;
+}
+
+static GstFlowReturn
+push_frame (GstHarness * h, GstClockTime pts, gboolean delta)
+{
+  GstBuffer *buf = gst_harness_create_buffer (h, 16 * 16 * 4);
+
+  GST_BUFFER_PTS (buf) = pts;
+  if (delta)
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  return gst_harness_push (h, buf);
+}
+
+/* Pulls everything the element let through: timestamps and DISCONT flags */
+static GArray *
+pull_all (GstHarness * h, GArray ** disconts)
+{
+  GArray *pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  GstBuffer *buf;
+
+  if (disconts)
+    *disconts = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  while ((buf = gst_harness_try_pull (h))) {
+    GstClockTime t = GST_BUFFER_PTS (buf);
+    gboolean d = GST_BUFFER_IS_DISCONT (buf);
+
+    g_array_append_val (pts, t);
+    if (disconts)
+      g_array_append_val (*disconts, d);
+    gst_buffer_unref (buf);
+  }
+  return pts;
+}
+
+static void
+assert_pts (GArray * got, const GstClockTime * expected, guint n)
+{
+  guint i;
+
+  fail_unless_equals_int (got->len, n);
+  for (i = 0; i < n; i++)
+    fail_unless (g_array_index (got, GstClockTime, i) == expected[i],
+        "kept frame %u at %" GST_TIME_FORMAT ", expected %" GST_TIME_FORMAT,
+        i, GST_TIME_ARGS (g_array_index (got, GstClockTime, i)),
+        GST_TIME_ARGS (expected[i]));
+}
+
+static void
+assert_counters (GstElement * fd, guint64 in, guint64 out, guint64 drop)
+{
+  guint64 i, o, d;
+
+  g_object_get (fd, "in", &i, "out", &o, "drop", &d, NULL);
+  fail_unless_equals_uint64 (i, in);
+  fail_unless_equals_uint64 (o, out);
+  fail_unless_equals_uint64 (d, drop);
+}
+
+static void
+assert_src_framerate (GstHarness * h, gint num, gint den)
+{
+  GstCaps *caps = gst_pad_get_current_caps (h->sinkpad);
+  gint n = -1, d = -1;
+
+  fail_unless (caps != NULL);
+  fail_unless (gst_structure_get_fraction (gst_caps_get_structure (caps, 0),
+          "framerate", &n, &d));
+  fail_unless_equals_int (n, num);
+  fail_unless_equals_int (d, den);
+  gst_caps_unref (caps);
+}
+
+typedef struct
+{
+  GMutex lock;
+  GArray *pts;
+  guint decoded;
+  guint warnings;
+  gboolean only_key;            /* collect the buffers without DELTA_UNIT */
+} Collected;
+
+static void
+on_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, Collected * c)
+{
+  GstClockTime t = GST_BUFFER_PTS (buf);
+
+  if (c->only_key && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT))
+    return;
+  g_mutex_lock (&c->lock);
+  g_array_append_val (c->pts, t);
+  g_mutex_unlock (&c->lock);
+}
+
+static void
+on_decoded (GstElement * identity, GstBuffer * buf, Collected * c)
+{
+  g_mutex_lock (&c->lock);
+  c->decoded++;
+  g_mutex_unlock (&c->lock);
+}
+
+static void
+collected_init (Collected * c)
+{
+  g_mutex_init (&c->lock);
+  c->pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  c->decoded = 0;
+  c->warnings = 0;
+  c->only_key = FALSE;
+}
+
+static void
+collected_clear (Collected * c)
+{
+  g_array_unref (c->pts);
+  g_mutex_clear (&c->lock);
+}
+
+/* Waits for @type (or fails on an error), counting warnings */
+static void
+wait_for (GstElement * pipeline, GstMessageType type, Collected * c)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+        type | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+
+    fail_unless (msg != NULL, "timeout waiting for %s",
+        gst_message_type_get_name (type));
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      GError *err = NULL;
+      gchar *dbg = NULL;
+
+      gst_message_parse_error (msg, &err, &dbg);
+      fail ("error from %s: %s (%s)", GST_MESSAGE_SRC_NAME (msg),
+          err->message, dbg);
+    }
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      c->warnings++;
+      gst_message_unref (msg);
+      continue;
+    }
+    gst_message_unref (msg);
+    break;
+  }
+  gst_object_unref (bus);
+}
+
+/* Builds @desc (with a fakesink named "sink", optionally an identity named
+ * "decoded"), connects the counters and returns it in READY */
+static GstElement *
+pipeline_new (const gchar * desc, Collected * c)
+{
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &err);
+  GstElement *sink, *decoded;
+
+  fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  fail_unless (sink != NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), c);
+  gst_object_unref (sink);
+
+  decoded = gst_bin_get_by_name (GST_BIN (pipeline), "decoded");
+  if (decoded) {
+    g_signal_connect (decoded, "handoff", G_CALLBACK (on_decoded), c);
+    gst_object_unref (decoded);
+  }
+  return pipeline;
+}
+
+/* Runs @desc to EOS; returns the element named "fd" (a new ref) or NULL */
+static GstElement *
+run_pipeline (const gchar * desc, Collected * c)
+{
+  GstElement *pipeline = pipeline_new (desc, c);
+  GstElement *fd;
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_for (pipeline, GST_MESSAGE_EOS, c);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  fd = gst_bin_get_by_name (GST_BIN (pipeline), "fd");
+  gst_object_unref (pipeline);
+  return fd;
+}
+
+/* ---------- properties ---------- */
+
+GST_START_TEST (test_properties)
+{
+  GstElement *fd = gst_element_factory_make ("framedecimate", NULL);
+  GObjectClass *klass = G_OBJECT_GET_CLASS (fd);
+  GParamSpec *p;
+  GEnumClass *enum_class;
+  guint step, count;
+  guint64 interval;
+  gdouble threshold;
+
+  fail_unless (fd != NULL);
+  g_object_get (fd, "step", &step, "count", &count, "interval", &interval,
+      "scene-threshold", &threshold, NULL);
+  fail_unless_equals_int (step, 60);
+  fail_unless_equals_int (count, 100);
+  fail_unless_equals_uint64 (interval, 2500 * MS);
+  fail_unless (threshold > 0.0 && threshold < 1.0);
+
+  g_object_get (fd, "mode", &step, NULL);
+  enum_class = g_type_class_ref (G_PARAM_SPEC_VALUE_TYPE
+      (g_object_class_find_property (klass, "mode")));
+  fail_unless_equals_string (g_enum_get_value (enum_class, step)->value_nick,
+      "every-nth");
+  fail_unless_equals_int (enum_class->n_values, 5);
+  g_type_class_unref (enum_class);
+
+  p = g_object_class_find_property (klass, "step");
+  fail_unless_equals_int (G_PARAM_SPEC_UINT (p)->minimum, 1);
+  p = g_object_class_find_property (klass, "count");
+  fail_unless_equals_int (G_PARAM_SPEC_UINT (p)->minimum, 1);
+  p = g_object_class_find_property (klass, "interval");
+  fail_unless_equals_uint64 (G_PARAM_SPEC_UINT64 (p)->minimum, 1);
+  p = g_object_class_find_property (klass, "scene-threshold");
+  fail_unless_equals_float (G_PARAM_SPEC_DOUBLE (p)->minimum, 0.0);
+  fail_unless_equals_float (G_PARAM_SPEC_DOUBLE (p)->maximum, 1.0);
+  p = g_object_class_find_property (klass, "in");
+  fail_unless ((p->flags & G_PARAM_WRITABLE) == 0);
+  p = g_object_class_find_property (klass, "out");
+  fail_unless ((p->flags & G_PARAM_WRITABLE) == 0);
+  p = g_object_class_find_property (klass, "drop");
+  fail_unless ((p->flags & G_PARAM_WRITABLE) == 0);
+
+  /* every documented mode exists by its nick */
+  gst_util_set_object_arg (G_OBJECT (fd), "mode", "keyframes");
+  g_object_get (fd, "mode", &step, NULL);
+  fail_unless_equals_int (step, 4);
+  gst_util_set_object_arg (G_OBJECT (fd), "mode", "scene");
+  g_object_get (fd, "mode", &step, NULL);
+  fail_unless_equals_int (step, 3);
+
+  fail_unless_equals_string (gst_element_class_get_metadata
+      (GST_ELEMENT_GET_CLASS (fd), GST_ELEMENT_METADATA_KLASS), "Filter/Video");
+  gst_object_unref (fd);
+}
+
+GST_END_TEST;
+
+/* ---------- every-nth ---------- */
+
+GST_START_TEST (test_every_nth_harness)
+{
+  GstHarness *h = harness_new ("every-nth",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  const GstClockTime expected[] = { frame_pts (0, 30), frame_pts (3, 30),
+    frame_pts (6, 30), frame_pts (9, 30)
+  };
+  GArray *pts, *disconts;
+  guint i;
+
+  g_object_set (h->element, "step", 3, NULL);
+  for (i = 0; i < 10; i++)
+    fail_unless_equals_int (push_frame (h, frame_pts (i, 30), FALSE),
+        GST_FLOW_OK);
+
+  pts = pull_all (h, &disconts);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  /* the first kept buffer after a drop is DISCONT, the very first is not */
+  fail_if (g_array_index (disconts, gboolean, 0));
+  for (i = 1; i < disconts->len; i++)
+    fail_unless (g_array_index (disconts, gboolean, i));
+  assert_counters (h->element, 10, 4, 6);
+  /* a constant rate stays constant: 30/3 */
+  assert_src_framerate (h, 10, 1);
+
+  g_array_unref (pts);
+  g_array_unref (disconts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_every_nth_pipeline)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, 2 * GST_SECOND, 4 * GST_SECOND,
+    6 * GST_SECOND, 8 * GST_SECOND
+  };
+
+  collected_init (&c);
+  fd = run_pipeline ("videotestsrc num-buffers=300 ! "
+      "video/x-raw,width=64,height=48,framerate=30/1 ! framedecimate name=fd ! "
+      "fakesink name=sink", &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (fd, 300, 5, 295);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Passthrough: kept buffers are the input buffers; a DISCONT flag on a
+ * buffer someone else holds gets a new header, never a copy of the pixels */
+GST_START_TEST (test_passthrough_no_copy)
+{
+  GstHarness *h = harness_new ("every-nth",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  GstBuffer *in[3], *out;
+  guint i;
+
+  g_object_set (h->element, "step", 2, NULL);
+  for (i = 0; i < 3; i++) {
+    in[i] = gst_harness_create_buffer (h, 16 * 16 * 4);
+    GST_BUFFER_PTS (in[i]) = frame_pts (i, 30);
+  }
+
+  /* writable: the very same buffer comes out */
+  fail_unless_equals_int (gst_harness_push (h, in[0]), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (out == in[0]);
+  gst_buffer_unref (out);
+
+  fail_unless_equals_int (gst_harness_push (h, in[1]), GST_FLOW_OK);
+  /* not writable (we keep a ref), and DISCONT needed after the drop */
+  gst_buffer_ref (in[2]);
+  fail_unless_equals_int (gst_harness_push (h, in[2]), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (GST_BUFFER_IS_DISCONT (out));
+  fail_if (GST_BUFFER_IS_DISCONT (in[2]));
+  fail_unless (gst_buffer_peek_memory (out, 0) ==
+      gst_buffer_peek_memory (in[2], 0));
+  fail_unless (GST_BUFFER_PTS (out) == frame_pts (2, 30));
+  gst_buffer_unref (out);
+  gst_buffer_unref (in[2]);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------- interval ---------- */
+
+GST_START_TEST (test_interval_variable_rate)
+{
+  GstHarness *h = harness_new ("interval",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=0/1");
+  const GstClockTime in[] = { 0, 40 * MS, 90 * MS, 1000 * MS, 1010 * MS,
+    2400 * MS, 2600 * MS, 2700 * MS, 5100 * MS, 7600 * MS, 7700 * MS,
+    12000 * MS, 12400 * MS
+  };
+  const GstClockTime expected[] = { 0, 2600 * MS, 5100 * MS, 7600 * MS,
+    12000 * MS
+  };
+  GArray *pts;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (in); i++)
+    fail_unless_equals_int (push_frame (h, in[i], FALSE), GST_FLOW_OK);
+
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (h->element, 13, 5, 8);
+  assert_src_framerate (h, 0, 1);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Stream time, not the buffer timestamp: a segment with time=100 s */
+GST_START_TEST (test_interval_stream_time)
+{
+  GstHarness *h = gst_harness_new ("framedecimate");
+  const GstClockTime expected[] = { 10 * GST_SECOND, 11 * GST_SECOND };
+  GstSegment segment;
+  GArray *pts;
+  guint i;
+
+  g_object_set (h->element, "interval", 2 * GST_SECOND, NULL);
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", "interval");
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=2/1");
+  /* buffer at 10 s is stream time 101 s: targets at 102, 104, ... */
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  segment.start = 9 * GST_SECOND;
+  segment.time = 100 * GST_SECOND;
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  for (i = 0; i < 4; i++)
+    push_frame (h, 10 * GST_SECOND + i * 500 * MS, FALSE);
+
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_interval_pipeline)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, 320 * MS, 600 * MS, 920 * MS,
+    1200 * MS, 1520 * MS, 1800 * MS
+  };
+
+  collected_init (&c);
+  fd = run_pipeline ("videotestsrc num-buffers=50 ! "
+      "video/x-raw,width=64,height=48,framerate=25/1 ! "
+      "framedecimate name=fd mode=interval interval=300000000 ! "
+      "fakesink name=sink", &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (fd, 50, 7, 43);
+  fail_unless_equals_int (c.warnings, 0);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Without timestamps the time-based modes cannot place a frame: dropped */
+GST_START_TEST (test_interval_no_timestamp)
+{
+  GstHarness *h = harness_new ("interval",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  guint i;
+
+  for (i = 0; i < 5; i++)
+    fail_unless_equals_int (push_frame (h, GST_CLOCK_TIME_NONE, FALSE),
+        GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+  assert_counters (h->element, 5, 0, 5);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------- count ---------- */
+
+static GstPadQueryFunction harness_src_query;
+
+static gboolean
+answer_duration (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_DURATION) {
+    GstFormat format;
+
+    gst_query_parse_duration (query, &format, NULL);
+    if (format == GST_FORMAT_TIME) {
+      gst_query_set_duration (query, GST_FORMAT_TIME, 10 * GST_SECOND);
+      return TRUE;
+    }
+  }
+  return harness_src_query (pad, parent, query);
+}
+
+GST_START_TEST (test_count_known_duration)
+{
+  GstHarness *h = harness_new ("count",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=5/2");
+  /* 10 s, count 4: targets 0, 2.5, 5, 7.5 s; frames every 0.4 s */
+  const GstClockTime expected[] = { 0, 2800 * MS, 5200 * MS, 7600 * MS };
+  GArray *pts;
+  guint i;
+
+  harness_src_query = GST_PAD_QUERYFUNC (h->srcpad);
+  gst_pad_set_query_function (h->srcpad, answer_duration);
+  g_object_set (h->element, "count", 4, NULL);
+  for (i = 0; i < 25; i++)
+    push_frame (h, i * 400 * MS, FALSE);
+
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (h->element, 25, 4, 21);
+  assert_src_framerate (h, 0, 1);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_count_file)
+{
+  Collected c;
+  GstElement *fd;
+  gchar *desc;
+  GstClockTime expected[10];
+  guint i;
+
+  /* 5 s: targets every 0.5 s, each exactly on a frame */
+  for (i = 0; i < 10; i++)
+    expected[i] = i * 500 * MS;
+  ensure_vp8_clip ();
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "framedecimate name=fd mode=count count=10 ! fakesink name=sink",
+      vp8_clip);
+  fd = run_pipeline (desc, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (fd, 150, 10, 140);
+  fail_unless_equals_int (c.warnings, 0);
+  gst_object_unref (fd);
+  g_free (desc);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Without num-buffers videotestsrc does not know its duration: a warning,
+ * then interval mode */
+GST_START_TEST (test_count_unknown_duration)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, GST_SECOND, 2 * GST_SECOND,
+    3 * GST_SECOND
+  };
+
+  collected_init (&c);
+  fd = run_pipeline ("videotestsrc ! "
+      "video/x-raw,width=64,height=48,framerate=30/1 ! identity eos-after=101 ! "
+      "framedecimate name=fd mode=count count=50 interval=1000000000 ! "
+      "fakesink name=sink", &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  fail_unless_equals_int (c.warnings, 1);
+  assert_counters (fd, 100, 4, 96);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* ---------- scene ---------- */
+
+typedef struct
+{
+  guint8 r, g, b;
+  guint frames;
+} Shot;
+
+static Shot
+shot (guint8 r, guint8 g, guint8 b, guint frames)
+{
+  Shot s = { r, g, b, frames };
+
+  return s;
+}
+
+/* Pushes solid-color frames in @format (converted from RGB, as a decoder
+ * would give them) and returns how many were pushed */
+static guint
+push_shots (GstHarness * h, const gchar * format, const Shot * shots,
+    guint n_shots)
+{
+  GstVideoInfo rgb, out;
+  GstVideoConverter *conv;
+  guint s, f, frame = 0;
+  gchar *caps;
+
+  gst_video_info_set_format (&rgb, GST_VIDEO_FORMAT_RGBx, 64, 48);
+  gst_video_info_set_format (&out, gst_video_format_from_string (format), 64,
+      48);
+  rgb.fps_n = out.fps_n = 30;
+  rgb.fps_d = out.fps_d = 1;
+  conv = gst_video_converter_new (&rgb, &out, NULL);
+  caps = g_strdup_printf ("video/x-raw,format=%s,width=64,height=48,"
+      "framerate=30/1", format);
+  gst_harness_set_src_caps_str (h, caps);
+  g_free (caps);
+
+  for (s = 0; s < n_shots; s++) {
+    for (f = 0; f < shots[s].frames; f++) {
+      GstBuffer *src = gst_buffer_new_allocate (NULL, rgb.size, NULL);
+      GstBuffer *dst = gst_harness_create_buffer (h, out.size);
+      GstVideoFrame in_frame, out_frame;
+      guint x, y;
+
+      gst_video_frame_map (&in_frame, &rgb, src, GST_MAP_WRITE);
+      for (y = 0; y < 48; y++) {
+        guint8 *p = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&in_frame, 0) +
+            y * GST_VIDEO_FRAME_PLANE_STRIDE (&in_frame, 0);
+
+        for (x = 0; x < 64; x++) {
+          p[4 * x] = shots[s].r;
+          p[4 * x + 1] = shots[s].g;
+          p[4 * x + 2] = shots[s].b;
+          p[4 * x + 3] = 255;
+        }
+      }
+      gst_video_frame_map (&out_frame, &out, dst, GST_MAP_WRITE);
+      gst_video_converter_frame (conv, &in_frame, &out_frame);
+      gst_video_frame_unmap (&out_frame);
+      gst_video_frame_unmap (&in_frame);
+      gst_buffer_unref (src);
+
+      GST_BUFFER_PTS (dst) = frame_pts (frame++, 30);
+      fail_unless_equals_int (gst_harness_push (h, dst), GST_FLOW_OK);
+    }
+  }
+  gst_video_converter_free (conv);
+  return frame;
+}
+
+static void
+check_shots (const gchar * format)
+{
+  GstHarness *h = gst_harness_new ("framedecimate");
+  const Shot shots[] = {
+    {255, 0, 0, 20}, {0, 160, 0, 25}, {0, 0, 255, 30}, {255, 255, 255, 16},
+    {60, 60, 60, 22}, {200, 120, 40, 18},
+  };
+  const GstClockTime expected[] = { frame_pts (0, 30), frame_pts (20, 30),
+    frame_pts (45, 30), frame_pts (75, 30), frame_pts (91, 30),
+    frame_pts (113, 30)
+  };
+  GArray *pts;
+  guint n;
+
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", "scene");
+  n = push_shots (h, format, shots, G_N_ELEMENTS (shots));
+  fail_unless_equals_int (n, 131);
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (h->element, 131, 6, 125);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_START_TEST (test_scene_cuts)
+{
+  check_shots ("I420");
+  check_shots ("RGBx");
+  check_shots ("NV12");
+}
+
+GST_END_TEST;
+
+/* A slow fade (black to white in 45 frames) is no cut; the cut after is */
+GST_START_TEST (test_scene_fade)
+{
+  GstHarness *h = gst_harness_new ("framedecimate");
+  Shot shots[20 + 45 + 20 + 20];
+  const GstClockTime expected[] = { 0, frame_pts (85, 30) };
+  GArray *pts;
+  guint i, n = 0;
+
+  shots[n++] = shot (0, 0, 0, 20);
+  for (i = 0; i < 45; i++) {
+    guint8 v = 255 * (i + 1) / 45;
+
+    shots[n++] = shot (v, v, v, 1);
+  }
+  shots[n++] = shot (255, 255, 255, 20);
+  shots[n++] = shot (0, 0, 255, 20);
+
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", "scene");
+  fail_unless_equals_int (push_shots (h, "I420", shots, n), 105);
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Flashes: the flash is a new scene, the return from it is not, and a
+ * second flash within min-scene-length frames is ignored */
+GST_START_TEST (test_scene_flash)
+{
+  const Shot shots[] = {
+    {100, 100, 100, 20}, {255, 255, 255, 1}, {100, 100, 100, 4},
+    {255, 255, 255, 1}, {100, 100, 100, 20},
+  };
+  const GstClockTime expected[] = { 0, frame_pts (20, 30), frame_pts (25, 30)
+  };
+  GstHarness *h;
+  GArray *pts;
+
+  h = gst_harness_new ("framedecimate");
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", "scene");
+  push_shots (h, "I420", shots, G_N_ELEMENTS (shots));
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, 2);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+
+  h = gst_harness_new ("framedecimate");
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", "scene");
+  g_object_set (h->element, "min-scene-length", 1, NULL);
+  push_shots (h, "I420", shots, G_N_ELEMENTS (shots));
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, 3);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Steady motion is one scene */
+GST_START_TEST (test_scene_motion)
+{
+  const gchar *patterns[] = {
+    "pattern=ball", "pattern=ball motion=sweep",
+    "pattern=smpte horizontal-speed=4"
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (patterns); i++) {
+    Collected c;
+    GstElement *fd;
+    gchar *desc;
+    const GstClockTime expected[] = { 0 };
+
+    collected_init (&c);
+    desc = g_strdup_printf ("videotestsrc %s num-buffers=150 ! "
+        "video/x-raw,format=I420,width=320,height=240,framerate=30/1 ! "
+        "framedecimate name=fd mode=scene ! fakesink name=sink", patterns[i]);
+    fd = run_pipeline (desc, &c);
+    assert_pts (c.pts, expected, 1);
+    assert_counters (fd, 150, 1, 149);
+    gst_object_unref (fd);
+    g_free (desc);
+    collected_clear (&c);
+  }
+}
+
+GST_END_TEST;
+
+/* Bad input: scene mode cannot read frames of an unknown format */
+GST_START_TEST (test_scene_unknown_format)
+{
+  GstHarness *h = harness_new ("scene", "video/x-raw,width=16,height=16");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  gst_element_set_bus (h->element, bus);
+  fail_unless_equals_int (push_frame (h, 0, FALSE), GST_FLOW_NOT_NEGOTIATED);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_STREAM_ERROR,
+          GST_STREAM_ERROR_FORMAT));
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+
+  /* the other modes don't look at the pixels and let it through */
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", "every-nth");
+  fail_unless_equals_int (push_frame (h, 0, FALSE), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 1);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------- keyframes ---------- */
+
+/* The clip itself: key frames exactly at 0, 1, 2, 3, 4 s */
+GST_START_TEST (test_keyframes_clip_fixture)
+{
+  Collected c;
+  GstElement *fd;
+  gchar *desc;
+  const GstClockTime expected[] = { 0, GST_SECOND, 2 * GST_SECOND,
+    3 * GST_SECOND, 4 * GST_SECOND
+  };
+
+  ensure_vp8_clip ();
+  collected_init (&c);
+  /* the demuxer flags the other frames DELTA_UNIT; vp8enc may place extra
+   * key frames, so check there are none */
+  c.only_key = TRUE;
+  desc = g_strdup_printf ("filesrc location=%s ! matroskademux ! "
+      "identity name=decoded ! fakesink name=sink", vp8_clip);
+  fd = run_pipeline (desc, &c);
+  fail_unless (fd == NULL);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  fail_unless_equals_int (c.decoded, 150);
+  g_free (desc);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_keyframes_decoded)
+{
+  Collected c;
+  GstElement *fd;
+  gchar *desc;
+  const GstClockTime expected[] = { 0, GST_SECOND, 2 * GST_SECOND,
+    3 * GST_SECOND, 4 * GST_SECOND
+  };
+  gint64 duration = -1;
+
+  ensure_vp8_clip ();
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd mode=keyframes ! "
+      "fakesink name=sink", vp8_clip);
+  fd = run_pipeline (desc, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  /* counters restart at the flush of the element's own seek: no frame is
+   * counted twice */
+  assert_counters (fd, 5, 5, 0);
+  /* the decoder skipped the other frames: the key frames and at most the
+   * frame that triggered the seek were decoded, not 150 */
+  GST_INFO ("decoded %u frames", c.decoded);
+  fail_unless (c.decoded >= 5 && c.decoded <= 7, "decoded %u frames",
+      c.decoded);
+  gst_object_unref (fd);
+  g_free (desc);
+
+  /* and without framedecimate, all 150 are decoded */
+  c.decoded = 0;
+  g_array_set_size (c.pts, 0);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd mode=every-nth step=1 ! "
+      "fakesink name=sink", vp8_clip);
+  fd = run_pipeline (desc, &c);
+  fail_unless_equals_int (c.decoded, 150);
+  fail_unless_equals_int (c.pts->len, 150);
+  gst_object_unref (fd);
+  g_free (desc);
+
+  /* duration queries pass through */
+  {
+    GstElement *pipeline;
+
+    desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+        "framedecimate name=fd mode=keyframes ! fakesink name=sink", vp8_clip);
+    pipeline = pipeline_new (desc, &c);
+    gst_element_set_state (pipeline, GST_STATE_PAUSED);
+    wait_for (pipeline, GST_MESSAGE_ASYNC_DONE, &c);
+    fd = gst_bin_get_by_name (GST_BIN (pipeline), "fd");
+    fail_unless (gst_element_query_duration (fd, GST_FORMAT_TIME, &duration));
+    fail_unless_equals_int64 (duration, 5 * GST_SECOND);
+    gst_object_unref (fd);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (pipeline);
+    g_free (desc);
+  }
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* An application's seek is respected, and gets the trick mode added */
+GST_START_TEST (test_keyframes_app_seek)
+{
+  Collected c;
+  GstElement *pipeline, *fd;
+  gchar *desc;
+  const GstClockTime expected[] = { 2 * GST_SECOND, 3 * GST_SECOND,
+    4 * GST_SECOND
+  };
+
+  ensure_vp8_clip ();
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd mode=keyframes ! "
+      "fakesink name=sink", vp8_clip);
+  pipeline = pipeline_new (desc, &c);
+  gst_element_set_state (pipeline, GST_STATE_PAUSED);
+  wait_for (pipeline, GST_MESSAGE_ASYNC_DONE, &c);
+
+  fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH, 1500 * MS));
+  wait_for (pipeline, GST_MESSAGE_ASYNC_DONE, &c);
+  g_mutex_lock (&c.lock);
+  g_array_set_size (c.pts, 0);
+  c.decoded = 0;
+  g_mutex_unlock (&c.lock);
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  wait_for (pipeline, GST_MESSAGE_EOS, &c);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  /* only the key frames after the seek were decoded (the one prerolled
+   * before PLAYING was counted before the reset) */
+  fail_unless (c.decoded <= 2, "decoded %u", c.decoded);
+  fd = gst_bin_get_by_name (GST_BIN (pipeline), "fd");
+  assert_counters (fd, 3, 3, 0);
+  gst_object_unref (fd);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Upstream not seekable (the harness): only the DELTA_UNIT flag decides */
+GST_START_TEST (test_keyframes_not_seekable)
+{
+  GstHarness *h = harness_new ("keyframes",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  const GstClockTime expected[] = { frame_pts (0, 30), frame_pts (4, 30),
+    frame_pts (5, 30), frame_pts (9, 30)
+  };
+  GArray *pts;
+  guint i;
+
+  for (i = 0; i < 10; i++)
+    push_frame (h, frame_pts (i, 30), !(i == 0 || i == 4 || i == 5 || i == 9));
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (h->element, 10, 4, 6);
+  assert_src_framerate (h, 0, 1);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------- flushes and segments ---------- */
+
+static void
+flush (GstHarness * h)
+{
+  GstSegment segment;
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+}
+
+GST_START_TEST (test_flush_resets)
+{
+  GstHarness *h = harness_new ("every-nth",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  const GstClockTime before[] = { frame_pts (0, 30), frame_pts (3, 30) };
+  const GstClockTime after[] = { frame_pts (100, 30), frame_pts (103, 30) };
+  GArray *pts;
+  guint i;
+
+  g_object_set (h->element, "step", 3, NULL);
+  for (i = 0; i < 5; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  pts = pull_all (h, NULL);
+  assert_pts (pts, before, 2);
+  g_array_unref (pts);
+  assert_counters (h->element, 5, 2, 3);
+
+  /* as after a flushing seek to frame 100: the first frame is kept again
+   * and the counters restart */
+  flush (h);
+  assert_counters (h->element, 0, 0, 0);
+  for (i = 100; i < 104; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  pts = pull_all (h, NULL);
+  assert_pts (pts, after, 2);
+  g_array_unref (pts);
+  assert_counters (h->element, 4, 2, 2);
+
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flush_resets_interval)
+{
+  GstHarness *h = harness_new ("interval",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  const GstClockTime expected[] = { 0, 2500 * MS, 1000 * MS, 3500 * MS };
+  GArray *pts;
+
+  push_frame (h, 0, FALSE);
+  push_frame (h, 2500 * MS, FALSE);
+  push_frame (h, 3000 * MS, FALSE);
+  /* a seek back: 1.0 s is kept though earlier than the last target */
+  flush (h);
+  push_frame (h, 1000 * MS, FALSE);
+  push_frame (h, 2000 * MS, FALSE);
+  push_frame (h, 3500 * MS, FALSE);
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (h->element, 3, 2, 1);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* A new (non-flushing) segment restarts the sampling; the same segment
+ * sent again does not */
+GST_START_TEST (test_segment_resets)
+{
+  GstHarness *h = harness_new ("interval",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  const GstClockTime expected[] = { 0, 0, 2500 * MS };
+  GstSegment segment;
+  GArray *pts;
+
+  push_frame (h, 0, FALSE);
+  push_frame (h, 1000 * MS, FALSE);
+  /* the same segment again: nothing changes */
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  push_frame (h, 1500 * MS, FALSE);
+  /* a new segment (looping): times start over */
+  segment.base = 2 * GST_SECOND;
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  push_frame (h, 0, FALSE);
+  push_frame (h, 1000 * MS, FALSE);
+  push_frame (h, 2500 * MS, FALSE);
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (h->element, 6, 3, 3);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Real-film check when the shared clips are there */
+GST_START_TEST (test_keyframes_real_clip)
+{
+  const gchar *media = g_getenv ("PALETTE_SHARED_MEDIA");
+  gchar *path, *desc;
+  Collected c;
+  GstElement *fd;
+  guint64 in, out;
+
+  path = g_build_filename (media ? media : "/nonexistent",
+      "big_buck_bunny_0_30.webm", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+    g_print ("SKIP: %s not found (PALETTE_SHARED_MEDIA)\n", path);
+    g_free (path);
+    return;
+  }
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! matroskademux name=d "
+      "d.video_0 ! queue ! vp8dec ! identity name=decoded ! "
+      "framedecimate name=fd mode=keyframes ! fakesink name=sink", path);
+  fd = run_pipeline (desc, &c);
+  g_object_get (fd, "in", &in, "out", &out, NULL);
+  /* 30 s of VP8: a handful of key frames of ~720 frames, all kept */
+  fail_unless (out >= 2 && out < 40, "kept %" G_GUINT64_FORMAT, out);
+  fail_unless_equals_uint64 (in, out);
+  fail_unless (c.decoded <= out + 2, "decoded %u", c.decoded);
+  gst_object_unref (fd);
+  g_free (desc);
+  g_free (path);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+static Suite *
+framedecimate_suite (void)
+{
+  Suite *s = suite_create ("framedecimate");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_every_nth_harness);
+  tcase_add_test (tc, test_every_nth_pipeline);
+  tcase_add_test (tc, test_passthrough_no_copy);
+  tcase_add_test (tc, test_interval_variable_rate);
+  tcase_add_test (tc, test_interval_stream_time);
+  tcase_add_test (tc, test_interval_pipeline);
+  tcase_add_test (tc, test_interval_no_timestamp);
+  tcase_add_test (tc, test_count_known_duration);
+  tcase_add_test (tc, test_count_file);
+  tcase_add_test (tc, test_count_unknown_duration);
+  tcase_add_test (tc, test_scene_cuts);
+  tcase_add_test (tc, test_scene_fade);
+  tcase_add_test (tc, test_scene_flash);
+  tcase_add_test (tc, test_scene_motion);
+  tcase_add_test (tc, test_scene_unknown_format);
+  tcase_add_test (tc, test_keyframes_clip_fixture);
+  tcase_add_test (tc, test_keyframes_decoded);
+  tcase_add_test (tc, test_keyframes_app_seek);
+  tcase_add_test (tc, test_keyframes_not_seekable);
+  tcase_add_test (tc, test_flush_resets);
+  tcase_add_test (tc, test_flush_resets_interval);
+  tcase_add_test (tc, test_segment_resets);
+  tcase_add_test (tc, test_keyframes_real_clip);
+  return s;
+}
+
+/* Encodes the VP8 clip the keyframes and count tests read, once */
+static void
+ensure_vp8_clip (void)
+{
+  Collected c;
+  GstElement *pipeline;
+  gchar *desc, *partial;
+
+  if (g_file_test (vp8_clip, G_FILE_TEST_EXISTS))
+    return;
+
+  partial = g_strconcat (vp8_clip, ".part", NULL);
+  desc = g_strdup_printf ("videotestsrc num-buffers=150 pattern=ball ! "
+      "video/x-raw,width=160,height=120,framerate=30/1 ! "
+      "vp8enc keyframe-max-dist=30 deadline=1 ! webmmux ! "
+      "filesink location=%s", partial);
+  collected_init (&c);
+  pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (pipeline != NULL, "cannot encode the test clip (vp8enc, "
+      "webmmux)");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  wait_for (pipeline, GST_MESSAGE_EOS, &c);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  fail_unless (g_rename (partial, vp8_clip) == 0);
+  collected_clear (&c);
+  g_free (desc);
+  g_free (partial);
+}
+
+int
+main (int argc, char **argv)
+{
+  Suite *s;
+  int ret;
+
+  gst_check_init (&argc, &argv);
+  clip_dir = g_dir_make_tmp ("framedecimate-XXXXXX", NULL);
+  g_assert (clip_dir != NULL);
+  vp8_clip = g_build_filename (clip_dir, "kf30.webm", NULL);
+
+  s = framedecimate_suite ();
+  ret = gst_check_run_suite (s, "framedecimate", __FILE__);
+
+  g_unlink (vp8_clip);
+  g_rmdir (clip_dir);
+  g_free (vp8_clip);
+  g_free (clip_dir);
+  return ret;
+}
