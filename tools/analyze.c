@@ -1,0 +1,659 @@
+/* gst-palette: runs one film through framedecimate ! palettesink in this
+ * process and collects the palette record palettesink writes. */
+#include "analyze.h"
+#include "demo-clip.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct _Analysis
+{
+  GstElement *pipeline;
+  GstElement *decimate;
+  GstElement *sink;
+  gchar *record_path;
+  gboolean has_video;
+  gint got_frame;               /* atomic: a frame reached framedecimate */
+  guint stall_timeout;
+  guint stall_check;
+
+  guint bus_watch;
+  gint64 start_time;            /* monotonic, µs */
+  gint64 end_time;
+  GstClockTime duration;
+  GstClockTime position;
+  gint fps_n, fps_d;
+
+  AnalysisDoneFunc done;
+  gpointer done_data;
+  gboolean finished;
+  gchar *error;
+  JsonObject *record;
+  GstStructure *last_palette;   /* the last `palette` message, as a fallback */
+};
+
+#define NO_VIDEO_MESSAGE "gst-palette-no-video"
+
+gboolean
+analysis_ensure_plugins (GError ** error)
+{
+  static const gchar *const needed[] = { "framedecimate", "palettesink" };
+  GstRegistry *registry = gst_registry_get ();
+  gboolean scanned = FALSE;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (needed); i++) {
+    GstPluginFeature *feature;
+
+    feature = gst_registry_lookup_feature (registry, needed[i]);
+    if (feature == NULL && !scanned) {
+#ifdef PALETTE_PLUGIN_DIRS
+      /* Run straight from the build folder: look where meson built them. */
+      gchar **dirs = g_strsplit (PALETTE_PLUGIN_DIRS, G_SEARCHPATH_SEPARATOR_S,
+          -1);
+      gchar **dir;
+
+      for (dir = dirs; *dir != NULL; dir++)
+        if (**dir != '\0' && g_file_test (*dir, G_FILE_TEST_IS_DIR))
+          gst_registry_scan_path (registry, *dir);
+      g_strfreev (dirs);
+#endif
+      scanned = TRUE;
+      feature = gst_registry_lookup_feature (registry, needed[i]);
+    }
+    if (feature == NULL) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+          "the GStreamer element '%s' was not found: install gst-palette's "
+          "plugins or point GST_PLUGIN_PATH at them", needed[i]);
+      return FALSE;
+    }
+    gst_object_unref (feature);
+  }
+  return TRUE;
+}
+
+static gboolean
+apply_properties (GstElement * element, GPtrArray * props, GError ** error)
+{
+  guint i;
+
+  for (i = 0; props != NULL && i < props->len; i++) {
+    const gchar *assignment = props->pdata[i];
+    const gchar *eq = strchr (assignment, '=');
+    gchar *name;
+    GParamSpec *pspec;
+
+    if (eq == NULL)
+      continue;
+    name = g_strndup (assignment, eq - assignment);
+    pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (element), name);
+    if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE)) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          "%s has no writable property '%s'", GST_OBJECT_NAME (element), name);
+      g_free (name);
+      return FALSE;
+    }
+    {
+      GValue value = G_VALUE_INIT;
+
+      g_value_init (&value, pspec->value_type);
+      if (!gst_value_deserialize_with_pspec (&value, eq + 1, pspec)) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+            "invalid value \"%s\" for the %s property '%s'", eq + 1,
+            GST_OBJECT_NAME (element), name);
+        g_value_unset (&value);
+        g_free (name);
+        return FALSE;
+      }
+      /* Out of range values are clamped by validation: refuse them. */
+      if (g_param_value_validate (pspec, &value)) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+            "%s is out of range for the %s property '%s'", eq + 1,
+            GST_OBJECT_NAME (element), name);
+        g_value_unset (&value);
+        g_free (name);
+        return FALSE;
+      }
+      g_object_set_property (G_OBJECT (element), name, &value);
+      g_value_unset (&value);
+    }
+    g_free (name);
+  }
+  return TRUE;
+}
+
+gboolean
+analysis_check_settings (const AnalysisSettings * settings, GError ** error)
+{
+  GstElement *decimate = gst_element_factory_make ("framedecimate",
+      "framedecimate");
+  GstElement *sink = gst_element_factory_make ("palettesink", "palettesink");
+  gboolean ok = decimate != NULL && sink != NULL;
+
+  if (!ok)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "could not create the %s element", decimate == NULL ?
+        "framedecimate" : "palettesink");
+  else
+    ok = apply_properties (decimate, settings->decimate_props, error) &&
+        apply_properties (sink, settings->sink_props, error);
+  if (decimate)
+    gst_object_unref (gst_object_ref_sink (decimate));
+  if (sink)
+    gst_object_unref (gst_object_ref_sink (sink));
+  return ok;
+}
+
+static gboolean
+skip_non_video (GstElement * bin, GstPad * pad, GstCaps * caps,
+    gpointer user_data)
+{
+  const gchar *name = gst_structure_get_name (gst_caps_get_structure (caps,
+          0));
+
+  /* Audio and subtitles are left undecoded: only pictures are analysed. */
+  return !(g_str_has_prefix (name, "audio/") || g_str_has_prefix (name,
+          "text/") || g_str_has_prefix (name, "subpicture/")
+      || g_str_has_prefix (name, "application/x-subtitle"));
+}
+
+static void
+on_pad_added (GstElement * decoder, GstPad * pad, Analysis * analysis)
+{
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  GstPad *sinkpad;
+  const gchar *name;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (g_str_has_prefix (name, "video/x-raw") && !analysis->has_video) {
+    sinkpad = gst_element_get_static_pad (analysis->decimate, "sink");
+    if (gst_pad_link (pad, sinkpad) == GST_PAD_LINK_OK)
+      analysis->has_video = TRUE;
+    gst_object_unref (sinkpad);
+  }
+  gst_caps_unref (caps);
+}
+
+static void
+on_no_more_pads (GstElement * decoder, Analysis * analysis)
+{
+  if (!analysis->has_video)
+    gst_element_post_message (decoder,
+        gst_message_new_application (GST_OBJECT (decoder),
+            gst_structure_new_empty (NO_VIDEO_MESSAGE)));
+}
+
+static Analysis *
+analysis_new_with_source (GstElement * source, gboolean decodes,
+    const AnalysisSettings * settings, GError ** error)
+{
+  Analysis *analysis = g_new0 (Analysis, 1);
+  gint fd;
+
+  analysis->duration = analysis->position = GST_CLOCK_TIME_NONE;
+  analysis->pipeline = gst_pipeline_new ("gst-palette");
+  analysis->decimate = gst_element_factory_make ("framedecimate",
+      "framedecimate");
+  analysis->sink = gst_element_factory_make ("palettesink", "palettesink");
+  if (source == NULL || analysis->decimate == NULL || analysis->sink == NULL) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "could not create the %s element", source == NULL ? "source" :
+        analysis->decimate == NULL ? "framedecimate" : "palettesink");
+    if (source)
+      gst_object_unref (gst_object_ref_sink (source));
+    g_clear_pointer (&analysis->decimate, gst_object_unref);
+    g_clear_pointer (&analysis->sink, gst_object_unref);
+    analysis_free (analysis);
+    return NULL;
+  }
+  gst_bin_add_many (GST_BIN (analysis->pipeline), source, analysis->decimate,
+      analysis->sink, NULL);
+  if (!gst_element_link (analysis->decimate, analysis->sink) ||
+      (!decodes && !gst_element_link (source, analysis->decimate))) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "could not link the analysis pipeline");
+    analysis_free (analysis);
+    return NULL;
+  }
+  if (decodes) {
+    g_signal_connect (source, "autoplug-continue",
+        G_CALLBACK (skip_non_video), NULL);
+    g_signal_connect (source, "pad-added", G_CALLBACK (on_pad_added),
+        analysis);
+    g_signal_connect (source, "no-more-pads", G_CALLBACK (on_no_more_pads),
+        analysis);
+  } else {
+    analysis->has_video = TRUE;
+  }
+
+  if (settings != NULL &&
+      (!apply_properties (analysis->decimate, settings->decimate_props, error)
+          || !apply_properties (analysis->sink, settings->sink_props,
+              error))) {
+    analysis_free (analysis);
+    return NULL;
+  }
+
+  fd = g_file_open_tmp ("gst-palette-XXXXXX.json", &analysis->record_path,
+      error);
+  if (fd < 0) {
+    analysis_free (analysis);
+    return NULL;
+  }
+  close (fd);
+  /* An empty file would look like a damaged record: let palettesink make it. */
+  g_unlink (analysis->record_path);
+  g_object_set (analysis->sink, "location", analysis->record_path, NULL);
+  if (settings != NULL)
+    analysis->stall_timeout = settings->stall_timeout;
+  /* Analysis, not playback: take frames as fast as they are decoded. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (analysis->sink),
+          "sync"))
+    g_object_set (analysis->sink, "sync", FALSE, NULL);
+  return analysis;
+}
+
+Analysis *
+analysis_new_for_file (const gchar * filename,
+    const AnalysisSettings * settings, GError ** error)
+{
+  GstElement *decoder;
+  gchar *uri;
+
+  if (!g_file_test (filename, G_FILE_TEST_EXISTS) ||
+      g_file_test (filename, G_FILE_TEST_IS_DIR)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+        "%s: no such file", filename);
+    return NULL;
+  }
+  uri = gst_filename_to_uri (filename, error);
+  if (uri == NULL)
+    return NULL;
+  decoder = gst_element_factory_make ("uridecodebin", NULL);
+  if (decoder != NULL)
+    g_object_set (decoder, "uri", uri, NULL);
+  g_free (uri);
+  return analysis_new_with_source (decoder, TRUE, settings, error);
+}
+
+Analysis *
+analysis_new_for_demo_clip (const AnalysisSettings * settings, GError ** error)
+{
+  return analysis_new_with_source (demo_clip_source_new (), FALSE, settings,
+      error);
+}
+
+void
+analysis_free (Analysis * analysis)
+{
+  if (analysis == NULL)
+    return;
+  analysis_stop (analysis);
+  if (analysis->pipeline)
+    gst_object_unref (analysis->pipeline);
+  if (analysis->record_path) {
+    g_unlink (analysis->record_path);
+    g_free (analysis->record_path);
+  }
+  g_free (analysis->error);
+  if (analysis->record)
+    json_object_unref (analysis->record);
+  if (analysis->last_palette)
+    gst_structure_free (analysis->last_palette);
+  g_free (analysis);
+}
+
+static void
+query_timing (Analysis * analysis)
+{
+  gint64 value;
+
+  if (analysis->pipeline == NULL)
+    return;
+  if (gst_element_query_duration (analysis->pipeline, GST_FORMAT_TIME, &value)
+      && value > 0)
+    analysis->duration = value;
+  if (gst_element_query_position (analysis->pipeline, GST_FORMAT_TIME, &value)
+      && value >= 0)
+    analysis->position = value;
+}
+
+static void
+read_framerate (Analysis * analysis)
+{
+  GstPad *pad = gst_element_get_static_pad (analysis->decimate, "sink");
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+
+  if (caps != NULL) {
+    gst_structure_get_fraction (gst_caps_get_structure (caps, 0), "framerate",
+        &analysis->fps_n, &analysis->fps_d);
+    gst_caps_unref (caps);
+  }
+  gst_object_unref (pad);
+}
+
+/* The palette message's fields, in the record's shape: used only when the
+ * record file cannot be read. */
+static JsonObject *
+record_from_message (const GstStructure * s)
+{
+  const GValue *colors = gst_structure_get_value (s, "colors");
+  const GValue *weights = gst_structure_get_value (s, "weights");
+  JsonObject *record;
+  JsonArray *rgb, *shares, *hex;
+  gboolean bw = FALSE;
+  guint64 frames = 0;
+  guint i, n;
+
+  if (colors == NULL || weights == NULL || !GST_VALUE_HOLDS_ARRAY (colors)
+      || !GST_VALUE_HOLDS_ARRAY (weights))
+    return NULL;
+  record = json_object_new ();
+  rgb = json_array_new ();
+  shares = json_array_new ();
+  hex = json_array_new ();
+  n = MIN (gst_value_array_get_size (colors),
+      gst_value_array_get_size (weights));
+  for (i = 0; i < n; i++) {
+    guint c = g_value_get_uint (gst_value_array_get_value (colors, i));
+    JsonArray *triple = json_array_new ();
+    gchar *text = g_strdup_printf ("#%06x", c & 0xffffff);
+
+    json_array_add_int_element (triple, (c >> 16) & 0xff);
+    json_array_add_int_element (triple, (c >> 8) & 0xff);
+    json_array_add_int_element (triple, c & 0xff);
+    json_array_add_array_element (rgb, triple);
+    json_array_add_double_element (shares,
+        g_value_get_double (gst_value_array_get_value (weights, i)));
+    json_array_add_string_element (hex, text);
+    g_free (text);
+  }
+  gst_structure_get_boolean (s, "black-and-white", &bw);
+  gst_structure_get_uint64 (s, "frames", &frames);
+  json_object_set_boolean_member (record, "is_black_and_white", bw);
+  json_object_set_int_member (record, "clusters_nb", n);
+  json_object_set_array_member (record, "colors", rgb);
+  json_object_set_array_member (record, "weights", shares);
+  json_object_set_array_member (record, "hex", hex);
+  json_object_set_int_member (record, "frames_analyzed", frames);
+  json_object_set_boolean_member (record, "complete", TRUE);
+  return record;
+}
+
+static void
+collect_record (Analysis * analysis)
+{
+  JsonParser *parser = json_parser_new ();
+  GError *error = NULL;
+
+  if (json_parser_load_from_file (parser, analysis->record_path, &error)) {
+    JsonNode *root = json_parser_get_root (parser);
+
+    if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+      analysis->record = json_node_dup_object (root);
+    else
+      analysis->error = g_strdup ("palettesink wrote a record that is not a "
+          "JSON object");
+  } else if (analysis->last_palette != NULL) {
+    analysis->record = record_from_message (analysis->last_palette);
+  } else {
+    analysis->error = g_strdup_printf ("no palette: %s", error->message);
+  }
+  if (analysis->record == NULL && analysis->error == NULL)
+    analysis->error = g_strdup ("no palette was produced");
+  g_clear_error (&error);
+  g_object_unref (parser);
+}
+
+static gboolean
+call_done (gpointer user_data)
+{
+  Analysis *analysis = user_data;
+
+  if (analysis->done)
+    analysis->done (analysis, analysis->done_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+finish (Analysis * analysis, gchar * error)
+{
+  if (analysis->stall_check != 0) {
+    g_source_remove (analysis->stall_check);
+    analysis->stall_check = 0;
+  }
+  if (analysis->bus_watch != 0) {
+    /* Also when called from the watch itself: a source may be removed
+     * while it dispatches. */
+    g_source_remove (analysis->bus_watch);
+  }
+  analysis->finished = TRUE;
+  analysis->end_time = g_get_monotonic_time ();
+  query_timing (analysis);
+  read_framerate (analysis);
+  /* The pipeline is stopped when the analysis is freed: a stalled source
+   * may block that, and the reason should be told first. */
+  if (error == NULL)
+    collect_record (analysis);
+  else
+    analysis->error = error;
+  analysis->bus_watch = 0;
+  /* From an idle: DONE may free the analysis, which owns this bus watch. */
+  g_idle_add (call_done, analysis);
+}
+
+static gchar *
+describe_error (GstMessage * message)
+{
+  GError *error = NULL;
+  gchar *text;
+
+  gst_message_parse_error (message, &error, NULL);
+  text = g_strdup (error->message);
+  g_error_free (error);
+  /* One line per failed film. */
+  g_strdelimit (text, "\r\n", ' ');
+  return text;
+}
+
+static gboolean
+on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
+{
+  Analysis *analysis = user_data;
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_EOS:
+      if (!analysis->has_video) {
+        finish (analysis, g_strdup ("no video stream found"));
+        return G_SOURCE_REMOVE;
+      }
+      finish (analysis, NULL);
+      return G_SOURCE_REMOVE;
+    case GST_MESSAGE_ERROR:
+      finish (analysis, describe_error (message));
+      return G_SOURCE_REMOVE;
+    case GST_MESSAGE_APPLICATION:
+      if (gst_message_has_name (message, NO_VIDEO_MESSAGE)) {
+        finish (analysis, g_strdup ("no video stream found"));
+        return G_SOURCE_REMOVE;
+      }
+      break;
+    case GST_MESSAGE_ELEMENT:
+      if (GST_MESSAGE_SRC (message) == GST_OBJECT (analysis->sink) &&
+          gst_message_has_name (message, "palette")) {
+        if (analysis->last_palette)
+          gst_structure_free (analysis->last_palette);
+        analysis->last_palette =
+            gst_structure_copy (gst_message_get_structure (message));
+      }
+      break;
+    case GST_MESSAGE_DURATION_CHANGED:
+      analysis->duration = GST_CLOCK_TIME_NONE;
+      break;
+    default:
+      break;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static GstPadProbeReturn
+on_first_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Analysis *analysis = user_data;
+
+  g_atomic_int_set (&analysis->got_frame, 1);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* decodebin drops an error that a demuxer posts while decodebin is still
+ * setting it to PAUSED (qtdemux on a truncated file, under load), and the
+ * pipeline then waits for ever: give up when no frame came in time. */
+static gboolean
+on_stall_check (gpointer user_data)
+{
+  Analysis *analysis = user_data;
+
+  analysis->stall_check = 0;
+  if (!g_atomic_int_get (&analysis->got_frame) && !analysis->finished)
+    finish (analysis, g_strdup_printf ("stalled: no video frame decoded in "
+            "%u s (damaged file?)", analysis->stall_timeout));
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+analysis_start (Analysis * analysis, AnalysisDoneFunc done,
+    gpointer user_data, GError ** error)
+{
+  GstBus *bus;
+
+  analysis->done = done;
+  analysis->done_data = user_data;
+  bus = gst_element_get_bus (analysis->pipeline);
+  analysis->bus_watch = gst_bus_add_watch (bus, on_bus_message, analysis);
+  gst_object_unref (bus);
+  analysis->start_time = g_get_monotonic_time ();
+  {
+    GstPad *pad = gst_element_get_static_pad (analysis->decimate, "sink");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_first_frame,
+        analysis, NULL);
+    gst_object_unref (pad);
+  }
+  if (analysis->stall_timeout > 0)
+    analysis->stall_check = g_timeout_add_seconds (analysis->stall_timeout,
+        on_stall_check, analysis);
+  if (gst_element_set_state (analysis->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    GstMessage *message;
+
+    /* The reason, if any, is on the bus already. */
+    bus = gst_element_get_bus (analysis->pipeline);
+    message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    if (message != NULL) {
+      gchar *text = describe_error (message);
+
+      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+          text);
+      g_free (text);
+      gst_message_unref (message);
+    } else {
+      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+          "the pipeline could not start");
+    }
+    gst_object_unref (bus);
+    analysis_stop (analysis);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+analysis_stop (Analysis * analysis)
+{
+  if (analysis->stall_check != 0) {
+    g_source_remove (analysis->stall_check);
+    analysis->stall_check = 0;
+  }
+  if (analysis->bus_watch != 0) {
+    g_source_remove (analysis->bus_watch);
+    analysis->bus_watch = 0;
+  }
+  g_idle_remove_by_data (analysis);
+  if (analysis->pipeline)
+    gst_element_set_state (analysis->pipeline, GST_STATE_NULL);
+}
+
+void
+analysis_get_progress (Analysis * analysis, AnalysisProgress * progress)
+{
+  gint64 now;
+  guint64 frames_in = 0;
+  gdouble position_seconds;
+
+  if (!analysis->finished)
+    query_timing (analysis);
+  now = analysis->finished ? analysis->end_time : g_get_monotonic_time ();
+  progress->elapsed_seconds = analysis->start_time ?
+      (now - analysis->start_time) / 1e6 : 0.0;
+  progress->fraction = -1.0;
+  progress->eta_seconds = -1.0;
+  progress->frames_per_second = 0.0;
+
+  if (GST_CLOCK_TIME_IS_VALID (analysis->duration) && analysis->duration > 0
+      && GST_CLOCK_TIME_IS_VALID (analysis->position)) {
+    progress->fraction = CLAMP ((gdouble) analysis->position /
+        analysis->duration, 0.0, 1.0);
+    if (progress->fraction > 0.001)
+      progress->eta_seconds = progress->elapsed_seconds *
+          (1.0 - progress->fraction) / progress->fraction;
+  }
+
+  /* framedecimate counts the frames it saw; else estimate from the position. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (analysis->decimate),
+          "in") != NULL) {
+    g_object_get (analysis->decimate, "in", &frames_in, NULL);
+  } else if (GST_CLOCK_TIME_IS_VALID (analysis->position)) {
+    if (analysis->fps_n == 0)
+      read_framerate (analysis);
+    if (analysis->fps_n > 0 && analysis->fps_d > 0) {
+      position_seconds = analysis->position / (gdouble) GST_SECOND;
+      frames_in = position_seconds * analysis->fps_n / analysis->fps_d;
+    }
+  }
+  if (progress->elapsed_seconds > 0.0)
+    progress->frames_per_second = frames_in / progress->elapsed_seconds;
+}
+
+const gchar *
+analysis_get_error (Analysis * analysis)
+{
+  return analysis->error;
+}
+
+JsonObject *
+analysis_get_record (Analysis * analysis)
+{
+  return analysis->record ? json_object_ref (analysis->record) : NULL;
+}
+
+gint64
+analysis_get_frames (Analysis * analysis)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (analysis->duration) || analysis->fps_n <= 0
+      || analysis->fps_d <= 0)
+    return -1;
+  return gst_util_uint64_scale_round (analysis->duration, analysis->fps_n,
+      (guint64) analysis->fps_d * GST_SECOND);
+}
+
+gint64
+analysis_get_length (Analysis * analysis)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (analysis->duration))
+    return -1;
+  return analysis->duration / GST_SECOND;
+}

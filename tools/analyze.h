@@ -1,0 +1,68 @@
+/* gst-palette: one film through uridecodebin ! framedecimate ! palettesink */
+#ifndef GST_PALETTE_ANALYZE_H
+#define GST_PALETTE_ANALYZE_H
+
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Element properties given by the user, "name=value" as gst-launch takes
+ * them; NULL lists keep the elements' defaults. */
+typedef struct
+{
+  GPtrArray *decimate_props;
+  GPtrArray *sink_props;
+  /* Seconds to wait for the first video frame before calling the film
+   * stalled; 0 waits for ever. */
+  guint stall_timeout;
+} AnalysisSettings;
+
+typedef struct
+{
+  gdouble fraction;             /* 0..1, or < 0 when the duration is unknown */
+  gdouble elapsed_seconds;
+  gdouble frames_per_second;    /* decoded frames per wall-clock second */
+  gdouble eta_seconds;          /* < 0 when unknown */
+} AnalysisProgress;
+
+typedef struct _Analysis Analysis;
+typedef void (*AnalysisDoneFunc) (Analysis * analysis, gpointer user_data);
+
+/* Makes sure framedecimate and palettesink can be found, scanning the build
+ * folders compiled in when they are not in the registry. */
+gboolean analysis_ensure_plugins (GError ** error);
+
+/* Applies SETTINGS to throw-away elements: bad names or values are found
+ * once, before any film starts. */
+gboolean analysis_check_settings (const AnalysisSettings * settings,
+    GError ** error);
+
+Analysis *analysis_new_for_file (const gchar * filename,
+    const AnalysisSettings * settings, GError ** error);
+/* The built-in demo clip, generated in-process (see demo-clip.h). */
+Analysis *analysis_new_for_demo_clip (const AnalysisSettings * settings,
+    GError ** error);
+void analysis_free (Analysis * analysis);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Analysis, analysis_free);
+
+/* Starts the pipeline; DONE runs from the default main context once the
+ * film ended or failed. Needs a running GMainLoop. */
+gboolean analysis_start (Analysis * analysis, AnalysisDoneFunc done,
+    gpointer user_data, GError ** error);
+/* Stops at once; DONE is not called. */
+void analysis_stop (Analysis * analysis);
+
+void analysis_get_progress (Analysis * analysis, AnalysisProgress * progress);
+
+/* After DONE: NULL on success, else a one-line reason. */
+const gchar *analysis_get_error (Analysis * analysis);
+/* After DONE: the palette record (a new reference), or NULL on failure. */
+JsonObject *analysis_get_record (Analysis * analysis);
+/* Frame count (duration × framerate) and whole seconds, -1 when unknown. */
+gint64 analysis_get_frames (Analysis * analysis);
+gint64 analysis_get_length (Analysis * analysis);
+
+G_END_DECLS
+
+#endif

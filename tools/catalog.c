@@ -1,0 +1,524 @@
+/* gst-palette: the film catalog, kept in the seed notebook's JSON shape:
+ * {"last_updated": ISO-8601, "movies": [{title, status, director, year, path,
+ * frames, length, palettes[]}, ...]} with movies sorted by title. Unknown
+ * members are kept as they are, so files written by the notebook survive. */
+#include "catalog.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+struct _Catalog
+{
+  JsonObject *root;
+  JsonArray *movies;
+};
+
+static const gchar *const video_extensions[] = {
+  "avi", "mkv", "mp4", "m4v", "mov", "webm", "ogv", "ogm", "mpg", "mpeg",
+  "m2v", "ts", "m2ts", "mts", "vob", "wmv", "asf", "flv", "3gp", "dv", "mxf",
+  NULL
+};
+
+void
+catalog_folder_free (CatalogFolder * folder)
+{
+  if (folder == NULL)
+    return;
+  g_free (folder->title);
+  g_free (folder->year);
+  g_free (folder->director);
+  g_free (folder->path);
+  g_free (folder->status);
+  g_free (folder);
+}
+
+void
+catalog_parse_folder_name (const gchar * name, gchar ** title, gchar ** year,
+    gchar ** director)
+{
+  /* The seed's pattern, unanchored as re.search() uses it. */
+  static GRegex *regex = NULL;
+  GMatchInfo *match = NULL;
+
+  if (g_once_init_enter (&regex)) {
+    GRegex *r = g_regex_new ("(.*) \\((\\d{4})(?:, (.*))?\\)", 0, 0, NULL);
+    g_once_init_leave (&regex, r);
+  }
+
+  *title = *year = *director = NULL;
+  if (g_regex_match (regex, name, 0, &match)) {
+    gchar *d = g_match_info_fetch (match, 3);
+
+    *title = g_match_info_fetch (match, 1);
+    *year = g_match_info_fetch (match, 2);
+    if (d != NULL && *d != '\0')
+      *director = d;
+    else
+      g_free (d);
+  } else {
+    *title = g_strdup (name);
+  }
+  g_match_info_free (match);
+}
+
+gboolean
+catalog_is_video_file (const gchar * filename)
+{
+  const gchar *dot = strrchr (filename, '.');
+  gchar *ext;
+  gboolean found;
+
+  if (dot == NULL || dot == filename || filename[0] == '.')
+    return FALSE;
+  ext = g_ascii_strdown (dot + 1, -1);
+  found = g_strv_contains (video_extensions, ext);
+  g_free (ext);
+  return found;
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+CatalogFolder *
+catalog_folder_scan (const gchar * dir_path, GError ** error)
+{
+  GDir *dir;
+  const gchar *entry;
+  GPtrArray *videos;
+  CatalogFolder *folder;
+  gchar *base;
+
+  dir = g_dir_open (dir_path, 0, error);
+  if (dir == NULL)
+    return NULL;
+
+  videos = g_ptr_array_new_with_free_func (g_free);
+  while ((entry = g_dir_read_name (dir)) != NULL) {
+    gchar *full = g_build_filename (dir_path, entry, NULL);
+
+    if (catalog_is_video_file (entry) &&
+        g_file_test (full, G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add (videos, g_strdup (entry));
+    g_free (full);
+  }
+  g_dir_close (dir);
+  g_ptr_array_sort (videos, compare_strings);
+
+  folder = g_new0 (CatalogFolder, 1);
+  base = g_path_get_basename (dir_path);
+  catalog_parse_folder_name (base, &folder->title, &folder->year,
+      &folder->director);
+  g_free (base);
+
+  if (videos->len == 1) {
+    gchar *full = g_build_filename (dir_path, videos->pdata[0], NULL);
+
+    folder->path = g_canonicalize_filename (full, NULL);
+    g_free (full);
+  } else if (videos->len == 0) {
+    folder->status = g_strdup (CATALOG_STATUS_NO_FILE);
+  } else {
+    GString *status = g_string_new (CATALOG_STATUS_MANY_FILES);
+    guint i;
+
+    for (i = 0; i < videos->len; i++)
+      g_string_append_printf (status, " \"%s\"",
+          (const gchar *) videos->pdata[i]);
+    folder->status = g_string_free (status, FALSE);
+  }
+  g_ptr_array_unref (videos);
+  return folder;
+}
+
+GPtrArray *
+catalog_scan_library (const gchar * library_dir, GError ** error)
+{
+  GDir *dir;
+  const gchar *entry;
+  GPtrArray *names, *folders;
+  guint i;
+
+  dir = g_dir_open (library_dir, 0, error);
+  if (dir == NULL)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((entry = g_dir_read_name (dir)) != NULL) {
+    gchar *full = g_build_filename (library_dir, entry, NULL);
+
+    if (entry[0] != '.' && g_file_test (full, G_FILE_TEST_IS_DIR))
+      g_ptr_array_add (names, g_strdup (entry));
+    g_free (full);
+  }
+  g_dir_close (dir);
+  g_ptr_array_sort (names, compare_strings);
+
+  folders = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      catalog_folder_free);
+  for (i = 0; i < names->len; i++) {
+    gchar *full = g_build_filename (library_dir, names->pdata[i], NULL);
+    CatalogFolder *folder = catalog_folder_scan (full, NULL);
+
+    /* A folder that vanished or cannot be read is simply not a film. */
+    if (folder != NULL)
+      g_ptr_array_add (folders, folder);
+    g_free (full);
+  }
+  g_ptr_array_unref (names);
+  return folders;
+}
+
+Catalog *
+catalog_new (void)
+{
+  Catalog *catalog = g_new0 (Catalog, 1);
+
+  catalog->root = json_object_new ();
+  catalog->movies = json_array_new ();
+  json_object_set_null_member (catalog->root, "last_updated");
+  json_object_set_array_member (catalog->root, "movies",
+      json_array_ref (catalog->movies));
+  return catalog;
+}
+
+void
+catalog_free (Catalog * catalog)
+{
+  if (catalog == NULL)
+    return;
+  json_array_unref (catalog->movies);
+  json_object_unref (catalog->root);
+  g_free (catalog);
+}
+
+static gboolean
+validate_movies (JsonArray * movies, const gchar * name, GError ** error)
+{
+  guint i, n = json_array_get_length (movies);
+
+  for (i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (movies, i);
+    JsonObject *movie;
+    JsonNode *member;
+
+    if (!JSON_NODE_HOLDS_OBJECT (node))
+      goto bad;
+    movie = json_node_get_object (node);
+    member = json_object_get_member (movie, "title");
+    if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+      goto bad;
+    member = json_object_get_member (movie, "palettes");
+    if (member != NULL && !JSON_NODE_HOLDS_ARRAY (member)
+        && !JSON_NODE_HOLDS_NULL (member))
+      goto bad;
+    continue;
+  bad:
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: not a palette catalog: movies[%u] is not a film "
+        "(an object with a \"title\" string and a \"palettes\" list)", name, i);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+Catalog *
+catalog_load_from_data (const gchar * data, gssize length, const gchar * name,
+    GError ** error)
+{
+  JsonParser *parser = json_parser_new ();
+  GError *parse_error = NULL;
+  JsonNode *root;
+  JsonArray *movies = NULL;
+  Catalog *catalog = NULL;
+
+  if (!json_parser_load_from_data (parser, data, length, &parse_error)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: damaged catalog, not valid JSON: %s", name, parse_error->message);
+    g_error_free (parse_error);
+    goto out;
+  }
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root)) {
+    /* The notebook's "frames and length" cell saves the bare movie list. */
+    movies = json_node_get_array (root);
+  } else if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)) {
+    JsonNode *node = json_object_get_member (json_node_get_object (root),
+        "movies");
+
+    if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+      movies = json_node_get_array (node);
+  }
+  if (movies == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: not a palette catalog: no \"movies\" list", name);
+    goto out;
+  }
+  if (!validate_movies (movies, name, error))
+    goto out;
+
+  catalog = g_new0 (Catalog, 1);
+  if (JSON_NODE_HOLDS_OBJECT (root)) {
+    catalog->root = json_node_dup_object (root);
+  } else {
+    catalog->root = json_object_new ();
+    json_object_set_null_member (catalog->root, "last_updated");
+    json_object_set_array_member (catalog->root, "movies",
+        json_array_ref (movies));
+  }
+  catalog->movies = json_array_ref (movies);
+
+out:
+  g_object_unref (parser);
+  return catalog;
+}
+
+Catalog *
+catalog_load (const gchar * filename, GError ** error)
+{
+  gchar *data = NULL;
+  gsize length = 0;
+  GError *read_error = NULL;
+  Catalog *catalog;
+
+  if (!g_file_get_contents (filename, &data, &length, &read_error)) {
+    if (g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+      g_error_free (read_error);
+      return catalog_new ();
+    }
+    g_propagate_error (error, read_error);
+    return NULL;
+  }
+  if (length == 0) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: damaged catalog: the file is empty", filename);
+    g_free (data);
+    return NULL;
+  }
+  catalog = catalog_load_from_data (data, length, filename, error);
+  g_free (data);
+  return catalog;
+}
+
+guint
+catalog_get_n_movies (Catalog * catalog)
+{
+  return json_array_get_length (catalog->movies);
+}
+
+JsonObject *
+catalog_get_movie (Catalog * catalog, guint index)
+{
+  return json_array_get_object_element (catalog->movies, index);
+}
+
+static const gchar *
+movie_get_string (JsonObject * movie, const gchar * member)
+{
+  JsonNode *node = json_object_get_member (movie, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+JsonObject *
+catalog_find_movie (Catalog * catalog, const gchar * title)
+{
+  guint i, n = catalog_get_n_movies (catalog);
+
+  for (i = 0; i < n; i++) {
+    JsonObject *movie = catalog_get_movie (catalog, i);
+
+    if (g_strcmp0 (movie_get_string (movie, "title"), title) == 0)
+      return movie;
+  }
+  return NULL;
+}
+
+static void
+set_string_or_null (JsonObject * object, const gchar * member,
+    const gchar * value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+  else
+    json_object_set_null_member (object, member);
+}
+
+static gchar *
+year_to_string (JsonObject * movie)
+{
+  JsonNode *node = json_object_get_member (movie, "year");
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return NULL;
+}
+
+JsonObject *
+catalog_update_folder (Catalog * catalog, const CatalogFolder * folder)
+{
+  guint i, n = catalog_get_n_movies (catalog);
+  JsonObject *movie = NULL;
+
+  /* Title and year together tell remakes apart. */
+  for (i = 0; i < n && movie == NULL; i++) {
+    JsonObject *candidate = catalog_get_movie (catalog, i);
+    gchar *year = year_to_string (candidate);
+
+    if (g_strcmp0 (movie_get_string (candidate, "title"), folder->title) == 0
+        && g_strcmp0 (year, folder->year) == 0)
+      movie = candidate;
+    g_free (year);
+  }
+
+  if (movie == NULL) {
+    movie = json_object_new ();
+    json_object_set_string_member (movie, "title", folder->title);
+    json_object_set_null_member (movie, "status");
+    json_object_set_null_member (movie, "director");
+    json_object_set_null_member (movie, "year");
+    json_object_set_null_member (movie, "path");
+    json_object_set_null_member (movie, "frames");
+    json_object_set_null_member (movie, "length");
+    json_object_set_array_member (movie, "palettes", json_array_new ());
+    json_array_add_object_element (catalog->movies, movie);
+  }
+
+  /* A file that changed makes the old frame count meaningless. */
+  if (g_strcmp0 (movie_get_string (movie, "path"), folder->path) != 0) {
+    json_object_set_null_member (movie, "frames");
+    json_object_set_null_member (movie, "length");
+  }
+  set_string_or_null (movie, "status", folder->status);
+  set_string_or_null (movie, "director", folder->director);
+  set_string_or_null (movie, "year", folder->year);
+  set_string_or_null (movie, "path", folder->path);
+  if (!json_object_has_member (movie, "palettes") ||
+      JSON_NODE_HOLDS_NULL (json_object_get_member (movie, "palettes")))
+    json_object_set_array_member (movie, "palettes", json_array_new ());
+  return movie;
+}
+
+guint
+catalog_movie_n_palettes (JsonObject * movie)
+{
+  JsonNode *node = json_object_get_member (movie, "palettes");
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return 0;
+  return json_array_get_length (json_node_get_array (node));
+}
+
+void
+catalog_movie_add_palette (JsonObject * movie, JsonObject * record,
+    gint64 frames, gint64 length)
+{
+  JsonNode *node = json_object_get_member (movie, "palettes");
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)) {
+    json_object_set_array_member (movie, "palettes", json_array_new ());
+    node = json_object_get_member (movie, "palettes");
+  }
+  json_array_add_object_element (json_node_get_array (node), record);
+  if (frames >= 0)
+    json_object_set_int_member (movie, "frames", frames);
+  if (length >= 0)
+    json_object_set_int_member (movie, "length", length);
+}
+
+void
+catalog_movie_set_status (JsonObject * movie, const gchar * status)
+{
+  set_string_or_null (movie, "status", status);
+}
+
+gchar *
+catalog_now_iso8601 (void)
+{
+  GDateTime *now = g_date_time_new_now_utc ();
+  gchar *text = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%f+00:00");
+
+  g_date_time_unref (now);
+  return text;
+}
+
+static gint
+compare_movies (gconstpointer a, gconstpointer b)
+{
+  JsonObject *ma = json_node_get_object (*(JsonNode * const *) a);
+  JsonObject *mb = json_node_get_object (*(JsonNode * const *) b);
+
+  /* Python's sort: by code point, which strcmp() gives for UTF-8. */
+  return g_strcmp0 (movie_get_string (ma, "title"),
+      movie_get_string (mb, "title"));
+}
+
+static void
+sort_movies (Catalog * catalog)
+{
+  GList *elements = json_array_get_elements (catalog->movies), *l;
+  GPtrArray *nodes = g_ptr_array_new ();
+  JsonArray *sorted = json_array_new ();
+  guint i;
+
+  for (l = elements; l != NULL; l = l->next)
+    g_ptr_array_add (nodes, l->data);
+  /* Nodes are copied by reference, so JsonObject pointers held by callers
+   * stay valid. g_ptr_array_sort() is stable: equal titles keep their
+   * order. */
+  g_ptr_array_sort (nodes, compare_movies);
+  for (i = 0; i < nodes->len; i++)
+    json_array_add_element (sorted, json_node_copy (nodes->pdata[i]));
+  g_ptr_array_unref (nodes);
+  g_list_free (elements);
+
+  json_object_set_array_member (catalog->root, "movies",
+      json_array_ref (sorted));
+  json_array_unref (catalog->movies);
+  catalog->movies = sorted;
+}
+
+gchar *
+catalog_to_data (Catalog * catalog, gsize * length)
+{
+  JsonGenerator *generator = json_generator_new ();
+  JsonNode *root = json_node_init_object (json_node_alloc (), catalog->root);
+  gchar *data;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 1);
+  json_generator_set_indent_char (generator, '\t');
+  data = json_generator_to_data (generator, length);
+  json_node_unref (root);
+  g_object_unref (generator);
+  return data;
+}
+
+gboolean
+catalog_save (Catalog * catalog, const gchar * filename, GError ** error)
+{
+  gchar *now = catalog_now_iso8601 ();
+  gchar *data;
+  gsize length;
+  gboolean ok;
+
+  sort_movies (catalog);
+  json_object_set_string_member (catalog->root, "last_updated", now);
+  g_free (now);
+  data = catalog_to_data (catalog, &length);
+  /* Temporary file, fsync, rename: a reader or a crash sees the old file or
+   * the new one, never half of one. */
+  ok = g_file_set_contents_full (filename, data, length,
+      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
+      error);
+  g_free (data);
+  return ok;
+}

@@ -1,0 +1,743 @@
+/* gst-palette: the dominant colors of a film, or of a whole film library.
+ *
+ *   gst-palette [FILE...]                 print each film's palette
+ *   gst-palette --catalog CATALOG DIR...  keep a library catalog up to date
+ *
+ * Each film runs through framedecimate ! palettesink inside this process;
+ * --jobs films at a time, each with its own pipeline, all driven from one
+ * main loop so that catalog writes never overlap. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "analyze.h"
+#include "catalog.h"
+#include "demo-clip.h"
+#include "record.h"
+#include "render.h"
+#include "runner.h"
+#include "terminal.h"
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_FAILED_FILMS 1
+#define EXIT_USAGE 2
+
+typedef struct
+{
+  /* what to do */
+  gchar *catalog_path;
+  gboolean recalc;
+  gchar *only;
+  gint jobs;
+  gboolean quiet;
+  gboolean print_json;
+  gchar *output_dir;
+  gchar *json_file;
+  gchar *fingerprint_file;
+  gchar *swatch_file;
+  gint fingerprint_width;
+  gint bar_width;
+  gint fingerprint_height;
+  gchar *title;
+  gboolean title_overlay;
+  gboolean ring;
+  gint swatch_width;
+  gint swatch_height;
+  gboolean version;
+  /* element settings; unset ones keep the element defaults */
+  gchar *mode;
+  gint step;
+  gdouble interval;
+  gint count;
+  gint colors;
+  gint gray_levels;
+  gchar *bw_mode;
+  gint64 seed;
+  gint fingerprint_colors;
+  gint stall_timeout;
+  gchar **decimate_props;
+  gchar **sink_props;
+  gchar **inputs;
+} Options;
+
+/* A film, as the results need it; the runner owns the pipeline. */
+typedef struct
+{
+  gchar *title;                 /* shown in messages */
+  gchar *output_name;           /* base name of -o files */
+  JsonObject *movie;            /* catalog mode: the film's catalog entry */
+} Film;
+
+typedef struct
+{
+  Options *options;
+  AnalysisSettings settings;
+  Catalog *catalog;
+  Runner *runner;
+  guint failed;
+  gboolean color_output;
+} Run;
+
+static void
+film_free (Film * film)
+{
+  g_free (film->title);
+  g_free (film->output_name);
+  if (film->movie)
+    json_object_unref (film->movie);
+  g_free (film);
+}
+
+/* Messages go above the progress block, which is redrawn on the next tick. */
+static void
+say (Run * run, FILE * out, const gchar * format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+say (Run * run, FILE * out, const gchar * format, ...)
+{
+  va_list args;
+
+  if (run->runner)
+    runner_clear_progress (run->runner);
+  va_start (args, format);
+  vfprintf (out, format, args);
+  va_end (args);
+  fflush (out);
+}
+
+static gchar *
+sanitize_name (const gchar * name)
+{
+  gchar *safe = g_strdup (name);
+
+  g_strdelimit (safe, "/\\:", '_');
+  return safe;
+}
+
+static gchar *
+output_path (Run * run, Film * film, const gchar * explicit_path,
+    const gchar * suffix)
+{
+  if (explicit_path != NULL)
+    return g_strdup (explicit_path);
+  if (run->options->output_dir != NULL) {
+    gchar *name = g_strconcat (film->output_name, suffix, NULL);
+    gchar *path = g_build_filename (run->options->output_dir, name, NULL);
+
+    g_free (name);
+    return path;
+  }
+  return NULL;
+}
+
+static gboolean
+write_outputs (Run * run, Film * film, JsonObject * record, GError ** error)
+{
+  Options *o = run->options;
+  gchar *json_path = output_path (run, film, o->json_file, ".json");
+  gchar *fingerprint_path = output_path (run, film, o->fingerprint_file,
+      ".fingerprint.png");
+  gchar *swatch_path = output_path (run, film, o->swatch_file, ".swatch.png");
+  gboolean ok = TRUE;
+
+  if (json_path != NULL) {
+    gsize length;
+    gchar *data = record_to_data (record, TRUE, &length);
+
+    ok = g_file_set_contents_full (json_path, data, length,
+        G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+    g_free (data);
+  }
+  if (ok && fingerprint_path != NULL) {
+    FingerprintOptions fo = { o->fingerprint_width, o->bar_width,
+      o->fingerprint_height,
+      o->title ? o->title : o->title_overlay ? film->title : NULL, o->ring
+    };
+    cairo_surface_t *surface = render_fingerprint (record, &fo, error);
+
+    ok = surface != NULL && render_write_png (surface, fingerprint_path, error);
+    if (surface)
+      cairo_surface_destroy (surface);
+  }
+  if (ok && swatch_path != NULL) {
+    cairo_surface_t *surface = render_swatch (record, o->swatch_width,
+        o->swatch_height, error);
+
+    ok = surface != NULL && render_write_png (surface, swatch_path, error);
+    if (surface)
+      cairo_surface_destroy (surface);
+  }
+  g_free (json_path);
+  g_free (fingerprint_path);
+  g_free (swatch_path);
+  return ok;
+}
+
+static gboolean
+save_catalog (Run * run)
+{
+  GError *error = NULL;
+
+  if (catalog_save (run->catalog, run->options->catalog_path, &error))
+    return TRUE;
+  say (run, stderr, "gst-palette: could not save the catalog: %s\n",
+      error->message);
+  g_error_free (error);
+  return FALSE;
+}
+
+static void
+set_source_title (JsonObject * record, const gchar * title)
+{
+  JsonNode *source = json_object_get_member (record, "source");
+
+  if (source != NULL && JSON_NODE_HOLDS_OBJECT (source))
+    json_object_set_string_member (json_node_get_object (source), "title",
+        title);
+}
+
+static void
+film_failed (Run * run, Film * film, const gchar * reason)
+{
+  run->failed++;
+  say (run, stderr, "gst-palette: %s: %s\n", film->title, reason);
+  if (film->movie != NULL) {
+    gchar *status = g_strconcat ("Error: ", reason, NULL);
+
+    catalog_movie_set_status (film->movie, status);
+    g_free (status);
+    save_catalog (run);
+  }
+}
+
+static void
+film_succeeded (Run * run, Film * film, Analysis * analysis,
+    JsonObject * record)
+{
+  GError *error = NULL;
+
+  if (film->movie != NULL) {
+    set_source_title (record, film->title);
+    catalog_movie_add_palette (film->movie, json_object_ref (record),
+        analysis_get_frames (analysis), analysis_get_length (analysis));
+    catalog_movie_set_status (film->movie, NULL);
+    if (!save_catalog (run))
+      run->failed++;
+  }
+
+  if (run->options->print_json) {
+    gchar *data = record_to_data (record, TRUE, NULL);
+
+    say (run, stdout, "%s\n", data);
+    g_free (data);
+  } else if (!run->options->quiet || film->movie == NULL) {
+    runner_clear_progress (run->runner);
+    terminal_print_palette (stdout, record, film->title, run->color_output,
+        NULL);
+  }
+
+  /* The palette is kept even when an image cannot be written. */
+  if (!write_outputs (run, film, record, &error)) {
+    run->failed++;
+    say (run, stderr, "gst-palette: %s: %s\n", film->title, error->message);
+    g_error_free (error);
+  }
+}
+
+static void
+on_film_done (Runner * runner, gpointer film, Analysis * analysis,
+    JsonObject * record, const gchar * error, gpointer user_data)
+{
+  if (record != NULL)
+    film_succeeded (user_data, film, analysis, record);
+  else
+    film_failed (user_data, film, error);
+}
+
+static Film *
+film_new (const gchar * title, const gchar * output_name, JsonObject * movie)
+{
+  Film *film = g_new0 (Film, 1);
+
+  film->title = g_strdup (title);
+  film->output_name = sanitize_name (output_name);
+  film->movie = movie ? json_object_ref (movie) : NULL;
+  return film;
+}
+
+static void
+queue_film (Run * run, const gchar * title, const gchar * path,
+    const gchar * output_name, JsonObject * movie)
+{
+  runner_add (run->runner, title, path, film_new (title, output_name, movie),
+      (GDestroyNotify) film_free);
+}
+
+/* Runs the queued films; returns the process exit status. */
+static gint
+run_films (Run * run)
+{
+  gint signum = runner_run (run->runner);
+  guint total = runner_get_total (run->runner);
+  guint finished = runner_get_finished (run->runner);
+
+  if (signum != 0) {
+    fprintf (stderr, "gst-palette: interrupted by %s; %u of %u films "
+        "finished%s, %u not done\n", g_strsignal (signum), finished, total,
+        run->catalog ? " and saved in the catalog" : "", total - finished);
+    return 128 + signum;
+  }
+  if (run->failed > 0) {
+    fprintf (stderr, "gst-palette: %u of %u films failed\n", run->failed,
+        total);
+    return EXIT_FAILED_FILMS;
+  }
+  return EXIT_SUCCESS;
+}
+
+static gboolean
+movie_selected (Options * o, JsonObject * movie)
+{
+  const gchar *title = json_object_get_string_member_with_default (movie,
+      "title", NULL);
+
+  return o->only == NULL || g_strcmp0 (title, o->only) == 0;
+}
+
+/* Catalog mode: refresh the catalog from the library folders, then queue
+ * every film that still needs a palette. */
+static gint
+run_catalog (Run * run, GPtrArray * library_dirs)
+{
+  Options *o = run->options;
+  GError *error = NULL;
+  guint i, matched = 0;
+
+  run->catalog = catalog_load (o->catalog_path, &error);
+  if (run->catalog == NULL) {
+    fprintf (stderr, "gst-palette: %s\ngst-palette: the catalog was left "
+        "untouched; give another --catalog file or repair this one\n",
+        error->message);
+    g_error_free (error);
+    return EXIT_USAGE;
+  }
+
+  for (i = 0; i < library_dirs->len; i++) {
+    GPtrArray *folders = catalog_scan_library (library_dirs->pdata[i], &error);
+    guint j;
+
+    if (folders == NULL) {
+      fprintf (stderr, "gst-palette: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+    for (j = 0; j < folders->len; j++)
+      catalog_update_folder (run->catalog, folders->pdata[j]);
+    g_ptr_array_unref (folders);
+  }
+  /* Written before any film starts, so new films are listed even if the
+   * run is stopped at once. */
+  if (!save_catalog (run))
+    return EXIT_USAGE;
+
+  for (i = 0; i < catalog_get_n_movies (run->catalog); i++) {
+    JsonObject *movie = catalog_get_movie (run->catalog, i);
+    const gchar *title = json_object_get_string_member_with_default (movie,
+        "title", "");
+    const gchar *path = json_object_get_string_member_with_default (movie,
+        "path", NULL);
+    const gchar *status = json_object_get_string_member_with_default (movie,
+        "status", NULL);
+    const gchar *year = json_object_get_string_member_with_default (movie,
+        "year", NULL);
+    gchar *name;
+
+    if (!movie_selected (o, movie))
+      continue;
+    matched++;
+    if (path == NULL) {
+      if (!o->quiet)
+        fprintf (stderr, "gst-palette: %s: %s, skipped\n", title,
+            status ? status : "no file path");
+      continue;
+    }
+    if (catalog_movie_n_palettes (movie) > 0 && !o->recalc) {
+      if (!o->quiet)
+        fprintf (stderr, "gst-palette: %s: has a palette already, skipped "
+            "(--recalc computes a new one)\n", title);
+      continue;
+    }
+    name = year ? g_strdup_printf ("%s (%s)", title, year) : g_strdup (title);
+    queue_film (run, title, path, name, movie);
+    g_free (name);
+  }
+  if (o->only != NULL && matched == 0) {
+    fprintf (stderr, "gst-palette: --only \"%s\": no film with that title in "
+        "the catalog\n", o->only);
+    return EXIT_USAGE;
+  }
+  if (runner_get_total (run->runner) == 0) {
+    if (!o->quiet)
+      fprintf (stderr, "gst-palette: nothing to do\n");
+    return EXIT_SUCCESS;
+  }
+  return run_films (run);
+}
+
+static gint
+run_files (Run * run, GPtrArray * files)
+{
+  guint i;
+
+  for (i = 0; i < files->len; i++) {
+    gchar *base = g_path_get_basename (files->pdata[i]);
+    gchar *dot = strrchr (base, '.');
+    gchar *stem = dot && dot != base ? g_strndup (base, dot - base) :
+        g_strdup (base);
+
+    queue_film (run, stem, files->pdata[i], stem, NULL);
+    g_free (stem);
+    g_free (base);
+  }
+  return run_films (run);
+}
+
+static gint
+run_demo (Run * run)
+{
+  FILE *banner = run->options->print_json ? stderr : stdout;
+
+  fprintf (banner, "No film given: using the built-in demo clip (%d s, "
+      "%dx%d at %d fps, %d shots: %s).\nRun `gst-palette FILE` for a film, "
+      "or `gst-palette --help`.\n",
+      DEMO_CLIP_N_SHOTS * DEMO_CLIP_SHOT_FRAMES / DEMO_CLIP_FPS,
+      DEMO_CLIP_WIDTH, DEMO_CLIP_HEIGHT, DEMO_CLIP_FPS, DEMO_CLIP_N_SHOTS,
+      demo_clip_describe ());
+  queue_film (run, "built-in demo clip", NULL, "demo", NULL);
+  return run_films (run);
+}
+
+static void
+add_prop (GPtrArray ** props, const gchar * name, const gchar * value)
+{
+  if (*props == NULL)
+    *props = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*props, g_strdup_printf ("%s=%s", name, value));
+}
+
+static void
+add_int_prop (GPtrArray ** props, const gchar * name, gint64 value)
+{
+  gchar *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  add_prop (props, name, text);
+  g_free (text);
+}
+
+static gboolean
+add_raw_props (GPtrArray ** props, gchar ** assignments, const gchar * option)
+{
+  gchar **a;
+
+  for (a = assignments; a != NULL && *a != NULL; a++) {
+    if (strchr (*a, '=') == NULL || **a == '=') {
+      fprintf (stderr, "gst-palette: %s takes PROPERTY=VALUE, not \"%s\"\n",
+          option, *a);
+      return FALSE;
+    }
+    if (*props == NULL)
+      *props = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (*props, g_strdup (*a));
+  }
+  return TRUE;
+}
+
+static gboolean
+build_settings (Options * o, AnalysisSettings * s, gboolean demo)
+{
+  if (o->mode)
+    add_prop (&s->decimate_props, "mode", o->mode);
+  if (o->step > 0)
+    add_int_prop (&s->decimate_props, "step", o->step);
+  else if (demo && o->mode == NULL)
+    /* 250 frames: keep 50, so that the fingerprint has something to show. */
+    add_int_prop (&s->decimate_props, "step", 5);
+  if (o->interval > 0)
+    add_int_prop (&s->decimate_props, "interval",
+        (gint64) (o->interval * GST_SECOND));
+  if (o->count > 0)
+    add_int_prop (&s->decimate_props, "count", o->count);
+  if (o->colors > 0)
+    add_int_prop (&s->sink_props, "colors", o->colors);
+  if (o->gray_levels > 0)
+    add_int_prop (&s->sink_props, "gray-levels", o->gray_levels);
+  if (o->bw_mode)
+    add_prop (&s->sink_props, "bw-mode", o->bw_mode);
+  if (o->seed >= 0)
+    add_int_prop (&s->sink_props, "seed", o->seed);
+  s->stall_timeout = MAX (o->stall_timeout, 0);
+  if (o->fingerprint_colors >= 0)
+    add_int_prop (&s->sink_props, "fingerprint-colors",
+        o->fingerprint_colors);
+  return add_raw_props (&s->decimate_props, o->decimate_props,
+      "--set-decimate") && add_raw_props (&s->sink_props, o->sink_props,
+      "--set-sink");
+}
+
+static GOptionContext *
+make_option_context (Options * o)
+{
+  const GOptionEntry library_entries[] = {
+    {"catalog", 'c', 0, G_OPTION_ARG_FILENAME, &o->catalog_path,
+        "Keep the library catalog in FILE (default with DIRs: "
+          "DIR/movies_palettes.json)", "FILE"},
+    {"recalc", 0, 0, G_OPTION_ARG_NONE, &o->recalc,
+        "Compute a new palette for films that have one already", NULL},
+    {"only", 0, 0, G_OPTION_ARG_STRING, &o->only,
+        "Process only the film with this title", "TITLE"},
+    {"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
+        "Films processed at once (default: number of processors)", "N"},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
+        "No progress display and no per-film listing", NULL},
+    {"version", 0, 0, G_OPTION_ARG_NONE, &o->version,
+        "Print the version and exit", NULL},
+    {NULL}
+  };
+  const GOptionEntry output_entries[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &o->print_json,
+        "Print the palette record as JSON instead of the color list", NULL},
+    {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
+        "Write NAME.json, NAME.fingerprint.png and NAME.swatch.png to DIR",
+        "DIR"},
+    {"write-json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_file,
+        "Write the palette record to FILE (one film only)", "FILE"},
+    {"fingerprint", 0, 0, G_OPTION_ARG_FILENAME, &o->fingerprint_file,
+        "Draw the fingerprint PNG to FILE (one film only)", "FILE"},
+    {"swatch", 0, 0, G_OPTION_ARG_FILENAME, &o->swatch_file,
+        "Draw the swatch PNG to FILE (one film only)", "FILE"},
+    {"fingerprint-width", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_width,
+        "Fingerprint width in pixels, bars resampled (default: one bar per "
+          "sampled frame)", "PX"},
+    {"bar-width", 0, 0, G_OPTION_ARG_INT, &o->bar_width,
+        "Width of one frame's bar (default: about 1000 pixels in all)", "PX"},
+    {"fingerprint-height", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_height,
+        "Fingerprint height in pixels (default: 400)", "PX"},
+    {"title", 0, 0, G_OPTION_ARG_STRING, &o->title,
+        "Write TEXT over the fingerprint", "TEXT"},
+    {"title-overlay", 0, 0, G_OPTION_ARG_NONE, &o->title_overlay,
+        "Write the film's title over the fingerprint", NULL},
+    {"ring", 0, 0, G_OPTION_ARG_NONE, &o->ring,
+        "Draw the fingerprint as a ring (square, time clockwise)", NULL},
+    {"swatch-width", 0, 0, G_OPTION_ARG_INT, &o->swatch_width,
+        "Swatch width in pixels (default: 1000)", "PX"},
+    {"swatch-height", 0, 0, G_OPTION_ARG_INT, &o->swatch_height,
+        "Swatch height in pixels (default: 200)", "PX"},
+    {NULL}
+  };
+  const GOptionEntry analysis_entries[] = {
+    {"mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
+        "framedecimate mode: every-nth, interval, count, scene, keyframes",
+        "MODE"},
+    {"step", 0, 0, G_OPTION_ARG_INT, &o->step,
+        "every-nth: keep one frame in N (default 60)", "N"},
+    {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &o->interval,
+        "interval: keep one frame every SECONDS", "SECONDS"},
+    {"count", 0, 0, G_OPTION_ARG_INT, &o->count,
+        "count: keep N frames spread over the film", "N"},
+    {"colors", 'k', 0, G_OPTION_ARG_INT, &o->colors,
+        "Palette size for color films (default 10)", "N"},
+    {"gray-levels", 0, 0, G_OPTION_ARG_INT, &o->gray_levels,
+        "Palette size for black-and-white films (default 4)", "N"},
+    {"bw-mode", 0, 0, G_OPTION_ARG_STRING, &o->bw_mode,
+        "auto, color or gray", "MODE"},
+    {"seed", 0, 0, G_OPTION_ARG_INT64, &o->seed,
+        "Clustering seed: same film and seed, same palette", "N"},
+    {"fingerprint-colors", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_colors,
+        "Dominant colors kept per sampled frame (default 5)", "N"},
+    {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &o->stall_timeout,
+        "Give a film up when no frame is decoded in SECONDS (default 30, "
+          "0: wait for ever)", "SECONDS"},
+    {"set-decimate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->decimate_props,
+        "Set any framedecimate property (repeatable)", "PROP=VALUE"},
+    {"set-sink", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->sink_props,
+        "Set any palettesink property (repeatable)", "PROP=VALUE"},
+    {NULL}
+  };
+  const GOptionEntry main_entries[] = {
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->inputs,
+        NULL, NULL},
+    {NULL}
+  };
+  GOptionContext *context;
+  GOptionGroup *group;
+
+  context = g_option_context_new ("[FILE...] | [--catalog CATALOG] DIR...");
+  g_option_context_set_summary (context,
+      "Find the dominant colors of films with GStreamer "
+      "(framedecimate ! palettesink).\n\n"
+      "  gst-palette FILE           print the palette of a film\n"
+      "  gst-palette                the same on a built-in demo clip\n"
+      "  gst-palette -c CATALOG DIR update a catalog of a library in which\n"
+      "                             each folder \"Title (Year, Director)\" "
+      "holds one film");
+  g_option_context_set_description (context,
+      "Exit status: 0 when every film was done, 1 when some failed (one line "
+      "each on\nstandard error), 2 for bad usage or an unusable catalog, "
+      "128+N when stopped by\nsignal N (the catalog then holds every film "
+      "finished before).\n");
+  g_option_context_add_main_entries (context, main_entries, NULL);
+  g_option_context_add_main_entries (context, library_entries, NULL);
+
+  group = g_option_group_new ("output", "Output options:",
+      "Show the output options", NULL, NULL);
+  g_option_group_add_entries (group, output_entries);
+  g_option_context_add_group (context, group);
+  group = g_option_group_new ("analysis", "Analysis options:",
+      "Show the analysis options", NULL, NULL);
+  g_option_group_add_entries (group, analysis_entries);
+  g_option_context_add_group (context, group);
+  g_option_context_add_group (context, gst_init_get_option_group ());
+  return context;
+}
+
+static void
+options_clear (Options * o)
+{
+  g_free (o->catalog_path);
+  g_free (o->only);
+  g_free (o->output_dir);
+  g_free (o->json_file);
+  g_free (o->fingerprint_file);
+  g_free (o->swatch_file);
+  g_free (o->title);
+  g_free (o->mode);
+  g_free (o->bw_mode);
+  g_strfreev (o->decimate_props);
+  g_strfreev (o->sink_props);
+  g_strfreev (o->inputs);
+}
+
+static gboolean
+check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
+{
+  gchar **input;
+
+  for (input = o->inputs; input != NULL && *input != NULL; input++) {
+    if (g_file_test (*input, G_FILE_TEST_IS_DIR))
+      g_ptr_array_add (dirs, g_strdup (*input));
+    else if (g_file_test (*input, G_FILE_TEST_EXISTS))
+      g_ptr_array_add (files, g_strdup (*input));
+    else {
+      fprintf (stderr, "gst-palette: %s: no such file or folder\n", *input);
+      return FALSE;
+    }
+  }
+  if (files->len > 0 && (dirs->len > 0 || o->catalog_path != NULL)) {
+    fprintf (stderr, "gst-palette: %s is a file: with a catalog, give library "
+        "folders (each sub-folder is a film)\n",
+        (const gchar *) files->pdata[0]);
+    return FALSE;
+  }
+  if (dirs->len > 0 && o->catalog_path == NULL)
+    o->catalog_path = g_build_filename (dirs->pdata[0],
+        "movies_palettes.json", NULL);
+  if ((o->only != NULL || o->recalc) && o->catalog_path == NULL) {
+    fprintf (stderr, "gst-palette: --only and --recalc work on a catalog "
+        "(--catalog FILE or library folders)\n");
+    return FALSE;
+  }
+  if ((o->json_file || o->fingerprint_file || o->swatch_file) &&
+      (files->len > 1 || o->catalog_path != NULL)) {
+    fprintf (stderr, "gst-palette: --write-json, --fingerprint and --swatch "
+        "name one film's files; use --output-dir for several\n");
+    return FALSE;
+  }
+  if (o->jobs <= 0)
+    o->jobs = g_get_num_processors ();
+  if (o->fingerprint_width < 0 || o->fingerprint_height < 0 ||
+      o->bar_width < 0 || o->swatch_width < 0 || o->swatch_height < 0) {
+    fprintf (stderr, "gst-palette: image sizes must be positive\n");
+    return FALSE;
+  }
+  if (o->output_dir != NULL &&
+      g_mkdir_with_parents (o->output_dir, 0755) != 0) {
+    fprintf (stderr, "gst-palette: %s: %s\n", o->output_dir,
+        g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  Options options = { 0, };
+  Run run = { 0, };
+  GOptionContext *context;
+  GError *error = NULL;
+  GPtrArray *files, *dirs;
+  gint status;
+
+  options.seed = -1;
+  options.fingerprint_colors = -1;
+  options.stall_timeout = 30;
+  context = make_option_context (&options);
+  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+    fprintf (stderr, "gst-palette: %s\nTry 'gst-palette --help'.\n",
+        error->message);
+    g_error_free (error);
+    g_option_context_free (context);
+    options_clear (&options);
+    return EXIT_USAGE;
+  }
+  g_option_context_free (context);
+  if (options.version) {
+    printf ("gst-palette %s (%s)\n", VERSION,
+        gst_version_string ());
+    options_clear (&options);
+    return EXIT_SUCCESS;
+  }
+
+  files = g_ptr_array_new_with_free_func (g_free);
+  dirs = g_ptr_array_new_with_free_func (g_free);
+  run.options = &options;
+  /* https://no-color.org: a set NO_COLOR turns the swatches off. */
+  run.color_output = terminal_is_tty (stdout) && g_getenv ("NO_COLOR") == NULL;
+  if (!check_options (&options, files, dirs) ||
+      !build_settings (&options, &run.settings, files->len == 0
+          && options.catalog_path == NULL)) {
+    status = EXIT_USAGE;
+  } else if (!analysis_ensure_plugins (&error) ||
+      !analysis_check_settings (&run.settings, &error)) {
+    fprintf (stderr, "gst-palette: %s\n", error->message);
+    g_error_free (error);
+    status = EXIT_USAGE;
+  } else {
+    run.runner = runner_new (&run.settings, options.jobs, !options.quiet &&
+        terminal_is_tty (stderr), on_film_done, &run);
+    if (options.catalog_path != NULL)
+      status = run_catalog (&run, dirs);
+    else if (files->len > 0)
+      status = run_files (&run, files);
+    else
+      status = run_demo (&run);
+  }
+
+  runner_free (run.runner);
+  if (run.catalog)
+    catalog_free (run.catalog);
+  if (run.settings.decimate_props)
+    g_ptr_array_unref (run.settings.decimate_props);
+  if (run.settings.sink_props)
+    g_ptr_array_unref (run.settings.sink_props);
+  g_ptr_array_unref (files);
+  g_ptr_array_unref (dirs);
+  options_clear (&options);
+  render_cleanup ();
+  gst_deinit ();
+  return status;
+}

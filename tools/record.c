@@ -1,0 +1,173 @@
+/* gst-palette: reading the palette record written by palettesink. */
+#include "record.h"
+
+#include <gio/gio.h>
+
+void
+record_palette_free (RecordPalette * palette)
+{
+  if (palette == NULL)
+    return;
+  g_free (palette->colors);
+  g_free (palette->weights);
+  g_free (palette);
+}
+
+static gboolean
+parse_rgb (JsonNode * node, guint32 * rgb)
+{
+  JsonArray *triple;
+  guint i;
+
+  *rgb = 0;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  triple = json_node_get_array (node);
+  if (json_array_get_length (triple) != 3)
+    return FALSE;
+  for (i = 0; i < 3; i++) {
+    JsonNode *c = json_array_get_element (triple, i);
+    gint64 v;
+
+    if (!JSON_NODE_HOLDS_VALUE (c))
+      return FALSE;
+    v = json_node_get_value_type (c) == G_TYPE_DOUBLE ?
+        (gint64) (json_node_get_double (c) + 0.5) : json_node_get_int (c);
+    *rgb = (*rgb << 8) | (guint32) CLAMP (v, 0, 255);
+  }
+  return TRUE;
+}
+
+static RecordPalette *
+parse_palette (JsonArray * colors, JsonArray * weights, const gchar * what,
+    GError ** error)
+{
+  RecordPalette *palette = g_new0 (RecordPalette, 1);
+  guint i, n = json_array_get_length (colors);
+  gdouble total = 0.0;
+
+  palette->n_colors = n;
+  palette->colors = g_new0 (guint32, MAX (n, 1));
+  palette->weights = g_new0 (gdouble, MAX (n, 1));
+  for (i = 0; i < n; i++) {
+    if (!parse_rgb (json_array_get_element (colors, i), &palette->colors[i])) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+          "%s: color %u is not an [r, g, b] triple", what, i);
+      record_palette_free (palette);
+      return NULL;
+    }
+    if (weights != NULL && i < json_array_get_length (weights))
+      palette->weights[i] = MAX (0.0, json_array_get_double_element (weights,
+              i));
+    else if (weights == NULL)
+      palette->weights[i] = 1.0;
+    total += palette->weights[i];
+  }
+  /* Shares are drawn as proportions: make them sum to 1. */
+  for (i = 0; i < n && total > 0.0; i++)
+    palette->weights[i] /= total;
+  return palette;
+}
+
+static JsonArray *
+get_array (JsonObject * object, const gchar * member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ?
+      json_node_get_array (node) : NULL;
+}
+
+RecordPalette *
+record_get_palette (JsonObject * record, GError ** error)
+{
+  JsonArray *colors = get_array (record, "colors");
+
+  if (colors == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "the palette record has no \"colors\" list");
+    return NULL;
+  }
+  return parse_palette (colors, get_array (record, "weights"), "palette",
+      error);
+}
+
+GPtrArray *
+record_get_fingerprint (JsonObject * record, GError ** error)
+{
+  JsonNode *node = json_object_get_member (record, "fingerprint");
+  JsonArray *colors, *weights;
+  GPtrArray *frames;
+  guint i, n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      (colors = get_array (json_node_get_object (node), "colors")) == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "the palette record has no fingerprint (palettesink "
+        "fingerprint-colors=0?)");
+    return NULL;
+  }
+  weights = get_array (json_node_get_object (node), "weights");
+  n = json_array_get_length (colors);
+  frames = g_ptr_array_new_full (n, (GDestroyNotify) record_palette_free);
+  for (i = 0; i < n; i++) {
+    JsonNode *c = json_array_get_element (colors, i);
+    JsonNode *w = weights != NULL && i < json_array_get_length (weights) ?
+        json_array_get_element (weights, i) : NULL;
+    RecordPalette *frame;
+    gchar *what;
+
+    if (!JSON_NODE_HOLDS_ARRAY (c)) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+          "fingerprint frame %u is not a list of colors", i);
+      g_ptr_array_unref (frames);
+      return NULL;
+    }
+    what = g_strdup_printf ("fingerprint frame %u", i);
+    frame = parse_palette (json_node_get_array (c), w != NULL &&
+        JSON_NODE_HOLDS_ARRAY (w) ? json_node_get_array (w) : NULL, what,
+        error);
+    g_free (what);
+    if (frame == NULL) {
+      g_ptr_array_unref (frames);
+      return NULL;
+    }
+    g_ptr_array_add (frames, frame);
+  }
+  return frames;
+}
+
+JsonObject *
+record_load (const gchar * filename, GError ** error)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonObject *record = NULL;
+
+  if (json_parser_load_from_file (parser, filename, error)) {
+    JsonNode *root = json_parser_get_root (parser);
+
+    if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+      record = json_node_dup_object (root);
+    else
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+          "%s: not a palette record (no JSON object)", filename);
+  }
+  g_object_unref (parser);
+  return record;
+}
+
+gchar *
+record_to_data (JsonObject * record, gboolean pretty, gsize * length)
+{
+  JsonGenerator *generator = json_generator_new ();
+  JsonNode *root = json_node_init_object (json_node_alloc (), record);
+  gchar *data;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
+  data = json_generator_to_data (generator, length);
+  json_node_unref (root);
+  g_object_unref (generator);
+  return data;
+}

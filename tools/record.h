@@ -1,0 +1,33 @@
+/* gst-palette: reading the palette record (INTERFACE.md's JSON file) */
+#ifndef GST_PALETTE_RECORD_H
+#define GST_PALETTE_RECORD_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* One palette: colors as 0xRRGGBB and their shares, most dominant first. */
+typedef struct
+{
+  guint n_colors;
+  guint32 *colors;
+  gdouble *weights;
+} RecordPalette;
+
+void record_palette_free (RecordPalette * palette);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RecordPalette, record_palette_free);
+
+/* The film palette ("colors"/"weights"); equal shares when weights are absent,
+ * as in the seed notebook's records. */
+RecordPalette *record_get_palette (JsonObject * record, GError ** error);
+
+/* The fingerprint: one palette per sampled frame, in stream order. */
+GPtrArray *record_get_fingerprint (JsonObject * record, GError ** error);
+
+JsonObject *record_load (const gchar * filename, GError ** error);
+gchar *record_to_data (JsonObject * record, gboolean pretty, gsize * length);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,40 @@
+/* gst-palette: runs queued films, --jobs at a time, in one main loop */
+#ifndef GST_PALETTE_RUNNER_H
+#define GST_PALETTE_RUNNER_H
+
+#include "analyze.h"
+
+G_BEGIN_DECLS
+
+typedef struct _Runner Runner;
+
+/* Called from the main loop as each film ends, so never two at once.
+ * RECORD is NULL when the film failed and ERROR says why; ANALYSIS is NULL
+ * when its pipeline could not even be made. */
+typedef void (*RunnerFilmDone) (Runner * runner, gpointer film,
+    Analysis * analysis, JsonObject * record, const gchar * error,
+    gpointer user_data);
+
+/* SHOW_PROGRESS draws the live progress block on standard error. */
+Runner *runner_new (const AnalysisSettings * settings, guint jobs,
+    gboolean show_progress, RunnerFilmDone done, gpointer user_data);
+void runner_free (Runner * runner);
+
+/* Queues a film; PATH NULL is the built-in demo clip. FILM goes back to
+ * DONE, and is freed with FREE_FILM. */
+void runner_add (Runner * runner, const gchar * title, const gchar * path,
+    gpointer film, GDestroyNotify free_film);
+
+/* Runs the queue to the end; returns 0, or the number of the signal
+ * (SIGINT, SIGTERM) that stopped it. */
+gint runner_run (Runner * runner);
+
+/* Removes the progress block so that other output can be printed. */
+void runner_clear_progress (Runner * runner);
+
+guint runner_get_total (Runner * runner);
+guint runner_get_finished (Runner * runner);
+
+G_END_DECLS
+
+#endif
