@@ -4,8 +4,11 @@
  * packed 8-bit RGB) go in; it gathers them into batches, clusters each batch,
  * merges the batch results weighted by pixel count into the film palette,
  * detects black-and-white films and keeps the per-frame dominant colors for
- * the fingerprint. Memory is bounded: per batch a few centers, and per sampled
- * frame fingerprint_colors colors. Not thread-safe; one analyzer per stream. */
+ * the fingerprint. Memory is bounded: per batch a few centers (compacted past
+ * a few thousand), and per fingerprint sample 8 + 8 x fingerprint_colors bytes
+ * (48 for 5 colors). With a window or fingerprint_max, the whole analyzer is
+ * bounded however long the stream runs (palette_analyzer_memory measures it).
+ * Not thread-safe; one analyzer per stream. */
 #ifndef PALETTE_ANALYZER_H
 #define PALETTE_ANALYZER_H
 
@@ -33,11 +36,19 @@ typedef struct {
   PaletteColorSpace space;      /* clustering space (CIELAB: it scored a lower
                                  * mean CIEDE2000 than OKLab on real clips) */
   unsigned fingerprint_colors;  /* dominant colors kept per frame, 0..16 (5) */
-  uint64_t window;              /* > 0: the palette covers only frames whose
-                                 * timestamp is within window of the newest (ns) */
+  uint64_t window;              /* > 0: the palette and the fingerprint cover
+                                 * only frames whose timestamp is within window
+                                 * of the newest (ns); batches then span at most
+                                 * window / 4, so a scene change fills the
+                                 * palette one window after it */
   unsigned refine_iterations;   /* Lloyd passes over the film histogram that
                                  * polish the merged palette (10; 0: none;
                                  * not used with a window) */
+  unsigned fingerprint_max;     /* > 0: at most this many fingerprint samples:
+                                 * when full, every other sample is
+                                 * dropped and later frames are sampled half as
+                                 * often, so the samples stay evenly spread
+                                 * over the stream (0: one per frame) */
 } PaletteAnalyzerParams;
 
 typedef struct _PaletteAnalyzer PaletteAnalyzer;
@@ -51,11 +62,13 @@ typedef struct {
   uint64_t frames;              /* frames analysed */
 } PalettePalette;
 
-/* One sampled frame's dominant colors (seed 001's fingerprint bar). */
+/* One sampled frame's dominant colors (seed 001's fingerprint bar). Stored
+ * compactly (8-bit colors, float shares); this is the unpacked copy. */
 typedef struct {
   uint64_t timestamp;           /* ns, as given to add_frame */
   unsigned n_colors;            /* <= fingerprint_colors */
-  PaletteColor colors[16];      /* weight = share of the frame, heaviest first */
+  PaletteColor colors[16];      /* rgb rounded to integers; weight = share of
+                                 * the frame, heaviest first */
 } PaletteFingerprintEntry;
 
 void palette_analyzer_params_init (PaletteAnalyzerParams *params);   /* the defaults above */
@@ -81,10 +94,17 @@ uint64_t palette_analyzer_n_frames (const PaletteAnalyzer *analyzer);
  * Returns 0 when no frames were added (palette then has n_colors 0), else 1. */
 int palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette);
 
-/* Fingerprint entries, one per added frame (when fingerprint_colors > 0). */
+/* Fingerprint samples held, oldest first (when fingerprint_colors > 0): one
+ * per added frame, less the ones that left the window or were thinned out. */
 size_t palette_analyzer_n_fingerprint (const PaletteAnalyzer *analyzer);
-const PaletteFingerprintEntry *palette_analyzer_get_fingerprint (const PaletteAnalyzer *analyzer,
-    size_t index);
+/* Copies sample index into *entry; returns 0 (entry zeroed) when out of range. */
+int palette_analyzer_get_fingerprint (const PaletteAnalyzer *analyzer, size_t index,
+    PaletteFingerprintEntry *entry);
+
+/* Bytes held by what grows with the stream: batch records, centers and the
+ * fingerprint (allocated capacity; the fixed histograms, about 3 MiB, aside).
+ * For memory-bound checks. */
+size_t palette_analyzer_memory (const PaletteAnalyzer *analyzer);
 
 #ifdef __cplusplus
 }

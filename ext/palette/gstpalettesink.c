@@ -43,7 +43,33 @@
  * an unwritable #GstPaletteSink:location fails the state change.
  *
  * The work runs in a thread of its own, so that decoding and analysis use
- * two cores: #GstBaseSink::render only queues the frame.
+ * two cores: #GstBaseSink::render only queues the frame, and interval
+ * updates are computed, posted and written by that thread too.
+ *
+ * ## Live pipelines
+ *
+ * Updates are due at every multiple of #GstPaletteSink:interval of running
+ * time: the first frame at or past each multiple triggers one, covering the
+ * frames up to and including it. This holds for live and non-live sources
+ * alike, and behind `framedecimate mode=interval` (an update then waits for
+ * the next kept frame).
+ *
+ * #GstPaletteSink:window limits each palette to the last window of stream
+ * time: batches then close after a quarter of the window at most, and
+ * batches and fingerprint samples with frames older than the window are
+ * dropped, so a scene change fills the palette one window later and memory
+ * stays bounded however long the stream runs. Without a window the palette
+ * (and the fingerprint, a few bytes per frame) covers the whole stream;
+ * #GstPaletteSink:fingerprint-max then bounds the fingerprint by thinning it.
+ *
+ * The sink does not sync on the clock by default (#GstBaseSink:sync is
+ * FALSE), so it adds no latency and answers latency queries as not live
+ * (GstBaseSink's handling). It never holds up a live source: at most
+ * 8 frames (64 MiB) wait for the analysis thread, and when the source is
+ * live (from the upstream latency query) frames that do not fit are dropped,
+ * counted in #GstPaletteSink:dropped, logged and reported in a QoS message,
+ * instead of blocking the streaming thread. Non-live sources are throttled
+ * instead, so every frame of a file is analysed.
  *
  * ## Example launch line
  * |[
@@ -81,6 +107,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_palette_sink_debug);
 #define DEFAULT_COLOR_SPACE GST_PALETTE_SINK_COLOR_SPACE_CIELAB
 #define DEFAULT_DOWNSCALE_METHOD GST_VIDEO_RESAMPLER_METHOD_NEAREST
 #define DEFAULT_SYNC FALSE
+#define DEFAULT_WINDOW 0
+#define DEFAULT_FINGERPRINT_MAX 0
 
 #define MAX_SIZE 4096
 
@@ -108,14 +136,29 @@ enum
   PROP_DOWNSCALE_METHOD,
   PROP_FRAMES,
   PROP_SYNC,
+  PROP_WINDOW,
+  PROP_FINGERPRINT_MAX,
+  PROP_DROPPED,
 };
 
+/* The span a palette covers, as the message reports it. */
+typedef struct
+{
+  GstClockTime timestamp;
+  GstClockTime stream_time;
+  GstClockTime running_time;
+  GstClockTime duration;
+} PaletteSpan;
+
+/* A frame to analyse, or (buffer NULL) an interval update to publish once
+ * the frames queued before it are analysed. */
 typedef struct
 {
   GstBuffer *buffer;
   GstVideoInfo info;
   GstClockTime timestamp;       /* stream time, for the fingerprint */
   gsize size;
+  PaletteSpan span;             /* updates */
 } PaletteJob;
 
 struct _GstPaletteSink
@@ -137,7 +180,10 @@ struct _GstPaletteSink
   guint fingerprint_colors;
   GstPaletteSinkColorSpace color_space;
   GstVideoResamplerMethod downscale_method;
+  GstClockTime window;
+  guint fingerprint_max;
   guint64 frames;               /* frames received */
+  guint64 dropped;              /* frames dropped: live source, busy thread */
 
   /* settings of the running stream, fixed in start() */
   gchar *active_location;
@@ -145,6 +191,7 @@ struct _GstPaletteSink
   guint target_width;
   guint target_height;
   GstClockTime active_interval;
+  GstClockTime active_window;
   gboolean active_post_messages;
   GstVideoResamplerMethod active_downscale_method;
 
@@ -158,6 +205,8 @@ struct _GstPaletteSink
   gchar *title;                 /* GST_OBJECT_LOCK: tags can come from any thread */
   gchar *uri;
   gboolean source_queried;
+  gboolean live_queried;
+  gboolean upstream_live;       /* frames are dropped rather than waited for */
   gboolean finished;            /* a final palette was posted for these frames */
   gint64 start_time;            /* monotonic, µs */
 
@@ -321,6 +370,23 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       g_param_spec_uint64 ("frames", "Frames",
           "Frames received since the last start", 0, G_MAXUINT64, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_WINDOW,
+      g_param_spec_uint64 ("window", "Window",
+          "> 0: palettes describe only the last window of stream time (ns), "
+          "so that a scene change shows one window later and memory stays "
+          "bounded; 0: the whole stream", 0, G_MAXUINT64, DEFAULT_WINDOW,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_FINGERPRINT_MAX,
+      g_param_spec_uint ("fingerprint-max", "Fingerprint maximum",
+          "> 0: at most this many fingerprint samples, thinned evenly over "
+          "the stream when full (bounds a long live stream's record); "
+          "0: one per analysed frame (within the window, if any)",
+          0, G_MAXUINT, DEFAULT_FINGERPRINT_MAX, flags));
+  g_object_class_install_property (gobject_class, PROP_DROPPED,
+      g_param_spec_uint64 ("dropped", "Dropped",
+          "Frames dropped since the last start because the analysis thread "
+          "was behind a live source (never on non-live sources)",
+          0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   /* An analysis sink must not wait for the clock on files: shadow
    * GstBaseSink's "sync" to change its default. */
   g_object_class_install_property (gobject_class, PROP_SYNC,
@@ -367,6 +433,8 @@ gst_palette_sink_init (GstPaletteSink * self)
   self->fingerprint_colors = DEFAULT_FINGERPRINT_COLORS;
   self->color_space = DEFAULT_COLOR_SPACE;
   self->downscale_method = DEFAULT_DOWNSCALE_METHOD;
+  self->window = DEFAULT_WINDOW;
+  self->fingerprint_max = DEFAULT_FINGERPRINT_MAX;
 
   g_mutex_init (&self->worker_lock);
   g_cond_init (&self->worker_cond);
@@ -451,6 +519,12 @@ gst_palette_sink_set_property (GObject * object, guint prop_id,
     case PROP_DOWNSCALE_METHOD:
       self->downscale_method = g_value_get_enum (value);
       break;
+    case PROP_WINDOW:
+      self->window = g_value_get_uint64 (value);
+      break;
+    case PROP_FINGERPRINT_MAX:
+      self->fingerprint_max = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -516,6 +590,15 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
     case PROP_FRAMES:
       g_value_set_uint64 (value, self->frames);
       break;
+    case PROP_WINDOW:
+      g_value_set_uint64 (value, self->window);
+      break;
+    case PROP_FINGERPRINT_MAX:
+      g_value_set_uint (value, self->fingerprint_max);
+      break;
+    case PROP_DROPPED:
+      g_value_set_uint64 (value, self->dropped);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -529,9 +612,12 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
 static void
 palette_job_free (PaletteJob * job)
 {
-  gst_buffer_unref (job->buffer);
+  gst_clear_buffer (&job->buffer);
   g_free (job);
 }
+
+static gboolean gst_palette_sink_publish_now (GstPaletteSink * self,
+    const PaletteSpan * span, gboolean final, gboolean complete);
 
 /* What the converter depends on; strides and offsets come with each frame. */
 static gboolean
@@ -647,7 +733,12 @@ gst_palette_sink_worker (gpointer data)
       break;
     g_mutex_unlock (&self->worker_lock);
 
-    ok = self->worker_failed ? FALSE : gst_palette_sink_analyse (self, job);
+    if (self->worker_failed)
+      ok = FALSE;
+    else if (job->buffer)
+      ok = gst_palette_sink_analyse (self, job);
+    else
+      ok = gst_palette_sink_publish_now (self, &job->span, FALSE, FALSE);
 
     g_mutex_lock (&self->worker_lock);
     if (!ok)
@@ -664,20 +755,40 @@ gst_palette_sink_worker (gpointer data)
   return NULL;
 }
 
-/* Returns FALSE when the analysis thread failed (it posted the error). */
+typedef enum
+{
+  PALETTE_JOB_QUEUED,
+  PALETTE_JOB_DROPPED,
+  PALETTE_JOB_FAILED,           /* the analysis thread failed (and posted why) */
+} PaletteJobResult;
+
 static gboolean
+queue_is_full (GstPaletteSink * self, const PaletteJob * job)
+{
+  /* always let one in; updates are tiny and never wait */
+  return job->buffer && self->pending > 0
+      && (self->pending >= MAX_PENDING_FRAMES
+      || self->pending_bytes + job->size > MAX_PENDING_BYTES);
+}
+
+/* Takes job. A live source's frame is dropped when the queue is full; other
+ * jobs wait for room. */
+static PaletteJobResult
 gst_palette_sink_queue_job (GstPaletteSink * self, PaletteJob * job)
 {
-  gboolean ok;
+  PaletteJobResult result = PALETTE_JOB_QUEUED;
 
   g_mutex_lock (&self->worker_lock);
-  /* bounded: wait while the thread is behind, but always let one in */
-  while (self->pending > 0 && !self->worker_failed
-      && (self->pending >= MAX_PENDING_FRAMES
-          || self->pending_bytes + job->size > MAX_PENDING_BYTES))
-    g_cond_wait (&self->worker_cond, &self->worker_lock);
-  ok = !self->worker_failed;
-  if (ok) {
+  if (self->upstream_live) {
+    if (!self->worker_failed && queue_is_full (self, job))
+      result = PALETTE_JOB_DROPPED;
+  } else {
+    while (!self->worker_failed && queue_is_full (self, job))
+      g_cond_wait (&self->worker_cond, &self->worker_lock);
+  }
+  if (self->worker_failed)
+    result = PALETTE_JOB_FAILED;
+  if (result == PALETTE_JOB_QUEUED) {
     g_queue_push_tail (&self->jobs, job);
     self->pending++;
     self->pending_bytes += job->size;
@@ -685,9 +796,9 @@ gst_palette_sink_queue_job (GstPaletteSink * self, PaletteJob * job)
   }
   g_mutex_unlock (&self->worker_lock);
 
-  if (!ok)
+  if (result != PALETTE_JOB_QUEUED)
     palette_job_free (job);
-  return ok;
+  return result;
 }
 
 /* Waits until every queued frame is analysed; the analyzer can then be read
@@ -903,29 +1014,44 @@ title_from_uri (const gchar * uri)
 /* ------------------------------------------------------------------------ */
 /* Posting and writing */
 
-static GstMessage *
-gst_palette_sink_message_new (GstPaletteSink * self,
-    const PalettePalette * palette, gboolean final, gboolean complete)
+/* The span of the frames so far (the last window of them, with a window),
+ * from the streaming thread. */
+static void
+gst_palette_sink_get_span (GstPaletteSink * self, PaletteSpan * span)
 {
   GstBaseSink *basesink = GST_BASE_SINK (self);
+  GstClockTime timestamp = self->first_pts;
+
+  span->timestamp = GST_CLOCK_TIME_NONE;
+  span->stream_time = GST_CLOCK_TIME_NONE;
+  span->running_time = GST_CLOCK_TIME_NONE;
+  span->duration = GST_CLOCK_TIME_NONE;
+  if (!GST_CLOCK_TIME_IS_VALID (timestamp))
+    return;
+  if (self->active_window > 0 && GST_CLOCK_TIME_IS_VALID (self->last_end)
+      && self->last_end > self->active_window
+      && self->last_end - self->active_window > timestamp)
+    timestamp = self->last_end - self->active_window;
+
+  span->timestamp = timestamp;
+  if (basesink->segment.format == GST_FORMAT_TIME) {
+    span->running_time = gst_segment_to_running_time (&basesink->segment,
+        GST_FORMAT_TIME, timestamp);
+    span->stream_time = gst_segment_to_stream_time (&basesink->segment,
+        GST_FORMAT_TIME, timestamp);
+  }
+  if (GST_CLOCK_TIME_IS_VALID (self->last_end) && self->last_end >= timestamp)
+    span->duration = self->last_end - timestamp;
+}
+
+static GstMessage *
+gst_palette_sink_message_new (GstPaletteSink * self,
+    const PalettePalette * palette, const PaletteSpan * span, gboolean final,
+    gboolean complete)
+{
   GstStructure *s;
   GValue colors = G_VALUE_INIT, weights = G_VALUE_INIT;
-  GstClockTime timestamp = self->first_pts, duration = GST_CLOCK_TIME_NONE;
-  GstClockTime running_time = GST_CLOCK_TIME_NONE;
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
   unsigned i;
-
-  if (GST_CLOCK_TIME_IS_VALID (timestamp)) {
-    if (basesink->segment.format == GST_FORMAT_TIME) {
-      running_time = gst_segment_to_running_time (&basesink->segment,
-          GST_FORMAT_TIME, timestamp);
-      stream_time = gst_segment_to_stream_time (&basesink->segment,
-          GST_FORMAT_TIME, timestamp);
-    }
-    if (GST_CLOCK_TIME_IS_VALID (self->last_end)
-        && self->last_end >= timestamp)
-      duration = self->last_end - timestamp;
-  }
 
   g_value_init (&colors, GST_TYPE_ARRAY);
   g_value_init (&weights, GST_TYPE_ARRAY);
@@ -950,10 +1076,10 @@ gst_palette_sink_message_new (GstPaletteSink * self,
       "frames", G_TYPE_UINT64, (guint64) palette->frames,
       "final", G_TYPE_BOOLEAN, final,
       "complete", G_TYPE_BOOLEAN, complete,
-      "timestamp", G_TYPE_UINT64, timestamp,
-      "stream-time", G_TYPE_UINT64, stream_time,
-      "running-time", G_TYPE_UINT64, running_time,
-      "duration", G_TYPE_UINT64, duration, NULL);
+      "timestamp", G_TYPE_UINT64, span->timestamp,
+      "stream-time", G_TYPE_UINT64, span->stream_time,
+      "running-time", G_TYPE_UINT64, span->running_time,
+      "duration", G_TYPE_UINT64, span->duration, NULL);
   gst_structure_take_value (s, "colors", &colors);
   gst_structure_take_value (s, "weights", &weights);
 
@@ -1014,15 +1140,14 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   return ok;
 }
 
-/* Posts the palette of every frame so far and writes the record. */
+/* Posts the palette of the frames analysed so far and writes the record;
+ * from the thread that owns the analyzer at that moment. */
 static gboolean
-gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
-    gboolean complete)
+gst_palette_sink_publish_now (GstPaletteSink * self, const PaletteSpan * span,
+    gboolean final, gboolean complete)
 {
   PalettePalette palette;
 
-  if (!gst_palette_sink_drain (self))
-    return FALSE;
   if (!palette_analyzer_get_palette (self->analyzer, &palette))
     return TRUE;
 
@@ -1032,10 +1157,24 @@ gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
 
   if (self->active_post_messages)
     gst_element_post_message (GST_ELEMENT (self),
-        gst_palette_sink_message_new (self, &palette, final, complete));
+        gst_palette_sink_message_new (self, &palette, span, final,
+            complete));
   if (self->active_location)
     return gst_palette_sink_write_record (self, &palette, complete);
   return TRUE;
+}
+
+/* Waits for the analysis thread, then publishes every frame so far. */
+static gboolean
+gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
+    gboolean complete)
+{
+  PaletteSpan span;
+
+  if (!gst_palette_sink_drain (self))
+    return FALSE;
+  gst_palette_sink_get_span (self, &span);
+  return gst_palette_sink_publish_now (self, &span, final, complete);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1050,6 +1189,8 @@ gst_palette_sink_reset_stream (GstPaletteSink * self)
   self->next_stream_time = 0;
   self->next_update = GST_CLOCK_TIME_NONE;
   self->source_queried = FALSE;
+  self->live_queried = FALSE;
+  self->upstream_live = FALSE;
   self->finished = FALSE;
   self->upstream_error = 0;
   self->worker_quit = FALSE;
@@ -1088,12 +1229,16 @@ gst_palette_sink_setup (GstPaletteSink * self)
       self->color_space == GST_PALETTE_SINK_COLOR_SPACE_CIELAB ?
       PALETTE_SPACE_CIELAB : PALETTE_SPACE_OKLAB;
   params.fingerprint_colors = self->fingerprint_colors;
+  params.window = self->window;
+  params.fingerprint_max = self->fingerprint_max;
+  self->active_window = self->window;
   self->target_width = self->width;
   self->target_height = self->height;
   self->active_interval = self->interval;
   self->active_post_messages = self->post_messages;
   self->active_downscale_method = self->downscale_method;
   self->frames = 0;
+  self->dropped = 0;
   GST_OBJECT_UNLOCK (self);
 
   /* fail the state change before anything is decoded */
@@ -1231,8 +1376,11 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       break;
     }
     case GST_EVENT_FLUSH_STOP:
-      /* after a flushing seek a new EOS gives a new final palette */
+      /* after a flushing seek a new EOS gives a new final palette; updates
+       * follow the new segment's running time */
       self->finished = FALSE;
+      self->next_update = GST_CLOCK_TIME_NONE;
+      self->live_queried = FALSE;
       break;
     case GST_EVENT_EOS:{
       guint64 frames;
@@ -1266,6 +1414,62 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
   return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
 }
 
+/* Whether upstream is live: its frames are then dropped, not waited for,
+ * when the analysis thread is behind. */
+static void
+gst_palette_sink_query_live (GstPaletteSink * self)
+{
+  GstQuery *query = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (GST_BASE_SINK_PAD (self), query))
+    gst_query_parse_latency (query, &live, NULL, NULL);
+  gst_query_unref (query);
+
+  GST_DEBUG_OBJECT (self, "upstream is %slive", live ? "" : "not ");
+  g_mutex_lock (&self->worker_lock);
+  self->upstream_live = live;
+  g_mutex_unlock (&self->worker_lock);
+}
+
+/* Counts, logs and reports (as basesink does for late frames) a frame of a
+ * live source dropped because the analysis thread was behind. */
+static void
+gst_palette_sink_report_drop (GstPaletteSink * self, GstBuffer * buffer)
+{
+  GstBaseSink *basesink = GST_BASE_SINK (self);
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
+  guint64 frames, dropped;
+  GstMessage *qos;
+
+  GST_OBJECT_LOCK (self);
+  dropped = ++self->dropped;
+  frames = self->frames;
+  GST_OBJECT_UNLOCK (self);
+
+  if (dropped == 1)
+    GST_INFO_OBJECT (self, "analysis is behind the live source: dropping "
+        "frames");
+  GST_DEBUG_OBJECT (self, "dropped frame %" GST_TIME_FORMAT " (%"
+      G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ")", GST_TIME_ARGS (pts),
+      dropped, frames);
+
+  if (GST_CLOCK_TIME_IS_VALID (pts)
+      && basesink->segment.format == GST_FORMAT_TIME) {
+    running_time = gst_segment_to_running_time (&basesink->segment,
+        GST_FORMAT_TIME, pts);
+    stream_time = gst_segment_to_stream_time (&basesink->segment,
+        GST_FORMAT_TIME, pts);
+  }
+  qos = gst_message_new_qos (GST_OBJECT (self), TRUE, running_time,
+      stream_time, pts, GST_BUFFER_DURATION (buffer));
+  gst_message_set_qos_stats (qos, GST_FORMAT_BUFFERS, frames - dropped,
+      dropped);
+  gst_element_post_message (GST_ELEMENT (self), qos);
+}
+
 /* The fingerprint's timestamp: stream time, else the position of the frame
  * in a stream without timestamps. */
 static GstClockTime
@@ -1297,6 +1501,7 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   GstPaletteSink *self = GST_PALETTE_SINK (sink);
   GstClockTime pts = GST_BUFFER_PTS (buffer);
   PaletteJob *job;
+  PaletteJobResult result;
 
   if (G_UNLIKELY (!self->have_info)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -1308,17 +1513,25 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     self->source_queried = TRUE;
   }
 
+  if (G_UNLIKELY (!self->live_queried)) {
+    gst_palette_sink_query_live (self);
+    self->live_queried = TRUE;
+  }
+
   job = g_new0 (PaletteJob, 1);
   job->buffer = gst_buffer_ref (buffer);
   job->info = self->info;
   job->size = gst_buffer_get_size (buffer);
   job->timestamp = gst_palette_sink_frame_time (self, buffer);
-  if (!gst_palette_sink_queue_job (self, job))
+  result = gst_palette_sink_queue_job (self, job);
+  if (result == PALETTE_JOB_FAILED)
     return GST_FLOW_ERROR;
 
   GST_OBJECT_LOCK (self);
   self->frames++;
   GST_OBJECT_UNLOCK (self);
+  if (result == PALETTE_JOB_DROPPED)
+    gst_palette_sink_report_drop (self, buffer);
 
   if (GST_CLOCK_TIME_IS_VALID (pts)) {
     GstClockTime end = pts;
@@ -1339,9 +1552,15 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     if (!GST_CLOCK_TIME_IS_VALID (running_time)) {
       /* outside the segment: nothing to schedule on */
     } else if (!GST_CLOCK_TIME_IS_VALID (self->next_update)) {
-      self->next_update = running_time + self->active_interval;
+      /* updates are due at multiples of interval of running time */
+      self->next_update = (running_time / self->active_interval + 1) *
+          self->active_interval;
     } else if (running_time >= self->next_update) {
-      if (!gst_palette_sink_publish (self, FALSE, FALSE))
+      /* published by the analysis thread once this frame is analysed: the
+       * streaming thread does not wait for the clustering */
+      job = g_new0 (PaletteJob, 1);
+      gst_palette_sink_get_span (self, &job->span);
+      if (gst_palette_sink_queue_job (self, job) == PALETTE_JOB_FAILED)
         return GST_FLOW_ERROR;
       /* the next multiple of interval after this frame */
       self->next_update += self->active_interval *

@@ -25,7 +25,7 @@ palette_record_info_init (PaletteRecordInfo * info)
   memset (info, 0, sizeof (*info));
   info->duration_seconds = -1.0;
   info->frame_skip = -1;
-  info->color_space = "oklab";
+  info->color_space = "cielab";
   info->clusters_nb = 10;
   info->resize_width = 160;
   info->resize_height = 90;
@@ -82,6 +82,7 @@ static void
 add_fingerprint (JsonBuilder * builder, const PaletteAnalyzer * analyzer)
 {
   size_t i, n = analyzer ? palette_analyzer_n_fingerprint (analyzer) : 0;
+  PaletteFingerprintEntry entry;
   unsigned c;
 
   json_builder_set_member_name (builder, "fingerprint");
@@ -90,22 +91,20 @@ add_fingerprint (JsonBuilder * builder, const PaletteAnalyzer * analyzer)
   json_builder_set_member_name (builder, "timestamps");
   json_builder_begin_array (builder);
   for (i = 0; i < n; i++) {
-    const PaletteFingerprintEntry *entry =
-        palette_analyzer_get_fingerprint (analyzer, i);
+    palette_analyzer_get_fingerprint (analyzer, i, &entry);
     /* milliseconds are enough for a bar per sampled frame */
     json_builder_add_double_value (builder,
-        round (entry->timestamp / 1e6) / 1e3);
+        round (entry.timestamp / 1e6) / 1e3);
   }
   json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "colors");
   json_builder_begin_array (builder);
   for (i = 0; i < n; i++) {
-    const PaletteFingerprintEntry *entry =
-        palette_analyzer_get_fingerprint (analyzer, i);
+    palette_analyzer_get_fingerprint (analyzer, i, &entry);
     json_builder_begin_array (builder);
-    for (c = 0; c < entry->n_colors; c++)
-      add_rgb_array (builder, entry->colors[c].rgb);
+    for (c = 0; c < entry.n_colors; c++)
+      add_rgb_array (builder, entry.colors[c].rgb);
     json_builder_end_array (builder);
   }
   json_builder_end_array (builder);
@@ -113,12 +112,11 @@ add_fingerprint (JsonBuilder * builder, const PaletteAnalyzer * analyzer)
   json_builder_set_member_name (builder, "weights");
   json_builder_begin_array (builder);
   for (i = 0; i < n; i++) {
-    const PaletteFingerprintEntry *entry =
-        palette_analyzer_get_fingerprint (analyzer, i);
+    palette_analyzer_get_fingerprint (analyzer, i, &entry);
     json_builder_begin_array (builder);
-    for (c = 0; c < entry->n_colors; c++)
+    for (c = 0; c < entry.n_colors; c++)
       json_builder_add_double_value (builder,
-          round_share (entry->colors[c].weight));
+          round_share (entry.colors[c].weight));
     json_builder_end_array (builder);
   }
   json_builder_end_array (builder);
@@ -296,20 +294,29 @@ append_double (GString * out, gdouble value)
     g_string_append (out, ".0");
 }
 
+/* How deep arrays nest in node, counted up to max (an object counts as
+ * max): all the layout needs, in at most max levels of recursion, so that
+ * deeply nested input costs no more than a record. */
 static guint
-node_depth (JsonNode * node)
+node_depth (JsonNode * node, guint max)
 {
-  guint depth = 0, i;
+  guint depth = 0, i, n;
+  JsonArray *array;
 
-  if (JSON_NODE_HOLDS_ARRAY (node)) {
-    JsonArray *array = json_node_get_array (node);
-    for (i = 0; i < json_array_get_length (array); i++)
-      depth = MAX (depth, node_depth (json_array_get_element (array, i)));
-    return depth + 1;
-  }
+  if (max == 0)
+    return 0;
   if (JSON_NODE_HOLDS_OBJECT (node))
-    return 1000;
-  return 0;
+    return max;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return 0;
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  for (i = 0; i < n && depth < max - 1; i++) {
+    /* measured once: MAX() would measure it twice, 2^depth calls */
+    guint child = node_depth (json_array_get_element (array, i), max - 1);
+    depth = MAX (depth, child);
+  }
+  return depth + 1;
 }
 
 static void append_node (GString * out, JsonNode * node, guint indent,
@@ -354,7 +361,7 @@ append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
       break;
     case JSON_NODE_ARRAY:{
       JsonArray *array = json_node_get_array (node);
-      guint depth = node_depth (node);
+      guint depth = node_depth (node, 3);
       /* [r, g, b] and a frame's list of them stay on one line */
       gboolean inline_array = depth <= 1 || (depth == 2 && in_array);
 

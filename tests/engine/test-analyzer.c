@@ -100,14 +100,18 @@ test_solid_film (void)
   /* fingerprint: one entry per frame, timestamps kept, one color each */
   g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, 100);
   for (i = 0; i < 100; i++) {
-    const PaletteFingerprintEntry *e = palette_analyzer_get_fingerprint (a, i);
-    g_assert_nonnull (e);
-    g_assert_cmpuint (e->timestamp, ==, i * FRAME_NS);
-    g_assert_cmpuint (e->n_colors, ==, 1);
-    g_assert_cmpfloat (e->colors[0].weight, ==, 1.0);
-    g_assert_cmpfloat (delta_e8 (e->colors[0].rgb, film_color (i)), <, 0.01);
+    PaletteFingerprintEntry e;
+    g_assert_true (palette_analyzer_get_fingerprint (a, i, &e));
+    g_assert_cmpuint (e.timestamp, ==, i * FRAME_NS);
+    g_assert_cmpuint (e.n_colors, ==, 1);
+    g_assert_cmpfloat (e.colors[0].weight, ==, 1.0);
+    g_assert_cmpfloat (delta_e8 (e.colors[0].rgb, film_color (i)), <, 0.01);
   }
-  g_assert_null (palette_analyzer_get_fingerprint (a, 100));
+  {
+    PaletteFingerprintEntry e;
+    g_assert_false (palette_analyzer_get_fingerprint (a, 100, &e));
+    g_assert_cmpuint (e.n_colors, ==, 0);
+  }
 
   palette_analyzer_reset (a);
   g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 0);
@@ -144,13 +148,14 @@ test_noisy_film (void)
 
   /* fingerprint keeps fingerprint_colors (5) of the frame's 7 clusters */
   {
-    const PaletteFingerprintEntry *e = palette_analyzer_get_fingerprint (a, 3);
+    PaletteFingerprintEntry e;
     double sum = 0;
     unsigned c;
-    g_assert_cmpuint (e->n_colors, ==, 5);
-    for (c = 0; c < e->n_colors; c++) {
-      sum += e->colors[c].weight;
-      g_assert_cmpfloat (delta_e8 (e->colors[c].rgb, red), <, 5);
+    g_assert_true (palette_analyzer_get_fingerprint (a, 3, &e));
+    g_assert_cmpuint (e.n_colors, ==, 5);
+    for (c = 0; c < e.n_colors; c++) {
+      sum += e.colors[c].weight;
+      g_assert_cmpfloat (delta_e8 (e.colors[c].rgb, red), <, 5);
     }
     g_assert_cmpfloat (sum, >, 0.5);
     g_assert_cmpfloat (sum, <, 1.0);
@@ -356,7 +361,8 @@ test_edge_cases (void)
   g_assert_false (palette_analyzer_get_palette (NULL, &p));
   g_assert_cmpuint (palette_analyzer_n_frames (NULL), ==, 0);
   g_assert_cmpuint (palette_analyzer_n_fingerprint (NULL), ==, 0);
-  g_assert_null (palette_analyzer_get_fingerprint (NULL, 0));
+  g_assert_false (palette_analyzer_get_fingerprint (NULL, 0, NULL));
+  g_assert_cmpuint (palette_analyzer_memory (NULL), ==, 0);
   g_free (big_red);
   g_free (small_blue);
 }
@@ -450,6 +456,127 @@ test_compaction (void)
   palette_analyzer_free (b);
 }
 
+/* An hour of 4x4 frames (108000): with a window or a fingerprint maximum,
+ * what the analyzer holds is the same after 15 minutes and after an hour. */
+static void
+run_frames (PaletteAnalyzer *a, unsigned from, unsigned to)
+{
+  uint8_t frame[4 * 4 * 3];
+  unsigned i, j;
+
+  for (i = from; i < to; i++) {
+    for (j = 0; j < sizeof (frame); j++)
+      frame[j] = (uint8_t) ((i / 300 + j) * 37);   /* a new shot every 10 s */
+    palette_analyzer_add_frame (a, frame, 4, 4, 4 * 3, 3, (uint64_t) i * FRAME_NS);
+  }
+}
+
+#define QUARTER_HOUR (15 * 60 * 30)
+
+static void
+test_bounded_memory (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PaletteFingerprintEntry e, prev;
+  size_t quarter, i, n;
+
+  /* a window of 1800 frames: 1801 fingerprint samples, a few batches */
+  palette_analyzer_params_init (&params);
+  params.window = 60 * FRAME_NS * 30;
+  a = palette_analyzer_new (&params);
+  run_frames (a, 0, QUARTER_HOUR);
+  quarter = palette_analyzer_memory (a);
+  g_assert_cmpuint (quarter, >, 0);
+  run_frames (a, QUARTER_HOUR, 4 * QUARTER_HOUR);
+  g_assert_cmpuint (palette_analyzer_memory (a), ==, quarter);
+  g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 4 * QUARTER_HOUR);
+  /* the fingerprint: exactly the frames within the window of the newest */
+  n = palette_analyzer_n_fingerprint (a);
+  g_assert_cmpuint (n, ==, 60 * 30 + 1);
+  g_assert_true (palette_analyzer_get_fingerprint (a, 0, &e));
+  g_assert_cmpuint (e.timestamp, ==, (uint64_t) (4 * QUARTER_HOUR - 1 - 60 * 30) * FRAME_NS);
+  palette_analyzer_free (a);
+
+  /* the whole stream, at most 1000 fingerprint samples, evenly spread */
+  palette_analyzer_params_init (&params);
+  params.fingerprint_max = 1000;
+  a = palette_analyzer_new (&params);
+  run_frames (a, 0, QUARTER_HOUR);
+  quarter = palette_analyzer_memory (a);
+  run_frames (a, QUARTER_HOUR, 4 * QUARTER_HOUR);
+  g_assert_cmpuint (palette_analyzer_memory (a), ==, quarter);
+  n = palette_analyzer_n_fingerprint (a);
+  g_assert_cmpuint (n, <=, 1000);
+  g_assert_cmpuint (n, >, 500);
+  g_assert_true (palette_analyzer_get_fingerprint (a, 0, &prev));
+  g_assert_cmpuint (prev.timestamp, ==, 0);
+  for (i = 1; i < n; i++) {
+    g_assert_true (palette_analyzer_get_fingerprint (a, i, &e));
+    g_assert_cmpuint (e.timestamp - prev.timestamp, ==, 128 * FRAME_NS);
+    g_assert_cmpuint (e.n_colors, >=, 1);
+    prev = e;
+  }
+  /* the last sample is within one step of the end */
+  g_assert_cmpuint (prev.timestamp, >, (uint64_t) (4 * QUARTER_HOUR - 128) * FRAME_NS);
+  palette_analyzer_free (a);
+
+  /* a maximum of 1: the first frame's sample */
+  palette_analyzer_params_init (&params);
+  params.fingerprint_max = 1;
+  a = palette_analyzer_new (&params);
+  g_assert_nonnull (a);
+  run_frames (a, 0, 1000);
+  g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, 1);
+  g_assert_true (palette_analyzer_get_fingerprint (a, 0, &e));
+  g_assert_cmpuint (e.timestamp, ==, 0);
+  palette_analyzer_free (a);
+
+  /* neither: the fingerprint keeps every frame (48 bytes each) */
+  palette_analyzer_params_init (&params);
+  a = palette_analyzer_new (&params);
+  run_frames (a, 0, QUARTER_HOUR);
+  g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, QUARTER_HOUR);
+  g_assert_cmpuint (palette_analyzer_memory (a), >=, QUARTER_HOUR * (8 + 5 * 8));
+  palette_analyzer_free (a);
+}
+
+/* A window follows a scene change: once the window is past it, only the new
+ * shot is left, even with batches longer than the window. */
+static void
+test_window_follows_change (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  uint8_t *r = solid_frame (red, W, H, 0, NULL), *b = solid_frame (blue, W, H, 0, NULL);
+  unsigned i;
+
+  palette_analyzer_params_init (&params);
+  params.batch_size = 32;               /* about a second at 30 fps */
+  params.window = 30 * FRAME_NS;
+  a = palette_analyzer_new (&params);
+  for (i = 0; i < 45; i++)
+    palette_analyzer_add_frame (a, r, W, H, W * 3, 3, i * FRAME_NS);
+  for (; i < 45 + 31; i++)
+    palette_analyzer_add_frame (a, b, W, H, W * 3, 3, i * FRAME_NS);
+  /* the newest frame is 30 frames after the first blue one */
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 1);
+  g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, blue), <, 0.01);
+  /* half a window after it: both */
+  palette_analyzer_reset (a);
+  for (i = 0; i < 45; i++)
+    palette_analyzer_add_frame (a, r, W, H, W * 3, 3, i * FRAME_NS);
+  for (; i < 45 + 15; i++)
+    palette_analyzer_add_frame (a, b, W, H, W * 3, 3, i * FRAME_NS);
+  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpuint (p.n_colors, ==, 2);
+  g_free (r);
+  g_free (b);
+  palette_analyzer_free (a);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -462,5 +589,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/analyzer/no-fingerprint", test_no_fingerprint);
   g_test_add_func ("/engine/analyzer/window", test_window);
   g_test_add_func ("/engine/analyzer/compaction", test_compaction);
+  g_test_add_func ("/engine/analyzer/bounded-memory", test_bounded_memory);
+  g_test_add_func ("/engine/analyzer/window-follows-change", test_window_follows_change);
   return g_test_run ();
 }

@@ -355,6 +355,9 @@ sink_harness (GstBus * bus, const gchar * first_property, ...)
   va_end (args);
   gst_element_set_bus (sink, bus);
   h = gst_harness_new_with_element (sink, "sink", NULL);
+  /* frames are pushed faster than real time and must all be analysed: a
+   * live source's frames would be dropped when the analysis is behind */
+  gst_harness_set_live (h, FALSE);
   gst_object_unref (sink);
   return h;
 }
@@ -1190,8 +1193,8 @@ GST_START_TEST (test_prop_defaults)
 {
   GstElement *sink = gst_element_factory_make ("palettesink", NULL);
   gboolean sync = TRUE, qos = TRUE, post;
-  guint colors, gray, width, height, batch, seed, fp;
-  guint64 interval;
+  guint colors, gray, width, height, batch, seed, fp, fp_max;
+  guint64 interval, window, dropped;
   gdouble threshold;
   gchar *location = (gchar *) "x";
 
@@ -1199,7 +1202,8 @@ GST_START_TEST (test_prop_defaults)
       "gray-levels", &gray, "width", &width, "height", &height,
       "batch-size", &batch, "seed", &seed, "fingerprint-colors", &fp,
       "interval", &interval, "bw-threshold", &threshold, "post-messages",
-      &post, "location", &location, NULL);
+      &post, "location", &location, "window", &window, "fingerprint-max",
+      &fp_max, "dropped", &dropped, NULL);
   fail_if (sync);
   fail_if (qos);
   fail_unless_equals_int (colors, 10);
@@ -1210,6 +1214,9 @@ GST_START_TEST (test_prop_defaults)
   fail_unless_equals_int (seed, 0);
   fail_unless_equals_int (fp, 5);
   fail_unless_equals_uint64 (interval, 0);
+  fail_unless_equals_uint64 (window, 0);
+  fail_unless_equals_int (fp_max, 0);
+  fail_unless_equals_uint64 (dropped, 0);
   fail_unless (threshold == 0.1);
   fail_unless (post);
   fail_unless (location == NULL);
