@@ -1123,8 +1123,9 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.batch_size = self->params.batch_size;
   info.complete = complete;
 
-  record = palette_record_build (&info, palette, self->analyzer);
-  ok = palette_record_write (record, self->active_location, &error);
+  record = palette_record_build (&info, palette);
+  ok = palette_record_write (record, self->analyzer, self->active_location,
+      &error);
   if (!ok) {
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
         ("Could not write the palette to \"%s\".", self->active_location),

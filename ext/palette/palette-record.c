@@ -78,55 +78,9 @@ add_nullable_string (JsonBuilder * builder, const gchar * name,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_fingerprint (JsonBuilder * builder, const PaletteAnalyzer * analyzer)
-{
-  size_t i, n = analyzer ? palette_analyzer_n_fingerprint (analyzer) : 0;
-  PaletteFingerprintEntry entry;
-  unsigned c;
-
-  json_builder_set_member_name (builder, "fingerprint");
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "timestamps");
-  json_builder_begin_array (builder);
-  for (i = 0; i < n; i++) {
-    palette_analyzer_get_fingerprint (analyzer, i, &entry);
-    /* milliseconds are enough for a bar per sampled frame */
-    json_builder_add_double_value (builder,
-        round (entry.timestamp / 1e6) / 1e3);
-  }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "colors");
-  json_builder_begin_array (builder);
-  for (i = 0; i < n; i++) {
-    palette_analyzer_get_fingerprint (analyzer, i, &entry);
-    json_builder_begin_array (builder);
-    for (c = 0; c < entry.n_colors; c++)
-      add_rgb_array (builder, entry.colors[c].rgb);
-    json_builder_end_array (builder);
-  }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "weights");
-  json_builder_begin_array (builder);
-  for (i = 0; i < n; i++) {
-    palette_analyzer_get_fingerprint (analyzer, i, &entry);
-    json_builder_begin_array (builder);
-    for (c = 0; c < entry.n_colors; c++)
-      json_builder_add_double_value (builder,
-          round_share (entry.colors[c].weight));
-    json_builder_end_array (builder);
-  }
-  json_builder_end_array (builder);
-
-  json_builder_end_object (builder);
-}
-
 JsonNode *
 palette_record_build (const PaletteRecordInfo * info,
-    const PalettePalette * palette, const PaletteAnalyzer * analyzer)
+    const PalettePalette * palette)
 {
   JsonBuilder *builder;
   JsonNode *root;
@@ -226,8 +180,6 @@ palette_record_build (const PaletteRecordInfo * info,
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
 
-  add_fingerprint (builder, analyzer);
-
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
@@ -242,6 +194,11 @@ static void
 append_string (GString * out, const gchar * text)
 {
   const guchar *p;
+  gchar *valid = NULL;
+
+  /* a title made from a file name in another encoding: JSON is UTF-8 */
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
 
   g_string_append_c (out, '"');
   for (p = (const guchar *) text; *p; p++) {
@@ -267,6 +224,7 @@ append_string (GString * out, const gchar * text)
     }
   }
   g_string_append_c (out, '"');
+  g_free (valid);
 }
 
 /* The shortest form that reads back as the same double (as Python's repr),
@@ -403,16 +361,90 @@ append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
   }
 }
 
+/* The fingerprint is printed straight from the analyzer rather than built
+ * as nodes: a JsonNode tree costs some 3 KiB per sampled frame, the text
+ * about 100 bytes. The layout is the one append_node() gives. */
+static void
+append_fingerprint (GString * out, const PaletteAnalyzer * analyzer)
+{
+  size_t i, n = palette_analyzer_n_fingerprint (analyzer);
+  PaletteFingerprintEntry entry;
+  unsigned c;
+
+  g_string_append (out, "{");
+  append_newline (out, 2);
+  g_string_append (out, "\"timestamps\": [");
+  for (i = 0; i < n; i++) {
+    palette_analyzer_get_fingerprint (analyzer, i, &entry);
+    if (i > 0)
+      g_string_append (out, ", ");
+    /* milliseconds are enough for a bar per sampled frame */
+    append_double (out, round (entry.timestamp / 1e6) / 1e3);
+  }
+  g_string_append (out, "],");
+
+  append_newline (out, 2);
+  g_string_append (out, "\"colors\": [");
+  for (i = 0; i < n; i++) {
+    palette_analyzer_get_fingerprint (analyzer, i, &entry);
+    g_string_append (out, i > 0 ? "," : "");
+    append_newline (out, 3);
+    g_string_append_c (out, '[');
+    for (c = 0; c < entry.n_colors; c++)
+      g_string_append_printf (out, "%s[%u, %u, %u]", c > 0 ? ", " : "",
+          palette_rgb_clamp8 (entry.colors[c].rgb[0]),
+          palette_rgb_clamp8 (entry.colors[c].rgb[1]),
+          palette_rgb_clamp8 (entry.colors[c].rgb[2]));
+    g_string_append_c (out, ']');
+  }
+  if (n > 0)
+    append_newline (out, 2);
+  g_string_append (out, "],");
+
+  append_newline (out, 2);
+  g_string_append (out, "\"weights\": [");
+  for (i = 0; i < n; i++) {
+    palette_analyzer_get_fingerprint (analyzer, i, &entry);
+    g_string_append (out, i > 0 ? "," : "");
+    append_newline (out, 3);
+    g_string_append_c (out, '[');
+    for (c = 0; c < entry.n_colors; c++) {
+      if (c > 0)
+        g_string_append (out, ", ");
+      append_double (out, round_share (entry.colors[c].weight));
+    }
+    g_string_append_c (out, ']');
+  }
+  if (n > 0)
+    append_newline (out, 2);
+  g_string_append (out, "]");
+
+  append_newline (out, 1);
+  g_string_append_c (out, '}');
+}
+
 /* json-glib prints doubles with 17 digits (0.14965300000000001) and every
- * number of a color on a line of its own; this prints what a person would. */
+ * number of a color on a line of its own; this prints what a person would.
+ * With an analyzer, its fingerprint is added as the record's last member. */
 gchar *
-palette_record_to_string (JsonNode * record)
+palette_record_to_string (JsonNode * record, const PaletteAnalyzer * analyzer)
 {
   GString *out = g_string_new (NULL);
 
   g_return_val_if_fail (record != NULL, NULL);
 
   append_node (out, record, 0, FALSE);
+  if (analyzer && JSON_NODE_HOLDS_OBJECT (record)
+      && g_str_has_suffix (out->str, "\n}")) {
+    /* reopen the object: drop its closing "\n}" */
+    g_string_truncate (out, out->len - 2);
+    g_string_append_c (out, ',');
+    append_newline (out, 1);
+    g_string_append (out, "\"fingerprint\": ");
+    append_fingerprint (out, analyzer);
+    append_newline (out, 0);
+    g_string_append_c (out, '}');
+  }
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
 }
@@ -461,7 +493,8 @@ palette_record_check_location (const gchar * path, GError ** error)
 }
 
 gboolean
-palette_record_write (JsonNode * record, const gchar * path, GError ** error)
+palette_record_write (JsonNode * record, const PaletteAnalyzer * analyzer,
+    const gchar * path, GError ** error)
 {
   gchar *text;
   gboolean ok;
@@ -469,7 +502,7 @@ palette_record_write (JsonNode * record, const gchar * path, GError ** error)
   g_return_val_if_fail (record != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  text = palette_record_to_string (record);
+  text = palette_record_to_string (record, analyzer);
   /* CONSISTENT: written to "path.XXXXXX" in the same folder, flushed, then
    * renamed over path */
   ok = g_file_set_contents_full (path, text, -1,

@@ -42,11 +42,14 @@ void palette_record_info_init (PaletteRecordInfo * info);
 
 gchar *palette_record_make_id (const gchar * title, const gchar * calculation_date);
 
-/* analyzer gives the fingerprint; NULL gives an empty one. */
+/* The record without its fingerprint, which is printed straight from the
+ * analyzer by palette_record_to_string() and palette_record_write(). */
 JsonNode *palette_record_build (const PaletteRecordInfo * info,
-    const PalettePalette * palette, const PaletteAnalyzer * analyzer);
+    const PalettePalette * palette);
 
-gchar *palette_record_to_string (JsonNode * record);
+/* analyzer != NULL adds its fingerprint as the last member. */
+gchar *palette_record_to_string (JsonNode * record,
+    const PaletteAnalyzer * analyzer);
 
 /* Checks that path can be written: its folder exists and is writable, and
  * the path is not a folder or another non-regular file. */
@@ -54,8 +57,8 @@ gboolean palette_record_check_location (const gchar * path, GError ** error);
 
 /* Writes to a temporary file in the same folder, then renames it over path:
  * an existing file is replaced whole or left as it was. */
-gboolean palette_record_write (JsonNode * record, const gchar * path,
-    GError ** error);
+gboolean palette_record_write (JsonNode * record,
+    const PaletteAnalyzer * analyzer, const gchar * path, GError ** error);
 
 G_END_DECLS
 
