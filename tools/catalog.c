@@ -5,6 +5,7 @@
 #include "catalog.h"
 
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 struct _Catalog
@@ -485,6 +486,49 @@ sort_movies (Catalog * catalog)
   catalog->movies = sorted;
 }
 
+/* json-glib 1.6 prints inf as "inf.0" and 1e+20 as "1e+20.0", which no
+ * JSON reader (json-glib included) accepts: one such number read from a
+ * hostile or hand-edited catalog would make the saved catalog unreadable.
+ * Such numbers become null, strings that are not UTF-8 are repaired
+ * (found by tests/fuzz/fuzz-json.c). */
+static void
+drop_unprintable_numbers (JsonNode * node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node)) {
+    JsonObject *object = json_node_get_object (node);
+    GList *members = json_object_get_members (object), *l;
+
+    for (l = members; l != NULL; l = l->next)
+      drop_unprintable_numbers (json_object_get_member (object, l->data));
+    g_list_free (members);
+  } else if (JSON_NODE_HOLDS_ARRAY (node)) {
+    JsonArray *array = json_node_get_array (node);
+    guint i, n = json_array_get_length (array);
+
+    for (i = 0; i < n; i++)
+      drop_unprintable_numbers (json_array_get_element (array, i));
+  } else if (json_node_get_value_type (node) == G_TYPE_DOUBLE) {
+    gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+    gdouble value = json_node_get_double (node);
+
+    g_ascii_formatd (buf, sizeof (buf), "%.17g", value);
+    if (!isfinite (value) || (strchr (buf, '.') == NULL
+            && strpbrk (buf, "eE") != NULL))
+      json_node_init_null (node);
+  } else if (json_node_get_value_type (node) == G_TYPE_STRING) {
+    const gchar *text = json_node_get_string (node);
+
+    /* a lone "\ud800" escape reads as bytes that are not UTF-8, which
+     * json-glib writes out as they are and then refuses to read back */
+    if (text != NULL && !g_utf8_validate (text, -1, NULL)) {
+      gchar *valid = g_utf8_make_valid (text, -1);
+
+      json_node_set_string (node, valid);
+      g_free (valid);
+    }
+  }
+}
+
 gchar *
 catalog_to_data (Catalog * catalog, gsize * length)
 {
@@ -492,6 +536,7 @@ catalog_to_data (Catalog * catalog, gsize * length)
   JsonNode *root = json_node_init_object (json_node_alloc (), catalog->root);
   gchar *data;
 
+  drop_unprintable_numbers (root);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 1);

@@ -696,8 +696,10 @@ main (int argc, char **argv)
   }
   g_option_context_free (context);
   if (options.version) {
-    printf ("gst-palette %s (%s)\n", VERSION,
-        gst_version_string ());
+    gchar *gst_version = gst_version_string ();
+
+    printf ("gst-palette %s (%s)\n", VERSION, gst_version);
+    g_free (gst_version);
     options_clear (&options);
     return EXIT_SUCCESS;
   }

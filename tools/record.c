@@ -2,6 +2,7 @@
 #include "record.h"
 
 #include <gio/gio.h>
+#include <math.h>
 
 void
 record_palette_free (RecordPalette * palette)
@@ -31,11 +32,36 @@ parse_rgb (JsonNode * node, guint32 * rgb)
 
     if (!JSON_NODE_HOLDS_VALUE (c))
       return FALSE;
+    /* clamped before the cast: a double beyond gint64 (1e300) is
+     * undefined behaviour in C */
     v = json_node_get_value_type (c) == G_TYPE_DOUBLE ?
-        (gint64) (json_node_get_double (c) + 0.5) : json_node_get_int (c);
+        (gint64) CLAMP (json_node_get_double (c) + 0.5, 0.0, 255.0) :
+        json_node_get_int (c);
     *rgb = (*rgb << 8) | (guint32) CLAMP (v, 0, 255);
   }
   return TRUE;
+}
+
+/* A share: a finite number >= 0, else 0 (a string, a list, inf from
+ * 1e999: hostile records must not give NaN shares or GLib criticals). */
+static gdouble
+parse_weight (JsonNode * node)
+{
+  gdouble w;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0.0;
+  switch (json_node_get_value_type (node)) {
+    case G_TYPE_DOUBLE:
+      w = json_node_get_double (node);
+      break;
+    case G_TYPE_INT64:
+      w = json_node_get_int (node);
+      break;
+    default:
+      return 0.0;
+  }
+  return isfinite (w) && w > 0.0 ? w : 0.0;
 }
 
 static RecordPalette *
@@ -57,8 +83,7 @@ parse_palette (JsonArray * colors, JsonArray * weights, const gchar * what,
       return NULL;
     }
     if (weights != NULL && i < json_array_get_length (weights))
-      palette->weights[i] = MAX (0.0, json_array_get_double_element (weights,
-              i));
+      palette->weights[i] = parse_weight (json_array_get_element (weights, i));
     else if (weights == NULL)
       palette->weights[i] = 1.0;
     total += palette->weights[i];
