@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 
 #include "colorspace.h"
+#include "palette-message.h"
 
 #define FPS 30
 #define FRAME_NS(n) gst_util_uint64_scale ((n), GST_SECOND, FPS)
@@ -37,37 +38,9 @@ static const guint8 blue[3] = { 0, 0, 255 };
 
 static gchar *tmp_dir;
 
-static gdouble
-delta_e (guint32 rgb_a, const guint8 rgb_b[3])
-{
-  double a[3] = { (rgb_a >> 16) & 0xff, (rgb_a >> 8) & 0xff, rgb_a & 0xff };
-  double b[3] = { rgb_b[0], rgb_b[1], rgb_b[2] };
-  double lab_a[3], lab_b[3];
 
-  palette_srgb_to_cielab (a, lab_a);
-  palette_srgb_to_cielab (b, lab_b);
-  return palette_ciede2000 (lab_a, lab_b);
-}
 
-static guint
-palette_size (const GstStructure * s)
-{
-  return gst_value_array_get_size (gst_structure_get_value (s, "colors"));
-}
 
-static guint32
-palette_color (const GstStructure * s, guint i)
-{
-  return g_value_get_uint (gst_value_array_get_value
-      (gst_structure_get_value (s, "colors"), i));
-}
-
-static gdouble
-palette_weight (const GstStructure * s, guint i)
-{
-  return g_value_get_double (gst_value_array_get_value
-      (gst_structure_get_value (s, "weights"), i));
-}
 
 /* The share of the palette within delta E 2 of color. */
 static gdouble

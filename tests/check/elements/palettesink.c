@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "colorspace.h"
+#include "palette-message.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers */
@@ -44,17 +45,6 @@ tmp_path (const gchar * name)
   return g_build_filename (tmp_dir, name, NULL);
 }
 
-static gdouble
-delta_e (guint32 rgb_a, const guint8 rgb_b[3])
-{
-  double a[3] = { (rgb_a >> 16) & 0xff, (rgb_a >> 8) & 0xff, rgb_a & 0xff };
-  double b[3] = { rgb_b[0], rgb_b[1], rgb_b[2] };
-  double lab_a[3], lab_b[3];
-
-  palette_srgb_to_cielab (a, lab_a);
-  palette_srgb_to_cielab (b, lab_b);
-  return palette_ciede2000 (lab_a, lab_b);
-}
 
 /* A frame of one color, or of vertical stripes of two colors one pixel
  * wide (second color NULL: solid). */
@@ -240,25 +230,8 @@ last_palette (const RunResult * result)
   return gst_message_get_structure (last->data);
 }
 
-static guint
-palette_size (const GstStructure * s)
-{
-  return gst_value_array_get_size (gst_structure_get_value (s, "colors"));
-}
 
-static guint32
-palette_color (const GstStructure * s, guint i)
-{
-  return g_value_get_uint (gst_value_array_get_value
-      (gst_structure_get_value (s, "colors"), i));
-}
 
-static gdouble
-palette_weight (const GstStructure * s, guint i)
-{
-  return g_value_get_double (gst_value_array_get_value
-      (gst_structure_get_value (s, "weights"), i));
-}
 
 static gboolean
 palette_is_bw (const GstStructure * s)
