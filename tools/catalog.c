@@ -3,9 +3,11 @@
  * frames, length, palettes[]}, ...]} with movies sorted by title. Unknown
  * members are kept as they are, so files written by the notebook survive. */
 #include "catalog.h"
+#include "record.h"
 
 #include <gio/gio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct _Catalog
@@ -83,6 +85,27 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
 }
 
+/* A film's file that is a symbolic link out of the library is followed, but
+ * not silently: the catalog then depends on a file elsewhere. */
+static void
+warn_if_outside_library (const gchar * dir_path, const gchar * file)
+{
+  gchar *library, *library_real, *target;
+
+  if (!g_file_test (file, G_FILE_TEST_IS_SYMLINK))
+    return;
+  library = g_path_get_dirname (dir_path);
+  library_real = realpath (library, NULL);
+  target = realpath (file, NULL);
+  if (library_real && target && !(g_str_has_prefix (target, library_real)
+          && target[strlen (library_real)] == G_DIR_SEPARATOR))
+    g_printerr ("gst-palette: warning: \"%s\" is a symbolic link out of the "
+        "library, to \"%s\"\n", file, target);
+  free (library_real);
+  free (target);
+  g_free (library);
+}
+
 CatalogFolder *
 catalog_folder_scan (const gchar * dir_path, GError ** error)
 {
@@ -118,6 +141,7 @@ catalog_folder_scan (const gchar * dir_path, GError ** error)
     gchar *full = g_build_filename (dir_path, videos->pdata[0], NULL);
 
     folder->path = g_canonicalize_filename (full, NULL);
+    warn_if_outside_library (dir_path, full);
     g_free (full);
   } else if (videos->len == 0) {
     folder->status = g_strdup (CATALOG_STATUS_NO_FILE);
@@ -234,6 +258,13 @@ catalog_load_from_data (const gchar * data, gssize length, const gchar * name,
   JsonArray *movies = NULL;
   Catalog *catalog = NULL;
 
+  if (!record_json_depth_ok (data, length < 0 ? strlen (data) : (gsize) length,
+          RECORD_MAX_JSON_DEPTH)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: damaged catalog: JSON nested deeper than %d levels", name,
+        RECORD_MAX_JSON_DEPTH);
+    goto out;
+  }
   if (!json_parser_load_from_data (parser, data, length, &parse_error)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "%s: damaged catalog, not valid JSON: %s", name, parse_error->message);

@@ -162,13 +162,52 @@ record_get_fingerprint (JsonObject * record, GError ** error)
   return frames;
 }
 
+gboolean
+record_json_depth_ok (const gchar * data, gsize length, guint max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+  gsize i;
+
+  for (i = 0; i < length; i++) {
+    gchar c = data[i];
+
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return FALSE;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return TRUE;
+}
+
 JsonObject *
 record_load (const gchar * filename, GError ** error)
 {
-  JsonParser *parser = json_parser_new ();
+  JsonParser *parser;
   JsonObject *record = NULL;
+  gchar *data;
+  gsize length;
 
-  if (json_parser_load_from_file (parser, filename, error)) {
+  if (!g_file_get_contents (filename, &data, &length, error))
+    return NULL;
+  if (!record_json_depth_ok (data, length, RECORD_MAX_JSON_DEPTH)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: not a palette record (JSON nested deeper than %d levels)",
+        filename, RECORD_MAX_JSON_DEPTH);
+    g_free (data);
+    return NULL;
+  }
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, data, length, error)) {
     JsonNode *root = json_parser_get_root (parser);
 
     if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
@@ -178,6 +217,7 @@ record_load (const gchar * filename, GError ** error)
           "%s: not a palette record (no JSON object)", filename);
   }
   g_object_unref (parser);
+  g_free (data);
   return record;
 }
 

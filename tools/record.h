@@ -25,6 +25,14 @@ RecordPalette *record_get_palette (JsonObject * record, GError ** error);
 /* The fingerprint: one palette per sampled frame, in stream order. */
 GPtrArray *record_get_fingerprint (JsonObject * record, GError ** error);
 
+/* Records nest 4 levels, catalogs 6: anything far deeper is not ours. */
+#define RECORD_MAX_JSON_DEPTH 256
+
+/* FALSE when JSON text nests arrays and objects deeper than max_depth:
+ * json-glib's recursive parser would overflow the stack on hostile input. */
+gboolean record_json_depth_ok (const gchar * data, gsize length,
+    guint max_depth);
+
 JsonObject *record_load (const gchar * filename, GError ** error);
 gchar *record_to_data (JsonObject * record, gboolean pretty, gsize * length);
 

@@ -2,6 +2,7 @@
  * refusing damaged or foreign files, and saving in the seed's shape. */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <gio/gio.h>
 
 #include "catalog.h"
@@ -154,6 +155,16 @@ test_load_refuses (void)
   expect_refused ("{\"movies\": [{\"name\": \"A\"}]}", "movies[0]");
   expect_refused ("{\"movies\": [{\"title\": \"A\", \"palettes\": 1}]}",
       "movies[0]");
+  {
+    /* json-glib's recursive parser would overflow the stack on this */
+    GString *deep = g_string_new ("{\"movies\": ");
+    guint i;
+
+    for (i = 0; i < 300000; i++)
+      g_string_append_c (deep, '[');
+    expect_refused (deep->str, "nested deeper than 256 levels");
+    g_string_free (deep, TRUE);
+  }
 }
 
 static void
@@ -323,6 +334,45 @@ test_bare_list (void)
   catalog_free (catalog);
 }
 
+/* A film file that links out of the library is used, with a warning. */
+static void
+test_symlink_out_of_library (void)
+{
+  if (g_test_subprocess ()) {
+    gchar *root = g_dir_make_tmp ("catalog-test-XXXXXX", NULL);
+    gchar *library = make_dir (root, "library");
+    gchar *elsewhere = make_dir (root, "elsewhere");
+    gchar *film = make_dir (library, "Linked (2000)");
+    gchar *target = g_build_filename (elsewhere, "real.webm", NULL);
+    gchar *link = g_build_filename (film, "film.webm", NULL);
+    GPtrArray *folders;
+
+    touch (elsewhere, "real.webm");
+    g_assert_cmpint (symlink (target, link), ==, 0);
+    folders = catalog_scan_library (library, NULL);
+    g_assert_nonnull (folders);
+    g_assert_cmpuint (folders->len, ==, 1);
+    g_ptr_array_unref (folders);
+    g_unlink (link);
+    g_unlink (target);
+    g_rmdir (film);
+    g_rmdir (elsewhere);
+    g_rmdir (library);
+    g_rmdir (root);
+    g_free (link);
+    g_free (target);
+    g_free (film);
+    g_free (elsewhere);
+    g_free (library);
+    g_free (root);
+    return;
+  }
+  g_test_trap_subprocess (NULL, 0, 0);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*film.webm\" is a symbolic link out of the "
+      "library, to \"*real.webm\"*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,5 +386,7 @@ main (int argc, char **argv)
       test_load_missing_and_empty);
   g_test_add_func ("/catalog/update-and-save", test_update_and_save);
   g_test_add_func ("/catalog/bare-list", test_bare_list);
+  g_test_add_func ("/catalog/symlink-out-of-library",
+      test_symlink_out_of_library);
   return g_test_run ();
 }
