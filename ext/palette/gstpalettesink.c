@@ -399,6 +399,16 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       "Finds the dominant colors of a video: posts the palette as a "
       "\"palette\" element message and writes it as a JSON record",
       "gst-palette contributors");
+  /* gst-inspect-1.0 prints every metadata key: the message schema goes
+   * where users of the element look first */
+  gst_element_class_add_static_metadata (element_class, "message",
+      "element message \"palette\": colors (GstValueArray of uint 0xRRGGBB, "
+      "most dominant first), weights (GstValueArray of double, shares summing "
+      "to 1), black-and-white (boolean), frames (guint64, analysed so far), "
+      "final (boolean, TRUE at EOS), complete (boolean, FALSE after an "
+      "upstream error), mean-saturation (double), timestamp, stream-time, "
+      "running-time, duration (guint64, the span the palette covers, as "
+      "level posts them)");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
 
   element_class->change_state =

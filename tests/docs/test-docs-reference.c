@@ -407,8 +407,26 @@ main (int argc, char **argv)
     if (s && check_message) {
       GHashTable *fields = g_hash_table_new_full (g_str_hash, g_str_equal,
           g_free, NULL);
+      const gchar *schema = gst_element_class_get_metadata
+          (GST_ELEMENT_GET_CLASS (element), "message");
+      GHashTableIter iter;
+      gpointer name;
+
       gst_structure_foreach (s, add_field_name, fields);
       compare_names (fields, page, "Message", "message field");
+      /* gst-inspect-1.0 shows the schema from the "message" metadata */
+      g_hash_table_iter_init (&iter, fields);
+      while (g_hash_table_iter_next (&iter, &name, NULL)) {
+        gchar *word = g_strdup_printf ("%s (", (const gchar *) name);
+        gchar *listed = g_strdup_printf ("%s,", (const gchar *) name);
+
+        if (schema == NULL || (!strstr (schema, word) && !strstr (schema,
+                    listed)))
+          fail ("message field %s is not in gst-inspect's \"message\" "
+              "metadata", (const gchar *) name);
+        g_free (word);
+        g_free (listed);
+      }
       g_hash_table_unref (fields);
     }
     if (s)
