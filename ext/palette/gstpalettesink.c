@@ -35,7 +35,9 @@
  * * `frames` (guint64): frames analysed so far
  * * `final` (gboolean): TRUE for the palette posted at EOS
  * * `complete` (gboolean): FALSE when the palette does not cover the whole
- *   stream (interval updates, upstream errors, early stops)
+ *   stream (interval updates, upstream errors, early stops, and a stream that
+ *   ends more than 5 % short of its duration, as a cut file does, with a
+ *   warning)
  * * `timestamp`, `stream-time`, `running-time`, `duration` (guint64): the
  *   span the palette covers, as `level` posts them
  *
@@ -1364,6 +1366,41 @@ gst_palette_sink_propose_allocation (GstBaseSink * sink, GstQuery * query)
   return TRUE;
 }
 
+/* A file cut short (an interrupted download, a full disk) often just ends:
+ * its demuxer sends EOS without an error. Its position then falls well
+ * short of the duration it announced (or of the segment's stop). The 5 %
+ * margin leaves room for audio that outlasts the video and for rounding. */
+static gboolean
+gst_palette_sink_stream_was_cut (GstPaletteSink * self)
+{
+  GstPad *pad = GST_BASE_SINK_PAD (self);
+  gint64 position = -1, end = -1;
+  GstSegment segment;
+
+  GST_OBJECT_LOCK (self);
+  gst_segment_copy_into (&GST_BASE_SINK (self)->segment, &segment);
+  GST_OBJECT_UNLOCK (self);
+  /* key-unit trick modes (framedecimate mode=keyframes) stop at the last
+   * key frame, short of the end by design */
+  if (segment.format != GST_FORMAT_TIME || segment.rate < 0
+      || (segment.flags & (GST_SEGMENT_FLAG_TRICKMODE |
+              GST_SEGMENT_FLAG_TRICKMODE_KEY_UNITS)))
+    return FALSE;
+  if (GST_CLOCK_TIME_IS_VALID (segment.stop))
+    end = segment.stop;
+  else if (!gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &end))
+    return FALSE;
+  if (end <= 0 || !gst_pad_peer_query_position (pad, GST_FORMAT_TIME,
+          &position) || position < 0 || position >= end - end / 20)
+    return FALSE;
+
+  GST_ELEMENT_WARNING (self, STREAM, DEMUX,
+      ("The stream ended at %" GST_TIME_FORMAT " of %" GST_TIME_FORMAT
+          ": the file looks cut short, the palette covers what was received.",
+          GST_TIME_ARGS (position), GST_TIME_ARGS (end)), (NULL));
+  return TRUE;
+}
+
 static gboolean
 gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
 {
@@ -1409,7 +1446,8 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
         gst_event_unref (event);
         return FALSE;
       }
-      complete = !g_atomic_int_get (&self->upstream_error);
+      complete = !g_atomic_int_get (&self->upstream_error)
+          && !gst_palette_sink_stream_was_cut (self);
       ok = gst_palette_sink_publish (self, TRUE, complete);
       self->finished = TRUE;
       if (!ok) {

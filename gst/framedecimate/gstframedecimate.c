@@ -216,6 +216,19 @@ static gboolean gst_frame_decimate_src_event (GstBaseTransform * trans,
 static GstFlowReturn gst_frame_decimate_transform_ip (GstBaseTransform * trans,
     GstBuffer * buf);
 
+/* Positions pass through: the base class would answer with the last frame
+ * kept, which lags the stream by up to a whole sampling step. */
+static gboolean
+gst_frame_decimate_query (GstBaseTransform * trans, GstPadDirection direction,
+    GstQuery * query)
+{
+  if (direction == GST_PAD_SRC && GST_QUERY_TYPE (query) == GST_QUERY_POSITION
+      && gst_pad_peer_query (GST_BASE_TRANSFORM_SINK_PAD (trans), query))
+    return TRUE;
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
+      query);
+}
+
 static void
 gst_frame_decimate_class_init (GstFrameDecimateClass * klass)
 {
@@ -299,6 +312,7 @@ gst_frame_decimate_class_init (GstFrameDecimateClass * klass)
   trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_frame_decimate_set_caps);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_frame_decimate_sink_event);
   trans_class->src_event = GST_DEBUG_FUNCPTR (gst_frame_decimate_src_event);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_frame_decimate_query);
   trans_class->transform_ip =
       GST_DEBUG_FUNCPTR (gst_frame_decimate_transform_ip);
   trans_class->transform_ip_on_passthrough = TRUE;

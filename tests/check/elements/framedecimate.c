@@ -350,6 +350,43 @@ GST_END_TEST;
 
 /* Passthrough: kept buffers are the input buffers; a DISCONT flag on a
  * buffer someone else holds gets a new header, never a copy of the pixels */
+/* Position queries pass through: at the end the position is the source's
+ * (11 frames), not that of the last frame kept (frame 9). */
+static GstPadProbeReturn
+query_position_at_eos (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
+    fail_unless (gst_pad_peer_query_position (pad, GST_FORMAT_TIME,
+            (gint64 *) data));
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_position_passes_through)
+{
+  GstElement *pipeline = gst_parse_launch ("videotestsrc num-buffers=11 ! "
+      "video/x-raw,width=16,height=16,framerate=30/1 ! "
+      "framedecimate step=3 ! fakesink name=sink", NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  GstMessage *msg;
+  gint64 position = -1;
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      query_position_at_eos, &position, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  fail_unless_equals_int64 (position, frame_pts (11, 30));
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_passthrough_no_copy)
 {
   GstHarness *h = harness_new ("every-nth",
@@ -1110,6 +1147,7 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_every_nth_harness);
   tcase_add_test (tc, test_every_nth_pipeline);
   tcase_add_test (tc, test_passthrough_no_copy);
+  tcase_add_test (tc, test_position_passes_through);
   tcase_add_test (tc, test_interval_variable_rate);
   tcase_add_test (tc, test_interval_stream_time);
   tcase_add_test (tc, test_interval_pipeline);

@@ -234,6 +234,15 @@ last_palette (const RunResult * result)
 
 
 static gboolean
+palette_is_complete (const GstStructure * s)
+{
+  gboolean complete = FALSE;
+
+  fail_unless (gst_structure_get_boolean (s, "complete", &complete));
+  return complete;
+}
+
+static gboolean
 palette_is_bw (const GstStructure * s)
 {
   gboolean bw = FALSE;
@@ -1747,6 +1756,8 @@ GST_START_TEST (test_shared_media)
           "%u colors\n", clips[i], result.sink_frames, palette_is_bw (s),
           palette_size (s));
       fail_unless (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+      /* a whole file is not taken for a cut one, behind framedecimate too */
+      fail_unless (palette_is_complete (s), "%s found incomplete", clips[i]);
       if (g_str_equal (clips[i], "chaplin.mp4"))
         fail_unless (palette_is_bw (s), "chaplin.mp4 is not black-and-white");
       else
