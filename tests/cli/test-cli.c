@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test-files.h"
 
 static const gchar *gst_palette_bin;
 
@@ -217,25 +218,6 @@ assert_contains (const gchar * text, const gchar * part)
     g_error ("\"%s\" not found in:\n%s", part, text);
 }
 
-static void
-remove_tree (const gchar * path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  if (dir != NULL) {
-    while ((name = g_dir_read_name (dir)) != NULL) {
-      gchar *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-      g_free (child);
-    }
-    g_dir_close (dir);
-    g_rmdir (path);
-  } else {
-    g_remove (path);
-  }
-}
 
 static void
 test_library (void)

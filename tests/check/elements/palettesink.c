@@ -27,6 +27,7 @@
 
 #include "colorspace.h"
 #include "palette-message.h"
+#include "test-files.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers */
@@ -1774,25 +1775,6 @@ GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
 
-static void
-remove_tree (const gchar * path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  if (dir) {
-    while ((name = g_dir_read_name (dir))) {
-      gchar *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_free (child);
-    }
-    g_dir_close (dir);
-  }
-  g_rmdir (path);
-}
 
 static void
 setup (void)

@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 
 #include "colorspace.h"
+#include "test-files.h"
 
 static gchar *tmp_dir;
 
@@ -1093,26 +1094,6 @@ GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
 
-static void
-remove_tree (const gchar * path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  if (dir) {
-    while ((name = g_dir_read_name (dir))) {
-      gchar *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR)
-          && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_free (child);
-    }
-    g_dir_close (dir);
-  }
-  g_rmdir (path);
-}
 
 static void
 setup (void)
