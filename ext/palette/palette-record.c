@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 void
@@ -364,8 +365,47 @@ append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
 /* The fingerprint is printed straight from the analyzer rather than built
  * as nodes: a JsonNode tree costs some 3 KiB per sampled frame, the text
  * about 100 bytes. The layout is the one append_node() gives. */
+/* Where a record being written goes: text is sent to fd whenever it has
+ * grown past FLUSH_BYTES, so that a long fingerprint never sits in memory as
+ * text (some 100 bytes a sample, beside the 49 the analyzer keeps). */
+#define FLUSH_BYTES (64 * 1024)
+
+typedef struct
+{
+  gint fd;
+  gint saved_errno;             /* 0 while every write succeeded */
+} RecordFile;
+
 static void
-append_fingerprint (GString * out, const PaletteAnalyzer * analyzer)
+flush_text (GString * out, RecordFile * file)
+{
+  const gchar *p = out->str;
+  gsize left = out->len;
+
+  while (left > 0 && file->saved_errno == 0) {
+    gssize n = write (file->fd, p, left);
+
+    if (n < 0) {
+      if (errno != EINTR)
+        file->saved_errno = errno;
+      continue;
+    }
+    p += n;
+    left -= n;
+  }
+  g_string_truncate (out, 0);
+}
+
+static inline void
+maybe_flush (GString * out, RecordFile * file)
+{
+  if (file && out->len >= FLUSH_BYTES)
+    flush_text (out, file);
+}
+
+static void
+append_fingerprint (GString * out, const PaletteAnalyzer * analyzer,
+    RecordFile * file)
 {
   size_t i, n = palette_analyzer_n_fingerprint (analyzer);
   PaletteFingerprintEntry entry;
@@ -376,6 +416,7 @@ append_fingerprint (GString * out, const PaletteAnalyzer * analyzer)
   g_string_append (out, "\"timestamps\": [");
   for (i = 0; i < n; i++) {
     palette_analyzer_get_fingerprint (analyzer, i, &entry);
+    maybe_flush (out, file);
     if (i > 0)
       g_string_append (out, ", ");
     /* milliseconds are enough for a bar per sampled frame */
@@ -387,6 +428,7 @@ append_fingerprint (GString * out, const PaletteAnalyzer * analyzer)
   g_string_append (out, "\"colors\": [");
   for (i = 0; i < n; i++) {
     palette_analyzer_get_fingerprint (analyzer, i, &entry);
+    maybe_flush (out, file);
     g_string_append (out, i > 0 ? "," : "");
     append_newline (out, 3);
     g_string_append_c (out, '[');
@@ -405,6 +447,7 @@ append_fingerprint (GString * out, const PaletteAnalyzer * analyzer)
   g_string_append (out, "\"weights\": [");
   for (i = 0; i < n; i++) {
     palette_analyzer_get_fingerprint (analyzer, i, &entry);
+    maybe_flush (out, file);
     g_string_append (out, i > 0 ? "," : "");
     append_newline (out, 3);
     g_string_append_c (out, '[');
@@ -426,13 +469,10 @@ append_fingerprint (GString * out, const PaletteAnalyzer * analyzer)
 /* json-glib prints doubles with 17 digits (0.14965300000000001) and every
  * number of a color on a line of its own; this prints what a person would.
  * With an analyzer, its fingerprint is added as the record's last member. */
-gchar *
-palette_record_to_string (JsonNode * record, const PaletteAnalyzer * analyzer)
+static void
+append_record (GString * out, JsonNode * record,
+    const PaletteAnalyzer * analyzer, RecordFile * file)
 {
-  GString *out = g_string_new (NULL);
-
-  g_return_val_if_fail (record != NULL, NULL);
-
   append_node (out, record, 0, FALSE);
   if (analyzer && JSON_NODE_HOLDS_OBJECT (record)
       && g_str_has_suffix (out->str, "\n}")) {
@@ -441,11 +481,22 @@ palette_record_to_string (JsonNode * record, const PaletteAnalyzer * analyzer)
     g_string_append_c (out, ',');
     append_newline (out, 1);
     g_string_append (out, "\"fingerprint\": ");
-    append_fingerprint (out, analyzer);
+    append_fingerprint (out, analyzer, file);
     append_newline (out, 0);
     g_string_append_c (out, '}');
   }
   g_string_append_c (out, '\n');
+}
+
+gchar *
+palette_record_to_string (JsonNode * record, const PaletteAnalyzer * analyzer)
+{
+  GString *out;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  out = g_string_new (NULL);
+  append_record (out, record, analyzer, NULL);
   return g_string_free (out, FALSE);
 }
 
@@ -492,22 +543,51 @@ palette_record_check_location (const gchar * path, GError ** error)
   return TRUE;
 }
 
+/* As g_file_set_contents_full (CONSISTENT) does, but printed into the
+ * temporary file as it goes: "path.XXXXXX" in the same folder, flushed to
+ * disk, then renamed over path. */
 gboolean
 palette_record_write (JsonNode * record, const PaletteAnalyzer * analyzer,
     const gchar * path, GError ** error)
 {
-  gchar *text;
-  gboolean ok;
+  RecordFile file = { -1, 0 };
+  GString *out;
+  gchar *temporary;
 
   g_return_val_if_fail (record != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  text = palette_record_to_string (record, analyzer);
-  /* CONSISTENT: written to "path.XXXXXX" in the same folder, flushed, then
-   * renamed over path */
-  ok = g_file_set_contents_full (path, text, -1,
-      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
-      0666, error);
-  g_free (text);
-  return ok;
+  temporary = g_strdup_printf ("%s.XXXXXX", path);
+  file.fd = g_mkstemp_full (temporary, O_WRONLY | O_CLOEXEC, 0666);
+  if (file.fd < 0) {
+    gint saved_errno = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+        "cannot create a file next to \"%s\": %s", path,
+        g_strerror (saved_errno));
+    g_free (temporary);
+    return FALSE;
+  }
+
+  out = g_string_sized_new (FLUSH_BYTES + 4096);
+  append_record (out, record, analyzer, &file);
+  flush_text (out, &file);
+  g_string_free (out, TRUE);
+
+  if (file.saved_errno == 0 && fsync (file.fd) != 0)
+    file.saved_errno = errno;
+  if (close (file.fd) != 0 && file.saved_errno == 0)
+    file.saved_errno = errno;
+  if (file.saved_errno == 0 && g_rename (temporary, path) != 0)
+    file.saved_errno = errno;
+
+  if (file.saved_errno != 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (file.saved_errno),
+        "cannot write \"%s\": %s", path, g_strerror (file.saved_errno));
+    g_unlink (temporary);
+    g_free (temporary);
+    return FALSE;
+  }
+  g_free (temporary);
+  return TRUE;
 }

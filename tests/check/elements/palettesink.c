@@ -1081,6 +1081,51 @@ GST_START_TEST (test_prop_location)
 
 GST_END_TEST;
 
+/* The record is printed into the file as it goes (in pieces of 64 KiB):
+ * 3000 samples make some 300 KiB, every sample whole and in order. */
+GST_START_TEST (test_record_long_fingerprint)
+{
+  gchar *path = tmp_path ("long.json"), *desc, *text;
+  RunResult result;
+  JsonParser *parser;
+  JsonObject *o, *fp;
+  JsonArray *timestamps, *colors, *weights;
+  guint i, n = 3000;
+
+  desc = g_strdup_printf ("videotestsrc num-buffers=%u pattern=smpte"
+      " horizontal-speed=1 ! video/x-raw,width=16,height=16,framerate=25/1"
+      " ! palettesink name=sink location=\"%s\"", n, path);
+  run_launch (desc, &result);
+  fail_unless (result.eos);
+  text = read_file (path);
+  fail_unless (strlen (text) > 4 * 64 * 1024, "record of %u bytes",
+      (guint) strlen (text));
+  fail_unless (g_str_has_suffix (text, "\n  }\n}\n"));
+  o = load_record (path, &parser);
+  fp = json_object_get_object_member (o, "fingerprint");
+  timestamps = json_object_get_array_member (fp, "timestamps");
+  colors = json_object_get_array_member (fp, "colors");
+  weights = json_object_get_array_member (fp, "weights");
+  fail_unless_equals_int (json_array_get_length (timestamps), n);
+  fail_unless_equals_int (json_array_get_length (colors), n);
+  fail_unless_equals_int (json_array_get_length (weights), n);
+  for (i = 0; i < n; i++) {
+    /* 25 fps: sample i at i * 40 ms */
+    fail_unless (fabs (json_array_get_double_element (timestamps, i)
+            - i * 0.04) < 1e-9, "sample %u at %f", i,
+        json_array_get_double_element (timestamps, i));
+    fail_unless (json_array_get_length (json_array_get_array_element (colors,
+                i)) >= 1);
+  }
+  g_object_unref (parser);
+  g_free (text);
+  run_result_clear (&result);
+  g_free (desc);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_prop_fingerprint_colors)
 {
   gchar *path = tmp_path ("fp.json"), *props;
@@ -1824,6 +1869,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_prop_color_space);
   tcase_add_test (tc, test_prop_post_messages);
   tcase_add_test (tc, test_prop_location);
+  tcase_add_test (tc, test_record_long_fingerprint);
   tcase_add_test (tc, test_prop_fingerprint_colors);
   tcase_add_test (tc, test_prop_interval);
   tcase_add_test (tc, test_prop_defaults);
