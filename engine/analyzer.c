@@ -46,10 +46,13 @@ typedef struct {
   uint64_t newest;              /* newest frame timestamp in the batch */
   size_t first_center;          /* into analyzer->centers */
   unsigned n_centers;
-  uint64_t n_pixels;            /* the rest is used only with a window */
+  uint64_t n_pixels;            /* these two are used only with a window */
   uint64_t saturation_sum;
-  uint64_t luma[256];
 } Batch;
+
+/* A batch's luma histogram, kept beside its record only with a window (a
+ * film's comes from its own histogram): 2 KiB a batch otherwise spent. */
+#define LUMA_LEVELS 256
 
 struct _PaletteAnalyzer {
   PaletteAnalyzerParams params;
@@ -70,6 +73,8 @@ struct _PaletteAnalyzer {
 
   Batch *batches;
   size_t n_batch_records, batches_allocated;
+  uint64_t *batch_luma;         /* LUMA_LEVELS per record, window only */
+  size_t batch_luma_allocated;  /* in records */
   PaletteColor *centers;
   size_t n_centers, centers_allocated;
 
@@ -149,6 +154,7 @@ palette_analyzer_free (PaletteAnalyzer *analyzer)
   free (analyzer->bins);
   free (analyzer->cells);
   free (analyzer->batches);
+  free (analyzer->batch_luma);
   free (analyzer->centers);
   free (analyzer->fp_timestamps);
   free (analyzer->fp_counts);
@@ -226,6 +232,7 @@ palette_analyzer_memory (const PaletteAnalyzer *analyzer)
   if (!a)
     return 0;
   return a->batches_allocated * sizeof (Batch)
+      + a->batch_luma_allocated * LUMA_LEVELS * sizeof (uint64_t)
       + a->centers_allocated * sizeof (PaletteColor)
       + a->fingerprint_allocated * (sizeof (uint64_t) + sizeof (uint8_t)
       + a->params.fingerprint_colors * (sizeof (uint32_t) + sizeof (float)));
@@ -485,8 +492,11 @@ drop_old_batches (PaletteAnalyzer *a)
         b->n_centers * sizeof (PaletteColor));
     b->first_center = centers_kept;
     centers_kept += b->n_centers;
-    if (kept != i)
+    if (kept != i) {
       a->batches[kept] = *b;
+      memcpy (&a->batch_luma[kept * LUMA_LEVELS], &a->batch_luma[i * LUMA_LEVELS],
+          LUMA_LEVELS * sizeof (uint64_t));
+    }
     kept++;
   }
   a->n_batch_records = kept;
@@ -506,8 +516,14 @@ close_batch (PaletteAnalyzer *a)
   if (!ensure_capacity ((void **) &a->batches, &a->batches_allocated,
           a->n_batch_records + 1, sizeof (Batch))
       || !ensure_capacity ((void **) &a->centers, &a->centers_allocated,
-          a->n_centers + n, sizeof (PaletteColor)))
+          a->n_centers + n, sizeof (PaletteColor))
+      || (a->params.window > 0
+          && !ensure_capacity ((void **) &a->batch_luma, &a->batch_luma_allocated,
+              a->n_batch_records + 1, LUMA_LEVELS * sizeof (uint64_t))))
     return;
+  if (a->params.window > 0)
+    memcpy (&a->batch_luma[a->n_batch_records * LUMA_LEVELS],
+        palette_histogram_luma (a->batch), LUMA_LEVELS * sizeof (uint64_t));
   record = &a->batches[a->n_batch_records++];
   record->oldest = a->batch_oldest;
   record->newest = a->batch_newest;
@@ -515,7 +531,6 @@ close_batch (PaletteAnalyzer *a)
   record->n_centers = n;
   record->n_pixels = palette_histogram_n_pixels (a->batch);
   record->saturation_sum = palette_histogram_saturation_sum (a->batch);
-  memcpy (record->luma, palette_histogram_luma (a->batch), sizeof (record->luma));
   for (i = 0; i < n; i++)
     a->centers[a->n_centers++] = centers[i];
 
@@ -612,8 +627,8 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
       const Batch *rec = &a->batches[b];
       if (batch_is_old (a, rec))
         continue;
-      for (v = 0; v < 256; v++)
-        luma[v] += rec->luma[v];
+      for (v = 0; v < LUMA_LEVELS; v++)
+        luma[v] += a->batch_luma[b * LUMA_LEVELS + v];
       n_pixels += rec->n_pixels;
       saturation_sum += rec->saturation_sum;
     }
