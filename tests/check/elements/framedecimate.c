@@ -28,6 +28,7 @@ static gchar *clip_dir;
 static gchar *vp8_clip;
 
 static void ensure_vp8_clip (void);
+static void flush (GstHarness * h);
 
 /* ---------- helpers ---------- */
 
@@ -124,6 +125,7 @@ typedef struct
   guint decoded;
   guint warnings;
   gboolean only_key;            /* collect the buffers without DELTA_UNIT */
+  GPtrArray *checksums;         /* NULL, or the MD5 of each collected buffer */
 } Collected;
 
 static void
@@ -135,6 +137,14 @@ on_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, Collected * c)
     return;
   g_mutex_lock (&c->lock);
   g_array_append_val (c->pts, t);
+  if (c->checksums) {
+    GstMapInfo map;
+
+    fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+    g_ptr_array_add (c->checksums, g_compute_checksum_for_data (G_CHECKSUM_MD5,
+            map.data, map.size));
+    gst_buffer_unmap (buf, &map);
+  }
   g_mutex_unlock (&c->lock);
 }
 
@@ -154,12 +164,15 @@ collected_init (Collected * c)
   c->decoded = 0;
   c->warnings = 0;
   c->only_key = FALSE;
+  c->checksums = NULL;
 }
 
 static void
 collected_clear (Collected * c)
 {
   g_array_unref (c->pts);
+  if (c->checksums)
+    g_ptr_array_unref (c->checksums);
   g_mutex_clear (&c->lock);
 }
 
@@ -383,6 +396,147 @@ GST_START_TEST (test_position_passes_through)
   gst_object_unref (pad);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* The next QoS event sent upstream, or NULL */
+static GstEvent *
+next_qos (GstHarness * h)
+{
+  GstEvent *event;
+
+  while ((event = gst_harness_try_pull_upstream_event (h))) {
+    if (GST_EVENT_TYPE (event) == GST_EVENT_QOS)
+      return event;
+    gst_event_unref (event);
+  }
+  return NULL;
+}
+
+static void
+assert_qos (GstHarness * h, GstClockTime expected)
+{
+  GstEvent *qos = next_qos (h);
+  GstClockTime timestamp;
+  GstClockTimeDiff diff;
+  gdouble proportion;
+
+  fail_unless (qos != NULL, "no QoS event upstream");
+  gst_event_parse_qos (qos, NULL, &proportion, &diff, &timestamp);
+  fail_unless (timestamp == expected, "earliest time %" GST_TIME_FORMAT
+      ", expected %" GST_TIME_FORMAT, GST_TIME_ARGS (timestamp),
+      GST_TIME_ARGS (expected));
+  fail_unless_equals_int64 (diff, 0);
+  fail_unless (proportion == 1.0);
+  gst_event_unref (qos);
+}
+
+/* After each kept frame upstream hears that nothing due before 32 frames
+ * ahead of the next kept one is wanted; frames that upstream then skips
+ * still count, as a frame's number comes from its timestamp. */
+GST_START_TEST (test_every_nth_skip_ahead)
+{
+  GstHarness *h = harness_new ("every-nth",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  const GstClockTime margin = gst_util_uint64_scale (32, GST_SECOND, 30);
+  const GstClockTime expected[] = { frame_pts (0, 30), frame_pts (60, 30),
+    frame_pts (125, 30), frame_pts (180, 30)
+  };
+  GstEvent *event;
+  GArray *pts;
+  guint i;
+
+  g_object_set (h->element, "step", 60, NULL);
+  while ((event = gst_harness_try_pull_upstream_event (h)))
+    gst_event_unref (event);
+
+  push_frame (h, frame_pts (0, 30), FALSE);
+  assert_qos (h, frame_pts (60, 30) - margin);
+  for (i = 1; i < 60; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  fail_unless (next_qos (h) == NULL, "QoS for a dropped frame");
+  push_frame (h, frame_pts (60, 30), FALSE);
+  assert_qos (h, frame_pts (120, 30) - margin);
+  /* as from a decoder that skipped frames 61 to 124: frame 125 is the
+   * first at or after frame 120 */
+  push_frame (h, frame_pts (125, 30), FALSE);
+  assert_qos (h, frame_pts (180, 30) - margin);
+  for (i = 126; i <= 180; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+
+  pts = pull_all (h, NULL);
+  assert_pts (pts, expected, G_N_ELEMENTS (expected));
+  assert_counters (h->element, 117, 4, 113);
+  g_array_unref (pts);
+
+  /* with a step shorter than the margin there is nothing to skip */
+  g_object_set (h->element, "step", 10, NULL);
+  flush (h);
+  while ((event = gst_harness_try_pull_upstream_event (h)))
+    gst_event_unref (event);
+  for (i = 0; i < 30; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  fail_unless (next_qos (h) == NULL, "QoS with nothing to skip");
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* On a real H.264 clip with B-frames the decoder skips what is dropped,
+ * yet the kept frames are exactly those of a full decode. */
+GST_START_TEST (test_every_nth_skips_decoding)
+{
+  const gchar *media = g_getenv ("PALETTE_SHARED_MEDIA");
+  gchar *path, *desc;
+  Collected all, sampled;
+  GstElement *fd;
+  guint i;
+
+  path = g_build_filename (media ? media : "/nonexistent", "chaplin.mp4",
+      NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+    g_print ("SKIP: %s not found (PALETTE_SHARED_MEDIA)\n", path);
+    g_free (path);
+    return;
+  }
+
+  collected_init (&all);
+  all.checksums = g_ptr_array_new_with_free_func (g_free);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd step=1 ! "
+      "fakesink name=sink", path);
+  fd = run_pipeline (desc, &all);
+  gst_object_unref (fd);
+  g_free (desc);
+  fail_unless (all.pts->len > 180, "%u frames", all.pts->len);
+
+  collected_init (&sampled);
+  sampled.checksums = g_ptr_array_new_with_free_func (g_free);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd step=60 ! "
+      "fakesink name=sink", path);
+  fd = run_pipeline (desc, &sampled);
+  gst_object_unref (fd);
+  g_free (desc);
+
+  fail_unless_equals_int (sampled.pts->len, (all.pts->len + 59) / 60);
+  for (i = 0; i < sampled.pts->len; i++) {
+    fail_unless (g_array_index (sampled.pts, GstClockTime, i) ==
+        g_array_index (all.pts, GstClockTime, i * 60), "kept frame %u", i);
+    fail_unless_equals_string (g_ptr_array_index (sampled.checksums, i),
+        g_ptr_array_index (all.checksums, i * 60));
+  }
+  /* the decoder dropped the frames due between each kept frame and 32
+   * frames before the next (27 of each 60) instead of pushing them */
+  GST_INFO ("%u of %u frames left the decoder", sampled.decoded,
+      all.decoded);
+  fail_unless (sampled.decoded < all.decoded * 3 / 4,
+      "%u of %u frames left the decoder", sampled.decoded, all.decoded);
+
+  collected_clear (&all);
+  collected_clear (&sampled);
+  g_free (path);
 }
 
 GST_END_TEST;
@@ -1146,6 +1300,8 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_every_nth_harness);
   tcase_add_test (tc, test_every_nth_pipeline);
+  tcase_add_test (tc, test_every_nth_skip_ahead);
+  tcase_add_test (tc, test_every_nth_skips_decoding);
   tcase_add_test (tc, test_passthrough_no_copy);
   tcase_add_test (tc, test_position_passes_through);
   tcase_add_test (tc, test_interval_variable_rate);
