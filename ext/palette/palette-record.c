@@ -500,11 +500,31 @@ palette_record_to_string (JsonNode * record, const PaletteAnalyzer * analyzer)
   return g_string_free (out, FALSE);
 }
 
+/* Creates "path.XXXXXX" in path's folder, open for writing: returns its
+ * descriptor and *temporary its name, or -1 with @error set. */
+static gint
+create_temporary (const gchar * path, gchar ** temporary, GError ** error)
+{
+  gint fd;
+
+  *temporary = g_strdup_printf ("%s.XXXXXX", path);
+  fd = g_mkstemp_full (*temporary, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    gint saved_errno = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+        "cannot create a file next to \"%s\": %s", path,
+        g_strerror (saved_errno));
+    g_clear_pointer (temporary, g_free);
+  }
+  return fd;
+}
+
 gboolean
 palette_record_check_location (const gchar * path, GError ** error)
 {
   gchar *folder, *probe;
-  gint fd, saved_errno;
+  gint fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
@@ -527,16 +547,9 @@ palette_record_check_location (const gchar * path, GError ** error)
   /* The write at the end goes through a temporary file in the same folder:
    * creating one now is the only check that holds for root, read-only
    * mounts and ACLs alike. */
-  probe = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (probe, O_WRONLY, 0600);
-  saved_errno = errno;
-  if (fd < 0) {
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-        "cannot create a file next to \"%s\": %s", path,
-        g_strerror (saved_errno));
-    g_free (probe);
+  fd = create_temporary (path, &probe, error);
+  if (fd < 0)
     return FALSE;
-  }
   g_close (fd, NULL);
   g_unlink (probe);
   g_free (probe);
@@ -557,17 +570,9 @@ palette_record_write (JsonNode * record, const PaletteAnalyzer * analyzer,
   g_return_val_if_fail (record != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  temporary = g_strdup_printf ("%s.XXXXXX", path);
-  file.fd = g_mkstemp_full (temporary, O_WRONLY | O_CLOEXEC, 0666);
-  if (file.fd < 0) {
-    gint saved_errno = errno;
-
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-        "cannot create a file next to \"%s\": %s", path,
-        g_strerror (saved_errno));
-    g_free (temporary);
+  file.fd = create_temporary (path, &temporary, error);
+  if (file.fd < 0)
     return FALSE;
-  }
 
   out = g_string_sized_new (FLUSH_BYTES + 4096);
   append_record (out, record, analyzer, &file);

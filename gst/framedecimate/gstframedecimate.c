@@ -139,18 +139,18 @@ struct _GstFrameDecimate
   GstClockTime first_pts;
   guint64 next_index;           /* first frame number to keep next */
 
-  /* skipping ahead: the earliest time last sent upstream (running time),
-   * and the stream's duration, looked up once per stream (NONE: unknown) */
+  /* skipping ahead: the earliest time last sent upstream (running time) */
   GstClockTime skip_sent;
-  gboolean skip_duration_resolved;
-  GstClockTime skip_duration;
+
+  /* count and skipping ahead: the stream's duration, looked up once per
+   * stream; NONE when unknown */
+  gboolean duration_resolved;
+  GstClockTime duration;
 
   /* interval and count: stream time at or after which the next frame is kept */
   GstClockTime next_target;
 
-  /* count: duration looked up once per stream; NONE when unknown */
-  gboolean count_resolved;
-  GstClockTime count_duration;
+  /* count: the unknown duration was reported */
   gboolean count_warned;
 
   /* scene */
@@ -422,10 +422,8 @@ gst_frame_decimate_start (GstBaseTransform * trans)
   gst_frame_decimate_reset_counters (self);
   self->have_info = FALSE;
   self->warned_no_timestamp = FALSE;
-  self->count_resolved = FALSE;
-  self->count_duration = GST_CLOCK_TIME_NONE;
+  self->duration_resolved = FALSE;
   self->count_warned = FALSE;
-  self->skip_duration_resolved = FALSE;
   self->kf_decided = FALSE;
   self->kf_trickmode = FALSE;
   GST_OBJECT_LOCK (self);
@@ -631,8 +629,7 @@ gst_frame_decimate_sink_event (GstBaseTransform * trans, GstEvent * event)
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_STREAM_START:
       gst_frame_decimate_reset_sampling (self);
-      self->count_resolved = FALSE;
-      self->skip_duration_resolved = FALSE;
+      self->duration_resolved = FALSE;
       self->kf_decided = FALSE;
       break;
     case GST_EVENT_FLUSH_START:
@@ -769,27 +766,35 @@ gst_frame_decimate_keep_interval (GstFrameDecimate * self, GstBuffer * buf,
   return TRUE;
 }
 
-/* Finds the duration once per stream; falls back to interval mode without
- * it. Returns FALSE on the fallback. */
+/* The stream's duration, asked upstream once per stream; NONE when unknown */
+static GstClockTime
+gst_frame_decimate_duration (GstFrameDecimate * self)
+{
+  gint64 duration = -1;
+
+  if (self->duration_resolved)
+    return self->duration;
+
+  self->duration_resolved = TRUE;
+  self->duration = GST_CLOCK_TIME_NONE;
+  if (gst_pad_peer_query_duration (GST_BASE_TRANSFORM_SINK_PAD (self),
+          GST_FORMAT_TIME, &duration) && duration > 0) {
+    self->duration = duration;
+    GST_INFO_OBJECT (self, "duration %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (self->duration));
+  }
+  return self->duration;
+}
+
+/* count needs the duration; without it, it falls back to interval mode.
+ * Returns FALSE on the fallback. */
 static gboolean
 gst_frame_decimate_resolve_count (GstFrameDecimate * self,
     GstClockTime interval)
 {
-  gint64 duration = -1;
-
-  if (self->count_resolved)
-    return GST_CLOCK_TIME_IS_VALID (self->count_duration);
-
-  self->count_resolved = TRUE;
-  if (gst_pad_peer_query_duration (GST_BASE_TRANSFORM_SINK_PAD (self),
-          GST_FORMAT_TIME, &duration) && duration > 0) {
-    self->count_duration = duration;
-    GST_INFO_OBJECT (self, "duration %" GST_TIME_FORMAT,
-        GST_TIME_ARGS (self->count_duration));
+  if (GST_CLOCK_TIME_IS_VALID (gst_frame_decimate_duration (self)))
     return TRUE;
-  }
 
-  self->count_duration = GST_CLOCK_TIME_NONE;
   if (!self->count_warned) {
     self->count_warned = TRUE;
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
@@ -807,7 +812,7 @@ gst_frame_decimate_keep_count (GstFrameDecimate * self, GstBuffer * buf,
     guint count)
 {
   GstClockTime stream_time = gst_frame_decimate_stream_time (self, buf);
-  GstClockTime duration = self->count_duration;
+  GstClockTime duration = self->duration;
   guint64 i;
 
   if (!GST_CLOCK_TIME_IS_VALID (stream_time) ||
@@ -1043,7 +1048,7 @@ gst_frame_decimate_skip_ahead (GstFrameDecimate * self, GstBuffer * buf,
     GstClockTime next)
 {
   GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
-  GstClockTime now, earliest, margin = SKIP_MARGIN_TIME;
+  GstClockTime now, earliest, duration, margin = SKIP_MARGIN_TIME;
   gint fps_n = self->have_info ? GST_VIDEO_INFO_FPS_N (&self->info) : 0;
   gint fps_d = self->have_info ? GST_VIDEO_INFO_FPS_D (&self->info) : 1;
   GstEvent *qos;
@@ -1054,19 +1059,11 @@ gst_frame_decimate_skip_ahead (GstFrameDecimate * self, GstBuffer * buf,
   /* Past the last frame to keep, the rest is decoded as usual: upstream's
    * position then reaches the end, which tells a whole file from one cut
    * short (palettesink checks it at EOS). */
-  if (!self->skip_duration_resolved) {
-    gint64 duration = -1;
-
-    self->skip_duration_resolved = TRUE;
-    self->skip_duration = GST_CLOCK_TIME_NONE;
-    if (gst_pad_peer_query_duration (GST_BASE_TRANSFORM_SINK_PAD (self),
-            GST_FORMAT_TIME, &duration) && duration > 0)
-      self->skip_duration = duration;
-  }
+  duration = gst_frame_decimate_duration (self);
   if ((GST_CLOCK_TIME_IS_VALID (segment->stop) && next >= segment->stop)
-      || (GST_CLOCK_TIME_IS_VALID (self->skip_duration)
+      || (GST_CLOCK_TIME_IS_VALID (duration)
           && gst_segment_to_stream_time (segment, GST_FORMAT_TIME, next)
-          >= self->skip_duration))
+          >= duration))
     return;
   now = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
       GST_BUFFER_PTS (buf));

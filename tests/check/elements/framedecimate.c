@@ -483,14 +483,30 @@ GST_START_TEST (test_every_nth_skip_ahead)
 
 GST_END_TEST;
 
+/* Decodes @path through framedecimate step=@step into @c, with the
+ * checksum of each kept frame */
+static void
+collect_every_nth (const gchar * path, guint step, Collected * c)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd step=%u ! "
+      "fakesink name=sink", path, step);
+  GstElement *fd;
+
+  collected_init (c);
+  c->checksums = g_ptr_array_new_with_free_func (g_free);
+  fd = run_pipeline (desc, c);
+  gst_object_unref (fd);
+  g_free (desc);
+}
+
 /* On a real H.264 clip with B-frames the decoder skips what is dropped,
  * yet the kept frames are exactly those of a full decode. */
 GST_START_TEST (test_every_nth_skips_decoding)
 {
   const gchar *media = g_getenv ("PALETTE_SHARED_MEDIA");
-  gchar *path, *desc;
+  gchar *path;
   Collected all, sampled;
-  GstElement *fd;
   guint i;
 
   path = g_build_filename (media ? media : "/nonexistent", "chaplin.mp4",
@@ -501,24 +517,9 @@ GST_START_TEST (test_every_nth_skips_decoding)
     return;
   }
 
-  collected_init (&all);
-  all.checksums = g_ptr_array_new_with_free_func (g_free);
-  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd step=1 ! "
-      "fakesink name=sink", path);
-  fd = run_pipeline (desc, &all);
-  gst_object_unref (fd);
-  g_free (desc);
+  collect_every_nth (path, 1, &all);
   fail_unless (all.pts->len > 180, "%u frames", all.pts->len);
-
-  collected_init (&sampled);
-  sampled.checksums = g_ptr_array_new_with_free_func (g_free);
-  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd step=60 ! "
-      "fakesink name=sink", path);
-  fd = run_pipeline (desc, &sampled);
-  gst_object_unref (fd);
-  g_free (desc);
+  collect_every_nth (path, 60, &sampled);
 
   fail_unless_equals_int (sampled.pts->len, (all.pts->len + 59) / 60);
   for (i = 0; i < sampled.pts->len; i++) {
