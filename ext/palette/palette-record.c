@@ -404,12 +404,60 @@ maybe_flush (GString * out, RecordFile * file)
 }
 
 static void
+append_colors_row (GString * out, const PaletteFingerprintEntry * entry)
+{
+  unsigned c;
+
+  for (c = 0; c < entry->n_colors; c++)
+    g_string_append_printf (out, "%s[%u, %u, %u]", c > 0 ? ", " : "",
+        palette_rgb_clamp8 (entry->colors[c].rgb[0]),
+        palette_rgb_clamp8 (entry->colors[c].rgb[1]),
+        palette_rgb_clamp8 (entry->colors[c].rgb[2]));
+}
+
+static void
+append_weights_row (GString * out, const PaletteFingerprintEntry * entry)
+{
+  unsigned c;
+
+  for (c = 0; c < entry->n_colors; c++) {
+    if (c > 0)
+      g_string_append (out, ", ");
+    append_double (out, round_share (entry->colors[c].weight));
+  }
+}
+
+/* "name": [ one line "[...]" per sample, printed by append_row ] */
+static void
+append_fingerprint_rows (GString * out, const PaletteAnalyzer * analyzer,
+    RecordFile * file, const gchar * name,
+    void (*append_row) (GString *, const PaletteFingerprintEntry *))
+{
+  size_t i, n = palette_analyzer_n_fingerprint (analyzer);
+  PaletteFingerprintEntry entry;
+
+  append_newline (out, 2);
+  g_string_append_printf (out, "\"%s\": [", name);
+  for (i = 0; i < n; i++) {
+    palette_analyzer_get_fingerprint (analyzer, i, &entry);
+    maybe_flush (out, file);
+    g_string_append (out, i > 0 ? "," : "");
+    append_newline (out, 3);
+    g_string_append_c (out, '[');
+    append_row (out, &entry);
+    g_string_append_c (out, ']');
+  }
+  if (n > 0)
+    append_newline (out, 2);
+  g_string_append_c (out, ']');
+}
+
+static void
 append_fingerprint (GString * out, const PaletteAnalyzer * analyzer,
     RecordFile * file)
 {
   size_t i, n = palette_analyzer_n_fingerprint (analyzer);
   PaletteFingerprintEntry entry;
-  unsigned c;
 
   g_string_append (out, "{");
   append_newline (out, 2);
@@ -424,43 +472,10 @@ append_fingerprint (GString * out, const PaletteAnalyzer * analyzer,
   }
   g_string_append (out, "],");
 
-  append_newline (out, 2);
-  g_string_append (out, "\"colors\": [");
-  for (i = 0; i < n; i++) {
-    palette_analyzer_get_fingerprint (analyzer, i, &entry);
-    maybe_flush (out, file);
-    g_string_append (out, i > 0 ? "," : "");
-    append_newline (out, 3);
-    g_string_append_c (out, '[');
-    for (c = 0; c < entry.n_colors; c++)
-      g_string_append_printf (out, "%s[%u, %u, %u]", c > 0 ? ", " : "",
-          palette_rgb_clamp8 (entry.colors[c].rgb[0]),
-          palette_rgb_clamp8 (entry.colors[c].rgb[1]),
-          palette_rgb_clamp8 (entry.colors[c].rgb[2]));
-    g_string_append_c (out, ']');
-  }
-  if (n > 0)
-    append_newline (out, 2);
-  g_string_append (out, "],");
-
-  append_newline (out, 2);
-  g_string_append (out, "\"weights\": [");
-  for (i = 0; i < n; i++) {
-    palette_analyzer_get_fingerprint (analyzer, i, &entry);
-    maybe_flush (out, file);
-    g_string_append (out, i > 0 ? "," : "");
-    append_newline (out, 3);
-    g_string_append_c (out, '[');
-    for (c = 0; c < entry.n_colors; c++) {
-      if (c > 0)
-        g_string_append (out, ", ");
-      append_double (out, round_share (entry.colors[c].weight));
-    }
-    g_string_append_c (out, ']');
-  }
-  if (n > 0)
-    append_newline (out, 2);
-  g_string_append (out, "]");
+  append_fingerprint_rows (out, analyzer, file, "colors", append_colors_row);
+  g_string_append_c (out, ',');
+  append_fingerprint_rows (out, analyzer, file, "weights",
+      append_weights_row);
 
   append_newline (out, 1);
   g_string_append_c (out, '}');
