@@ -30,7 +30,9 @@ catalog_folder_free (CatalogFolder * folder)
   g_free (folder->title);
   g_free (folder->year);
   g_free (folder->director);
-  g_free (folder->path);
+  g_free (folder->file);
+  g_free (folder->display_path);
+  g_free (folder->full_path);
   g_free (folder->status);
   g_free (folder);
 }
@@ -39,12 +41,15 @@ void
 catalog_parse_folder_name (const gchar * name, gchar ** title, gchar ** year,
     gchar ** director)
 {
-  /* The seed's pattern, unanchored as re.search() uses it. */
+  /* The seed's pattern, but anchored at both ends: unanchored, as the
+   * seed's re.search() used it, "Alien (1979) Director's Cut" read as
+   * "Alien (1979)" and the two became one film. */
   static GRegex *regex = NULL;
   GMatchInfo *match = NULL;
 
   if (g_once_init_enter (&regex)) {
-    GRegex *r = g_regex_new ("(.*) \\((\\d{4})(?:, (.*))?\\)", 0, 0, NULL);
+    GRegex *r = g_regex_new ("^(.+) \\((\\d{4})(?:, ([^()]+))?\\)$",
+        G_REGEX_DOLLAR_ENDONLY, 0, NULL);
     g_once_init_leave (&regex, r);
   }
 
@@ -107,17 +112,21 @@ warn_if_outside_library (const gchar * dir_path, const gchar * file)
 }
 
 CatalogFolder *
-catalog_folder_scan (const gchar * dir_path, GError ** error)
+catalog_folder_scan (const gchar * library_dir, const gchar * name,
+    GError ** error)
 {
+  gchar *dir_path = g_build_filename (library_dir, name, NULL);
   GDir *dir;
   const gchar *entry;
   GPtrArray *videos;
   CatalogFolder *folder;
-  gchar *base;
+  gchar *display_name;
 
   dir = g_dir_open (dir_path, 0, error);
-  if (dir == NULL)
+  if (dir == NULL) {
+    g_free (dir_path);
     return NULL;
+  }
 
   videos = g_ptr_array_new_with_free_func (g_free);
   while ((entry = g_dir_read_name (dir)) != NULL) {
@@ -132,29 +141,35 @@ catalog_folder_scan (const gchar * dir_path, GError ** error)
   g_ptr_array_sort (videos, compare_strings);
 
   folder = g_new0 (CatalogFolder, 1);
-  base = g_path_get_basename (dir_path);
-  catalog_parse_folder_name (base, &folder->title, &folder->year,
+  /* Parsed from the UTF-8 form: a name that is not UTF-8 gets U+FFFD where
+   * its bad bytes are, and keeps its bytes in FILE. */
+  display_name = g_filename_display_name (name);
+  catalog_parse_folder_name (display_name, &folder->title, &folder->year,
       &folder->director);
-  g_free (base);
+  g_free (display_name);
 
   if (videos->len == 1) {
-    gchar *full = g_build_filename (dir_path, videos->pdata[0], NULL);
-
-    folder->path = g_canonicalize_filename (full, NULL);
-    warn_if_outside_library (dir_path, full);
-    g_free (full);
+    folder->file = g_build_filename (name, videos->pdata[0], NULL);
+    folder->display_path = g_filename_display_name (folder->file);
+    folder->full_path = g_build_filename (dir_path, videos->pdata[0], NULL);
+    folder->status = g_strdup (CATALOG_STATUS_FOUND);
+    warn_if_outside_library (dir_path, folder->full_path);
   } else if (videos->len == 0) {
     folder->status = g_strdup (CATALOG_STATUS_NO_FILE);
   } else {
     GString *status = g_string_new (CATALOG_STATUS_MANY_FILES);
     guint i;
 
-    for (i = 0; i < videos->len; i++)
-      g_string_append_printf (status, " \"%s\"",
-          (const gchar *) videos->pdata[i]);
+    for (i = 0; i < videos->len; i++) {
+      gchar *shown = g_filename_display_name (videos->pdata[i]);
+
+      g_string_append_printf (status, " \"%s\"", shown);
+      g_free (shown);
+    }
     folder->status = g_string_free (status, FALSE);
   }
   g_ptr_array_unref (videos);
+  g_free (dir_path);
   return folder;
 }
 
@@ -183,13 +198,12 @@ catalog_scan_library (const gchar * library_dir, GError ** error)
   folders = g_ptr_array_new_with_free_func ((GDestroyNotify)
       catalog_folder_free);
   for (i = 0; i < names->len; i++) {
-    gchar *full = g_build_filename (library_dir, names->pdata[i], NULL);
-    CatalogFolder *folder = catalog_folder_scan (full, NULL);
+    CatalogFolder *folder = catalog_folder_scan (library_dir, names->pdata[i],
+        NULL);
 
     /* A folder that vanished or cannot be read is simply not a film. */
     if (folder != NULL)
       g_ptr_array_add (folders, folder);
-    g_free (full);
   }
   g_ptr_array_unref (names);
   return folders;
@@ -424,14 +438,15 @@ catalog_update_folder (Catalog * catalog, const CatalogFolder * folder)
   }
 
   /* A file that changed makes the old frame count meaningless. */
-  if (g_strcmp0 (movie_get_string (movie, "path"), folder->path) != 0) {
+  if (g_strcmp0 (movie_get_string (movie, "path"),
+          folder->display_path) != 0) {
     json_object_set_null_member (movie, "frames");
     json_object_set_null_member (movie, "length");
   }
   set_string_or_null (movie, "status", folder->status);
   set_string_or_null (movie, "director", folder->director);
   set_string_or_null (movie, "year", folder->year);
-  set_string_or_null (movie, "path", folder->path);
+  set_string_or_null (movie, "path", folder->display_path);
   if (!json_object_has_member (movie, "palettes") ||
       JSON_NODE_HOLDS_NULL (json_object_get_member (movie, "palettes")))
     json_object_set_array_member (movie, "palettes", json_array_new ());

@@ -10,29 +10,39 @@ G_BEGIN_DECLS
 #define CATALOG_STATUS_NO_FILE "No movie file found"
 #define CATALOG_STATUS_MANY_FILES "More than 1 video file found:"
 
-/* What a film folder name and its content say about the film. */
+#define CATALOG_STATUS_FOUND "Movie file found"
+
+/* What a film folder name and its content say about the film. Names are
+ * kept twice: the file name's own bytes, which open the file whatever its
+ * encoding, and a valid UTF-8 form for catalogs and messages. */
 typedef struct
 {
-  gchar *title;
+  gchar *title;                 /* UTF-8 */
   gchar *year;                  /* NULL when the name has none */
   gchar *director;              /* NULL when the name has none */
-  gchar *path;                  /* the one video file, or NULL */
-  gchar *status;                /* NULL, or why the folder has no usable file */
+  gchar *file;                  /* the one video file relative to the library
+                                 * root ("Folder/film.mkv", file name bytes),
+                                 * or NULL */
+  gchar *display_path;          /* FILE in UTF-8, or NULL */
+  gchar *full_path;             /* library root + FILE, to open it, or NULL */
+  gchar *status;                /* "Movie file found", or why the folder has
+                                 * no usable file */
 } CatalogFolder;
 
 void catalog_folder_free (CatalogFolder * folder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CatalogFolder, catalog_folder_free);
 
-/* Splits "Title (Year, Director)" or "Title (Year)" with the seed's regex;
- * any other name is all title. */
+/* Splits a whole name "Title (Year, Director)" or "Title (Year)"; any other
+ * name ("Alien (1979) Director's Cut") is all title. */
 void catalog_parse_folder_name (const gchar * name, gchar ** title,
     gchar ** year, gchar ** director);
 
 gboolean catalog_is_video_file (const gchar * filename);
 
-/* Reads one film folder: its name and its one video file, or the seed's
- * status text when it has none or several. */
-CatalogFolder *catalog_folder_scan (const gchar * dir_path, GError ** error);
+/* Reads the film folder NAME of LIBRARY_DIR: its name and its one video
+ * file, or the seed's status text when it has none or several. */
+CatalogFolder *catalog_folder_scan (const gchar * library_dir,
+    const gchar * name, GError ** error);
 
 /* Lists the film folders of a library folder, sorted by name. */
 GPtrArray *catalog_scan_library (const gchar * library_dir, GError ** error);

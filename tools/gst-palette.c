@@ -12,6 +12,9 @@
 
 #include "analyze.h"
 #include "catalog.h"
+#include "catalog-db.h"
+#include "catalog-json.h"
+#include "catalog-view.h"
 #include "demo-clip.h"
 #include "record.h"
 #include "render.h"
@@ -29,8 +32,10 @@
 typedef struct
 {
   /* what to do */
+  const gchar *verb;            /* NULL: analyse; "list", "draw", ... */
   gchar *catalog_path;
   gboolean recalc;
+  gboolean retry_failed;
   gchar *only;
   gint jobs;
   gboolean quiet;
@@ -69,14 +74,17 @@ typedef struct
 {
   gchar *title;                 /* shown in messages */
   gchar *output_name;           /* base name of -o files */
-  JsonObject *movie;            /* catalog mode: the film's catalog entry */
+  gint64 movie_id;              /* catalog mode: the film's id, else -1 */
 } Film;
 
 typedef struct
 {
   Options *options;
   AnalysisSettings settings;
-  Catalog *catalog;
+  /* Catalog mode: the catalog's database, and the JSON file it came from
+   * when the catalog is the notebook's JSON (then DB is a scratch copy). */
+  CatalogDb *db;
+  CatalogJsonFile *json_file;
   Runner *runner;
   guint failed;
   gboolean color_output;
@@ -87,8 +95,6 @@ film_free (Film * film)
 {
   g_free (film->title);
   g_free (film->output_name);
-  if (film->movie)
-    json_object_unref (film->movie);
   g_free (film);
 }
 
@@ -177,17 +183,29 @@ write_outputs (Run * run, Film * film, JsonObject * record, GError ** error)
   return ok;
 }
 
+/* A JSON catalog is written back after each change (merged with what
+ * another process wrote meanwhile); an SQLite one has committed already. */
 static gboolean
 save_catalog (Run * run)
 {
   GError *error = NULL;
 
-  if (catalog_save (run->catalog, run->options->catalog_path, &error))
+  if (run->json_file == NULL ||
+      catalog_json_file_save (run->json_file, &error))
     return TRUE;
   say (run, stderr, "gst-palette: could not save the catalog: %s\n",
       error->message);
   g_error_free (error);
   return FALSE;
+}
+
+static void
+catalog_error (Run * run, Film * film, GError * error)
+{
+  run->failed++;
+  say (run, stderr, "gst-palette: %s: could not save it in the catalog: "
+      "%s\n", film->title, error->message);
+  g_error_free (error);
 }
 
 static void
@@ -200,18 +218,30 @@ set_source_title (JsonObject * record, const gchar * title)
         title);
 }
 
+/* RETRY: the failure may pass by itself (a file still being copied), so
+ * the next run tries the film again unasked. */
 static void
-film_failed (Run * run, Film * film, const gchar * reason)
+film_failed (Run * run, Film * film, const gchar * reason, gboolean retry)
 {
+  GError *error = NULL;
+
   run->failed++;
   say (run, stderr, "gst-palette: %s: %s\n", film->title, reason);
-  if (film->movie != NULL) {
-    gchar *status = g_strconcat ("Error: ", reason, NULL);
-
-    catalog_movie_set_status (film->movie, status);
-    g_free (status);
+  if (film->movie_id < 0)
+    return;
+  if (!catalog_db_set_failed (run->db, film->movie_id, reason, retry, &error))
+    catalog_error (run, film, error);
+  else
     save_catalog (run);
-  }
+}
+
+static gboolean
+record_is_complete (JsonObject * record)
+{
+  JsonNode *complete = json_object_get_member (record, "complete");
+
+  return complete == NULL || !JSON_NODE_HOLDS_VALUE (complete) ||
+      json_node_get_boolean (complete);
 }
 
 static void
@@ -219,12 +249,22 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
     JsonObject * record)
 {
   GError *error = NULL;
+  gboolean complete = record_is_complete (record);
 
-  if (film->movie != NULL) {
+  if (film->movie_id >= 0 && complete) {
+    gchar *id = catalog_db_new_palette_id ();
+
+    /* palettesink's id is the notebook's, 6 hex digits of a date to the
+     * second: not unique enough for the frontend's primary key. */
+    json_object_set_string_member (record, "id", id);
+    g_free (id);
     set_source_title (record, film->title);
-    catalog_movie_add_palette (film->movie, json_object_ref (record),
-        analysis_get_frames (analysis), analysis_get_length (analysis));
-    catalog_movie_set_status (film->movie, NULL);
+    if (!catalog_db_add_palette (run->db, film->movie_id, record,
+            analysis_get_frames (analysis), analysis_get_length (analysis),
+            &error)) {
+      catalog_error (run, film, error);
+      return;
+    }
     if (!save_catalog (run))
       run->failed++;
   }
@@ -234,7 +274,7 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
 
     say (run, stdout, "%s\n", data);
     g_free (data);
-  } else if (!run->options->quiet || film->movie == NULL) {
+  } else if (!run->options->quiet || film->movie_id < 0) {
     runner_clear_progress (run->runner);
     terminal_print_palette (stdout, record, film->title, run->color_output,
         NULL);
@@ -246,6 +286,13 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
     say (run, stderr, "gst-palette: %s: %s\n", film->title, error->message);
     g_error_free (error);
   }
+
+  /* A film cut short has a palette of its beginning only: shown, but a
+   * failure, and never kept as the film's palette. */
+  if (!complete)
+    film_failed (run, film, "the file ends before its end (cut short or "
+        "still being written); its palette covers only the start and was "
+        "not kept", TRUE);
 }
 
 static void
@@ -255,26 +302,26 @@ on_film_done (Runner * runner, gpointer film, Analysis * analysis,
   if (record != NULL)
     film_succeeded (user_data, film, analysis, record);
   else
-    film_failed (user_data, film, error);
+    film_failed (user_data, film, error, FALSE);
 }
 
 static Film *
-film_new (const gchar * title, const gchar * output_name, JsonObject * movie)
+film_new (const gchar * title, const gchar * output_name, gint64 movie_id)
 {
   Film *film = g_new0 (Film, 1);
 
   film->title = g_strdup (title);
   film->output_name = sanitize_name (output_name);
-  film->movie = movie ? json_object_ref (movie) : NULL;
+  film->movie_id = movie_id;
   return film;
 }
 
 static void
 queue_film (Run * run, const gchar * title, const gchar * path,
-    const gchar * output_name, JsonObject * movie)
+    const gchar * output_name, gint64 movie_id)
 {
-  runner_add (run->runner, title, path, film_new (title, output_name, movie),
-      (GDestroyNotify) film_free);
+  runner_add (run->runner, title, path, film_new (title, output_name,
+          movie_id), (GDestroyNotify) film_free);
 }
 
 /* Runs the queued films; returns the process exit status. */
@@ -288,7 +335,7 @@ run_films (Run * run)
   if (signum != 0) {
     fprintf (stderr, "gst-palette: interrupted by %s; %u of %u films "
         "finished%s, %u not done\n", g_strsignal (signum), finished, total,
-        run->catalog ? " and saved in the catalog" : "", total - finished);
+        run->db ? " and saved in the catalog" : "", total - finished);
     return 128 + signum;
   }
   if (run->failed > 0) {
@@ -299,26 +346,163 @@ run_films (Run * run)
   return EXIT_SUCCESS;
 }
 
-static gboolean
-movie_selected (Options * o, JsonObject * movie)
+/* What a run found in the catalog and left alone. */
+typedef struct
 {
-  const gchar *title = json_object_get_string_member_with_default (movie,
-      "title", NULL);
+  guint matched;
+  guint done;
+  guint failed_before;
+  guint no_file;
+} Selection;
 
-  return o->only == NULL || g_strcmp0 (title, o->only) == 0;
+/* Queues FILM unless it is done, failed before, or has no one file.
+ * FULL_PATH is where its file is now, or NULL. */
+static void
+consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
+    Selection * selection)
+{
+  Options *o = run->options;
+  gchar *name;
+
+  if (o->only != NULL && g_strcmp0 (film->title, o->only) != 0)
+    return;
+  selection->matched++;
+  if (full_path == NULL) {
+    selection->no_file++;
+    if (!o->quiet)
+      fprintf (stderr, "gst-palette: %s: %s, skipped\n", film->title,
+          film->status ? film->status : "no file path");
+    return;
+  }
+  if (film->n_palettes > 0 && !o->recalc) {
+    selection->done++;
+    if (o->only != NULL && !o->quiet)
+      fprintf (stderr, "gst-palette: %s: has a palette already, skipped "
+          "(--recalc computes a new one)\n", film->title);
+    return;
+  }
+  if (film->error != NULL && !film->retry && !o->retry_failed && !o->recalc) {
+    selection->failed_before++;
+    if (!o->quiet)
+      fprintf (stderr, "gst-palette: %s: failed before (%s; %u attempt%s, "
+          "the last %s), skipped\n", film->title, film->error,
+          film->attempts, film->attempts == 1 ? "" : "s",
+          film->last_attempt ? film->last_attempt : "at an unknown date");
+    return;
+  }
+  name = film->year ? g_strdup_printf ("%s (%s)", film->title, film->year) :
+      g_strdup (film->title);
+  queue_film (run, film->title, full_path, name, film->movie_id);
+  g_free (name);
 }
 
-/* Catalog mode: refresh the catalog from the library folders, then queue
- * every film that still needs a palette. */
+/* Adds the folders of LIBRARY_DIR to the catalog in one transaction, then
+ * queues those that need a palette. */
+static gboolean
+sync_library (Run * run, const gchar * library_dir, Selection * selection)
+{
+  GError *error = NULL;
+  GPtrArray *folders = catalog_scan_library (library_dir, &error);
+  GPtrArray *films;
+  guint i;
+
+  if (folders == NULL) {
+    fprintf (stderr, "gst-palette: %s\n", error->message);
+    g_error_free (error);
+    return FALSE;
+  }
+  films = g_ptr_array_new_with_free_func ((GDestroyNotify) catalog_film_free);
+  if (!catalog_db_begin (run->db, &error))
+    goto fail;
+  for (i = 0; i < folders->len; i++) {
+    CatalogFilm *film = catalog_db_sync_folder (run->db, folders->pdata[i],
+        &error);
+
+    if (film == NULL) {
+      catalog_db_rollback (run->db);
+      goto fail;
+    }
+    g_ptr_array_add (films, film);
+  }
+  if (!catalog_db_commit (run->db, &error))
+    goto fail;
+  /* Written before any film starts, so new films are listed even if the
+   * run is stopped at once. */
+  if (!save_catalog (run))
+    goto out;
+  for (i = 0; i < folders->len; i++)
+    consider_film (run, films->pdata[i],
+        ((CatalogFolder *) folders->pdata[i])->full_path, selection);
+  g_ptr_array_unref (films);
+  g_ptr_array_unref (folders);
+  return TRUE;
+
+fail:
+  fprintf (stderr, "gst-palette: %s\n", error->message);
+  g_error_free (error);
+out:
+  g_ptr_array_unref (films);
+  g_ptr_array_unref (folders);
+  return FALSE;
+}
+
+/* No library folder given: the catalog's films where their paths say,
+ * relative ones from the catalog's own folder (the library root, where
+ * gst-palette puts a catalog by default). */
+static gboolean
+queue_catalog_films (Run * run, Selection * selection)
+{
+  GError *error = NULL;
+  GPtrArray *films = catalog_db_list_films (run->db, &error);
+  gchar *root = g_path_get_dirname (run->options->catalog_path);
+  guint i;
+
+  if (films == NULL) {
+    fprintf (stderr, "gst-palette: %s\n", error->message);
+    g_error_free (error);
+    g_free (root);
+    return FALSE;
+  }
+  for (i = 0; i < films->len; i++) {
+    CatalogFilm *film = films->pdata[i];
+    const gchar *file = film->file ? film->file : film->path;
+    gchar *full = NULL;
+
+    if (file != NULL)
+      full = g_path_is_absolute (file) ? g_strdup (file) :
+          g_build_filename (root, file, NULL);
+    consider_film (run, film, full, selection);
+    g_free (full);
+  }
+  g_ptr_array_unref (films);
+  g_free (root);
+  return TRUE;
+}
+
+static gboolean
+open_catalog (Run * run, GError ** error)
+{
+  const gchar *path = run->options->catalog_path;
+
+  if (catalog_db_is_sqlite_name (path)) {
+    run->db = catalog_db_open (path, error);
+  } else {
+    run->json_file = catalog_json_file_open (path, &run->db, error);
+  }
+  return run->db != NULL;
+}
+
+/* Catalog mode: bring the catalog up to date with the library folders,
+ * then queue every film that still needs a palette. */
 static gint
 run_catalog (Run * run, GPtrArray * library_dirs)
 {
   Options *o = run->options;
   GError *error = NULL;
-  guint i, matched = 0;
+  Selection selection = { 0, };
+  guint i;
 
-  run->catalog = catalog_load (o->catalog_path, &error);
-  if (run->catalog == NULL) {
+  if (!open_catalog (run, &error)) {
     fprintf (stderr, "gst-palette: %s\ngst-palette: the catalog was left "
         "untouched; give another --catalog file or repair this one\n",
         error->message);
@@ -326,60 +510,25 @@ run_catalog (Run * run, GPtrArray * library_dirs)
     return EXIT_USAGE;
   }
 
-  for (i = 0; i < library_dirs->len; i++) {
-    GPtrArray *folders = catalog_scan_library (library_dirs->pdata[i], &error);
-    guint j;
-
-    if (folders == NULL) {
-      fprintf (stderr, "gst-palette: %s\n", error->message);
-      g_error_free (error);
+  for (i = 0; i < library_dirs->len; i++)
+    if (!sync_library (run, library_dirs->pdata[i], &selection))
       return EXIT_USAGE;
-    }
-    for (j = 0; j < folders->len; j++)
-      catalog_update_folder (run->catalog, folders->pdata[j]);
-    g_ptr_array_unref (folders);
-  }
-  /* Written before any film starts, so new films are listed even if the
-   * run is stopped at once. */
-  if (!save_catalog (run))
+  if (library_dirs->len == 0 && !queue_catalog_films (run, &selection))
     return EXIT_USAGE;
 
-  for (i = 0; i < catalog_get_n_movies (run->catalog); i++) {
-    JsonObject *movie = catalog_get_movie (run->catalog, i);
-    const gchar *title = json_object_get_string_member_with_default (movie,
-        "title", "");
-    const gchar *path = json_object_get_string_member_with_default (movie,
-        "path", NULL);
-    const gchar *status = json_object_get_string_member_with_default (movie,
-        "status", NULL);
-    const gchar *year = json_object_get_string_member_with_default (movie,
-        "year", NULL);
-    gchar *name;
-
-    if (!movie_selected (o, movie))
-      continue;
-    matched++;
-    if (path == NULL) {
-      if (!o->quiet)
-        fprintf (stderr, "gst-palette: %s: %s, skipped\n", title,
-            status ? status : "no file path");
-      continue;
-    }
-    if (catalog_movie_n_palettes (movie) > 0 && !o->recalc) {
-      if (!o->quiet)
-        fprintf (stderr, "gst-palette: %s: has a palette already, skipped "
-            "(--recalc computes a new one)\n", title);
-      continue;
-    }
-    name = year ? g_strdup_printf ("%s (%s)", title, year) : g_strdup (title);
-    queue_film (run, title, path, name, movie);
-    g_free (name);
-  }
-  if (o->only != NULL && matched == 0) {
+  if (o->only != NULL && selection.matched == 0) {
     fprintf (stderr, "gst-palette: --only \"%s\": no film with that title in "
         "the catalog\n", o->only);
     return EXIT_USAGE;
   }
+  if (!o->quiet && o->only == NULL && selection.done > 0)
+    fprintf (stderr, "gst-palette: %u film%s ha%s a palette already, "
+        "skipped (--recalc computes new ones)\n", selection.done,
+        selection.done == 1 ? "" : "s", selection.done == 1 ? "s" : "ve");
+  if (!o->quiet && selection.failed_before > 0)
+    fprintf (stderr, "gst-palette: %u film%s failed before, skipped "
+        "(--retry-failed tries again)\n", selection.failed_before,
+        selection.failed_before == 1 ? "" : "s");
   if (runner_get_total (run->runner) == 0) {
     if (!o->quiet)
       fprintf (stderr, "gst-palette: nothing to do\n");
@@ -399,7 +548,7 @@ run_files (Run * run, GPtrArray * files)
     gchar *stem = dot && dot != base ? g_strndup (base, dot - base) :
         g_strdup (base);
 
-    queue_film (run, stem, files->pdata[i], stem, NULL);
+    queue_film (run, stem, files->pdata[i], stem, -1);
     g_free (stem);
     g_free (base);
   }
@@ -417,7 +566,7 @@ run_demo (Run * run)
       DEMO_CLIP_N_SHOTS * DEMO_CLIP_SHOT_FRAMES / DEMO_CLIP_FPS,
       DEMO_CLIP_WIDTH, DEMO_CLIP_HEIGHT, DEMO_CLIP_FPS, DEMO_CLIP_N_SHOTS,
       demo_clip_describe ());
-  queue_film (run, "built-in demo clip", NULL, "demo", NULL);
+  queue_film (run, "built-in demo clip", NULL, "demo", -1);
   return run_films (run);
 }
 
@@ -488,15 +637,168 @@ build_settings (Options * o, AnalysisSettings * s, gboolean demo)
       "--set-sink");
 }
 
+/* A new library gets an SQLite catalog, the one that holds thousands of
+ * films, takes several processes at once and that the seed's web frontend
+ * reads; a library that has the notebook's JSON catalog keeps it. */
+static gchar *
+default_catalog (const gchar * library_dir)
+{
+  gchar *json = g_build_filename (library_dir, "movies_palettes.json", NULL);
+
+  if (g_file_test (json, G_FILE_TEST_EXISTS))
+    return json;
+  g_free (json);
+  return g_build_filename (library_dir, "movies.db", NULL);
+}
+
+/* The verbs that use the catalog alone, without decoding. */
+static const gchar *const catalog_verbs[] = {
+  "list", "draw", "import", "export", NULL
+};
+
+static CatalogDb *
+open_catalog_for_verb (Run * run, gboolean sqlite_only)
+{
+  GError *error = NULL;
+  const gchar *path = run->options->catalog_path;
+
+  if (path == NULL) {
+    fprintf (stderr, "gst-palette %s: give the catalog: -c CATALOG, or a "
+        "library folder\n", run->options->verb);
+    return NULL;
+  }
+  if (sqlite_only && !catalog_db_is_sqlite_name (path)) {
+    fprintf (stderr, "gst-palette %s: %s: give an SQLite catalog (.db) to "
+        "-c; the JSON catalog is the argument\n", run->options->verb, path);
+    return NULL;
+  }
+  /* Reading a catalog that does not exist would create it. */
+  if (g_strcmp0 (run->options->verb, "import") != 0 &&
+      !g_file_test (path, G_FILE_TEST_EXISTS)) {
+    fprintf (stderr, "gst-palette %s: %s: no such catalog\n",
+        run->options->verb, path);
+    return NULL;
+  }
+  if (!open_catalog (run, &error)) {
+    fprintf (stderr, "gst-palette %s: %s\n", run->options->verb,
+        error->message);
+    g_error_free (error);
+    return NULL;
+  }
+  return run->db;
+}
+
+static gint
+run_verb (Run * run, gchar ** inputs)
+{
+  Options *o = run->options;
+  GError *error = NULL;
+  g_autoptr (GPtrArray) files = g_ptr_array_new ();
+  CatalogDb *db;
+  gint n;
+  guint i;
+
+  /* list and draw take a library folder for its default catalog */
+  for (i = 0; inputs != NULL && inputs[i] != NULL; i++) {
+    if (o->catalog_path == NULL && g_file_test (inputs[i],
+            G_FILE_TEST_IS_DIR) && (g_str_equal (o->verb, "list") ||
+            g_str_equal (o->verb, "draw")))
+      o->catalog_path = default_catalog (inputs[i]);
+    else
+      g_ptr_array_add (files, inputs[i]);
+  }
+  if (files->len > 0 && (g_str_equal (o->verb, "list") ||
+          g_str_equal (o->verb, "draw"))) {
+    fprintf (stderr, "gst-palette %s: %s: give the catalog with -c, or one "
+        "library folder\n", o->verb, (const gchar *) files->pdata[0]);
+    return EXIT_USAGE;
+  }
+
+  if (g_str_equal (o->verb, "list")) {
+    if ((db = open_catalog_for_verb (run, FALSE)) == NULL)
+      return EXIT_USAGE;
+    n = catalog_view_list (db, stdout, o->only, o->print_json,
+        run->color_output, &error);
+    if (n < 0)
+      goto fail;
+    if (o->only != NULL && n == 0) {
+      fprintf (stderr, "gst-palette list: --only \"%s\": no film with that "
+          "title in the catalog\n", o->only);
+      return EXIT_USAGE;
+    }
+    return EXIT_SUCCESS;
+  }
+  if (g_str_equal (o->verb, "draw")) {
+    FingerprintOptions fo = { o->fingerprint_width, o->bar_width,
+      o->fingerprint_height, o->title, FALSE
+    };
+
+    if (o->output_dir == NULL) {
+      fprintf (stderr, "gst-palette draw: give the folder for the images: "
+          "-o DIR\n");
+      return EXIT_USAGE;
+    }
+    if (g_mkdir_with_parents (o->output_dir, 0755) != 0) {
+      fprintf (stderr, "gst-palette draw: %s: %s\n", o->output_dir,
+          g_strerror (errno));
+      return EXIT_USAGE;
+    }
+    if ((db = open_catalog_for_verb (run, FALSE)) == NULL)
+      return EXIT_USAGE;
+    n = catalog_view_draw (db, o->output_dir, o->only, &fo, o->swatch_width,
+        o->swatch_height, &error);
+    if (n < 0)
+      goto fail;
+    if (!o->quiet)
+      fprintf (stderr, "gst-palette draw: images of %d film%s in %s\n", n,
+          n == 1 ? "" : "s", o->output_dir);
+    return EXIT_SUCCESS;
+  }
+  if (files->len == 0 || (g_str_equal (o->verb, "export") && files->len > 1)) {
+    fprintf (stderr, "gst-palette %s: give %s\n", o->verb,
+        g_str_equal (o->verb, "export") ? "one JSON file to write: "
+        "gst-palette export -c CATALOG.db FILE.json" : "the JSON catalogs to "
+        "read: gst-palette import -c CATALOG.db FILE.json...");
+    return EXIT_USAGE;
+  }
+  if ((db = open_catalog_for_verb (run, TRUE)) == NULL)
+    return EXIT_USAGE;
+  if (g_str_equal (o->verb, "export")) {
+    if (!catalog_json_export (db, files->pdata[0], &error))
+      goto fail;
+    return EXIT_SUCCESS;
+  }
+  for (i = 0; i < files->len; i++) {
+    guint n_films = 0, n_palettes = 0;
+
+    if (!catalog_json_import (db, files->pdata[i], &n_films, &n_palettes,
+            &error))
+      goto fail;
+    if (!o->quiet)
+      fprintf (stderr, "gst-palette import: %s: %u new film%s, %u new "
+          "palette%s\n", (const gchar *) files->pdata[i], n_films,
+          n_films == 1 ? "" : "s", n_palettes, n_palettes == 1 ? "" : "s");
+  }
+  return EXIT_SUCCESS;
+
+fail:
+  fprintf (stderr, "gst-palette %s: %s\n", o->verb, error->message);
+  g_error_free (error);
+  return EXIT_FAILED_FILMS;
+}
+
 static GOptionContext *
 make_option_context (Options * o)
 {
   const GOptionEntry library_entries[] = {
     {"catalog", 'c', 0, G_OPTION_ARG_FILENAME, &o->catalog_path,
-        "Keep the library catalog in FILE (default with DIRs: "
-          "DIR/movies_palettes.json)", "FILE"},
+        "Keep the library catalog in FILE: SQLite (.db) or JSON (.json) "
+          "(default: DIR/movies.db, or DIR/movies_palettes.json where "
+          "there is one)", "FILE"},
     {"recalc", 0, 0, G_OPTION_ARG_NONE, &o->recalc,
         "Compute a new palette for films that have one already", NULL},
+    {"retry-failed", 0, 0, G_OPTION_ARG_NONE, &o->retry_failed,
+        "Try again the films that failed before", NULL},
     {"only", 0, 0, G_OPTION_ARG_STRING, &o->only,
         "Process only the film with this title", "TITLE"},
     {"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
@@ -575,7 +877,8 @@ make_option_context (Options * o)
   GOptionContext *context;
   GOptionGroup *group;
 
-  context = g_option_context_new ("[FILE...] | [--catalog CATALOG] DIR...");
+  context = g_option_context_new ("[FILE...] | [--catalog CATALOG] DIR... | "
+      "list|draw|import|export ...");
   g_option_context_set_summary (context,
       "Find the dominant colors of films with GStreamer "
       "(framedecimate ! palettesink).\n\n"
@@ -583,7 +886,15 @@ make_option_context (Options * o)
       "  gst-palette                the same on a built-in demo clip\n"
       "  gst-palette -c CATALOG DIR update a catalog of a library in which\n"
       "                             each folder \"Title (Year, Director)\" "
-      "holds one film");
+      "holds one film\n\n"
+      "The catalog without decoding:\n"
+      "  gst-palette list -c CATALOG [--only TITLE] [--json]\n"
+      "                             its films and their palettes\n"
+      "  gst-palette draw -c CATALOG -o DIR\n"
+      "                             fingerprint, ring and swatch images\n"
+      "  gst-palette import -c CATALOG.db FILE.json...\n"
+      "  gst-palette export -c CATALOG.db FILE.json\n"
+      "                             between SQLite and the notebook's JSON");
   g_option_context_set_description (context,
       "Exit status: 0 when every film was done, 1 when some failed (one line "
       "each on\nstandard error), 2 for bad usage or an unusable catalog, "
@@ -643,10 +954,11 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
     return FALSE;
   }
   if (dirs->len > 0 && o->catalog_path == NULL)
-    o->catalog_path = g_build_filename (dirs->pdata[0],
-        "movies_palettes.json", NULL);
-  if ((o->only != NULL || o->recalc) && o->catalog_path == NULL) {
-    fprintf (stderr, "gst-palette: --only and --recalc work on a catalog "
+    o->catalog_path = default_catalog (dirs->pdata[0]);
+  if ((o->only != NULL || o->recalc || o->retry_failed) &&
+      o->catalog_path == NULL) {
+    fprintf (stderr, "gst-palette: --only, --recalc and --retry-failed work "
+        "on a catalog "
         "(--catalog FILE or library folders)\n");
     return FALSE;
   }
@@ -686,6 +998,14 @@ main (int argc, char **argv)
   options.fingerprint_colors = -1;
   options.stall_timeout = 30;
   context = make_option_context (&options);
+  /* A verb comes first, as git's do: "list" is the verb even where a file
+   * of that name exists (./list is the file). */
+  if (argc > 1 && g_strv_contains (catalog_verbs, argv[1])) {
+    options.verb = argv[1];
+    argv[1] = argv[0];
+    argv++;
+    argc--;
+  }
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
     fprintf (stderr, "gst-palette: %s\nTry 'gst-palette --help'.\n",
         error->message);
@@ -709,7 +1029,9 @@ main (int argc, char **argv)
   run.options = &options;
   /* https://no-color.org: a set NO_COLOR turns the swatches off. */
   run.color_output = terminal_is_tty (stdout) && g_getenv ("NO_COLOR") == NULL;
-  if (!check_options (&options, files, dirs) ||
+  if (options.verb != NULL) {
+    status = run_verb (&run, options.inputs);
+  } else if (!check_options (&options, files, dirs) ||
       !build_settings (&options, &run.settings, files->len == 0
           && options.catalog_path == NULL)) {
     status = EXIT_USAGE;
@@ -730,8 +1052,10 @@ main (int argc, char **argv)
   }
 
   runner_free (run.runner);
-  if (run.catalog)
-    catalog_free (run.catalog);
+  if (run.json_file)
+    catalog_json_file_close (run.json_file);
+  else if (run.db)
+    catalog_db_close (run.db);
   if (run.settings.decimate_props)
     g_ptr_array_unref (run.settings.decimate_props);
   if (run.settings.sink_props)

@@ -1,0 +1,102 @@
+/* gst-palette: the library catalog in SQLite.
+ *
+ * The tables `movies` and `palettes` are the seed author's web frontend's,
+ * exactly as it reads them (shared/data/README.md); what that schema has no
+ * column for lives in tables of our own, named gp_*, keyed by movie id or
+ * palette id. Rows of `movies` and `palettes` that gst-palette did not
+ * write are never changed. Every film's result is committed in its own
+ * transaction (WAL journal, busy timeout), so several processes can fill
+ * one catalog at once. */
+#ifndef GST_PALETTE_CATALOG_DB_H
+#define GST_PALETTE_CATALOG_DB_H
+
+#include "catalog.h"
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The schema version kept in PRAGMA user_version. */
+#define CATALOG_DB_SCHEMA_VERSION 1
+
+/* How long a writer waits for another process's transaction. */
+#define CATALOG_DB_BUSY_TIMEOUT_MS 60000
+
+typedef struct _CatalogDb CatalogDb;
+
+/* One film of the catalog, as a run and a listing need it. */
+typedef struct
+{
+  gint64 movie_id;
+  gchar *title;
+  gchar *year;                  /* NULL when unknown */
+  gchar *director;              /* NULL when unknown */
+  gchar *path;                  /* as `movies.path` shows it (UTF-8), or NULL */
+  gchar *file;                  /* our relative path, the file name's own
+                                 * bytes; NULL for films we never scanned */
+  gchar *status;                /* `movies.status` */
+  guint n_palettes;             /* palettes of the film, complete ones */
+  gchar *error;                 /* the last failure, until analysed again */
+  guint attempts;               /* failed attempts since the last palette */
+  gchar *last_attempt;          /* ISO 8601 date of the last failure */
+  gboolean retry;               /* the failure may pass by itself (a file
+                                 * still being written): retry next run */
+} CatalogFilm;
+
+void catalog_film_free (CatalogFilm * film);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CatalogFilm, catalog_film_free);
+
+/* Opens or creates FILENAME (":memory:" for a scratch catalog), creating
+ * our tables or migrating them from an older user_version. A database that
+ * has a `movies` or `palettes` table unlike the frontend's, or a newer
+ * schema version, is an error and is left untouched. */
+CatalogDb *catalog_db_open (const gchar * filename, GError ** error);
+void catalog_db_close (CatalogDb * db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CatalogDb, catalog_db_close);
+
+/* Transactions around many small writes (catalog_db_sync_folder over a
+ * library): one commit instead of one per folder. */
+gboolean catalog_db_begin (CatalogDb * db, GError ** error);
+gboolean catalog_db_commit (CatalogDb * db, GError ** error);
+void catalog_db_rollback (CatalogDb * db);
+
+/* Finds the film of FOLDER: by its path relative to the library root,
+ * else by title + year + director; adds a `movies` row when none matches.
+ * A film we added is brought up to date (status, path); a film we did not
+ * add keeps its row, and only our own table learns its file. */
+CatalogFilm *catalog_db_sync_folder (CatalogDb * db,
+    const CatalogFolder * folder, GError ** error);
+
+/* Adds RECORD (a palettesink record, fingerprint included) as the film's
+ * newest active palette, in one transaction with FRAMES and LENGTH (< 0:
+ * unknown) and the end of any error state. A record without an "id", or
+ * with one the catalog has already, gets a new unique id, set in RECORD. */
+gboolean catalog_db_add_palette (CatalogDb * db, gint64 movie_id,
+    JsonObject * record, gint64 frames, gint64 length, GError ** error);
+
+/* Keeps REASON, one more attempt and the date until the film is analysed
+ * again; RETRY when the next run should try again unasked. */
+gboolean catalog_db_set_failed (CatalogDb * db, gint64 movie_id,
+    const gchar * reason, gboolean retry, GError ** error);
+
+gboolean catalog_db_has_palette (CatalogDb * db, const gchar * palette_id);
+
+/* Every film, by title (CatalogFilm). */
+GPtrArray *catalog_db_list_films (CatalogDb * db, GError ** error);
+
+/* The film's palettes, newest first, as palette records (JsonObject), the
+ * fingerprint included when WITH_FINGERPRINT. */
+GPtrArray *catalog_db_get_palettes (CatalogDb * db, gint64 movie_id,
+    gboolean with_fingerprint, GError ** error);
+
+/* A palette id no catalog has: 128 random bits, as a UUID. */
+gchar *catalog_db_new_palette_id (void);
+
+/* TRUE when FILENAME names an SQLite catalog (.db, .sqlite, .sqlite3, or a
+ * file that starts with SQLite's header). */
+gboolean catalog_db_is_sqlite_name (const gchar * filename);
+
+G_END_DECLS
+
+#endif

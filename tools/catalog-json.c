@@ -1,0 +1,773 @@
+/* gst-palette: the JSON catalog as an edge format of the SQLite catalog.
+ * Importing merges a notebook-shaped catalog into a database; exporting
+ * writes a database back in that shape, with the fingerprints in files of
+ * their own beside it. */
+#include "catalog-json.h"
+#include "record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+
+#define STATUS_ERROR_PREFIX "Error: "
+
+/* How often a process waiting for the lock tries again. */
+#define LOCK_RETRY_MS 50
+
+/* Palette ids of 6 hex digits (the notebook's) or a UUID (ours) are far
+ * shorter; a longer one would not fit in a file name. */
+#define MAX_FILE_ID_LENGTH 200
+
+struct _CatalogJsonFile
+{
+  gchar *filename;
+  CatalogDb *db;
+  gboolean seen;                /* the file existed when we last read or
+                                 * wrote it, and IDENTITY is what it was */
+  struct stat identity;
+};
+
+gchar *
+catalog_json_fingerprints_dir (const gchar * filename)
+{
+  gsize length = strlen (filename);
+
+  if (g_str_has_suffix (filename, ".json"))
+    length -= strlen (".json");
+  return g_strdup_printf ("%.*s.fingerprints", (gint) length, filename);
+}
+
+/* Palette ids name the fingerprint files: an id that would reach out of the
+ * folder ("../x", "a/b"), hide in it (".x") or not fit in a file name has
+ * none, neither read nor written. */
+static gboolean
+id_is_file_name (const gchar * id)
+{
+  return id != NULL && id[0] != '\0' && id[0] != '.'
+      && strchr (id, G_DIR_SEPARATOR) == NULL
+      && strlen (id) <= MAX_FILE_ID_LENGTH;
+}
+
+static gchar *
+fingerprint_path (const gchar * dir, const gchar * id)
+{
+  gchar *name = g_strconcat (id, ".json", NULL);
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  g_free (name);
+  return path;
+}
+
+static const gchar *
+get_string (JsonObject * object, const gchar * member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The notebook writes years as strings; hand-edited catalogs have numbers. */
+static gchar *
+get_year (JsonObject * movie)
+{
+  JsonNode *node = json_object_get_member (movie, "year");
+
+  if (node == NULL)
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return NULL;
+}
+
+/* A count or a number of seconds, or -1 when unknown. */
+static gint64
+get_count (JsonObject * movie, const gchar * member)
+{
+  JsonNode *node = json_object_get_member (movie, member);
+  gdouble value;
+
+  if (node == NULL)
+    return -1;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return MAX (json_node_get_int (node), -1);
+  if (json_node_get_value_type (node) != G_TYPE_DOUBLE)
+    return -1;
+  /* compared before the cast: a double beyond gint64 is undefined
+   * behaviour in C */
+  value = json_node_get_double (node);
+  return value >= 0.0 && value < 9e18 ? (gint64) value : -1;
+}
+
+static JsonArray *
+get_palettes (JsonObject * movie)
+{
+  JsonNode *node = json_object_get_member (movie, "palettes");
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ?
+      json_node_get_array (node) : NULL;
+}
+
+/* catalog_load checks the catalog's frame; an import also needs each
+ * palette to be a record, with a string id when it has one, so that a
+ * damaged file is refused before anything of it reaches the database. */
+static gboolean
+validate_palettes (Catalog * catalog, const gchar * filename, GError ** error)
+{
+  guint i, j, n = catalog_get_n_movies (catalog);
+
+  for (i = 0; i < n; i++) {
+    JsonArray *palettes = get_palettes (catalog_get_movie (catalog, i));
+    guint n_palettes = palettes != NULL ? json_array_get_length (palettes) : 0;
+
+    for (j = 0; j < n_palettes; j++) {
+      JsonNode *node = json_array_get_element (palettes, j);
+      JsonObject *record;
+      JsonNode *member;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        goto bad;
+      record = json_node_get_object (node);
+      member = json_object_get_member (record, "id");
+      if (member != NULL && !JSON_NODE_HOLDS_NULL (member)
+          && json_node_get_value_type (member) != G_TYPE_STRING)
+        goto bad;
+      member = json_object_get_member (record, "fingerprint");
+      if (member != NULL && !JSON_NODE_HOLDS_NULL (member)
+          && !JSON_NODE_HOLDS_OBJECT (member))
+        goto bad;
+      continue;
+    bad:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+          "%s: damaged catalog: movies[%u].palettes[%u] is not a palette "
+          "record (an object, with a string \"id\" and a \"fingerprint\" "
+          "object if any)", filename, i, j);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Reads the fingerprint file PATH: NULL with ERROR unset when there is
+ * none. */
+static JsonObject *
+load_fingerprint (const gchar * path, const gchar * id, GError ** error)
+{
+  JsonParser *parser;
+  GError *local_error = NULL;
+  JsonObject *fingerprint = NULL;
+  JsonNode *root;
+  const gchar *problem = NULL;
+  gchar *data;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, &local_error)) {
+    if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      g_error_free (local_error);
+    else
+      g_propagate_error (error, local_error);
+    return NULL;
+  }
+
+  parser = json_parser_new ();
+  if (!record_json_depth_ok (data, length, RECORD_MAX_JSON_DEPTH))
+    problem = "JSON nested too deep";
+  else if (!json_parser_load_from_data (parser, data, length, &local_error))
+    problem = local_error->message;
+  else if ((root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root)
+      || !json_object_has_member (json_node_get_object (root), "colors"))
+    problem = "not a fingerprint object with \"colors\"";
+  else
+    fingerprint = json_node_dup_object (root);
+
+  if (problem != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: damaged fingerprint file (%s); remove it to import palette %s "
+        "without its fingerprint", path, problem, id);
+  g_clear_error (&local_error);
+  g_object_unref (parser);
+  g_free (data);
+  return fingerprint;
+}
+
+/* Older catalogs of ours carry the fingerprint in the record; newer ones in
+ * the fingerprint folder. */
+static gboolean
+attach_fingerprint (JsonObject * record, const gchar * dir, GError ** error)
+{
+  JsonNode *member = json_object_get_member (record, "fingerprint");
+  const gchar *id = get_string (record, "id");
+  JsonObject *fingerprint;
+  GError *local_error = NULL;
+  gchar *path;
+
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    return TRUE;
+  if (!id_is_file_name (id))
+    return TRUE;
+
+  path = fingerprint_path (dir, id);
+  fingerprint = load_fingerprint (path, id, &local_error);
+  g_free (path);
+  if (local_error != NULL) {
+    g_propagate_error (error, local_error);
+    return FALSE;
+  }
+  if (fingerprint != NULL)
+    json_object_set_object_member (record, "fingerprint", fingerprint);
+  return TRUE;
+}
+
+/* The film has RECORD already: the same id, or the same date and colors
+ * (a record that got a new id because another film had its id first, as
+ * 6-hex-digit ids of the notebook sometimes collide). */
+static gboolean
+has_palette (GPtrArray * known, JsonObject * record)
+{
+  const gchar *id = get_string (record, "id");
+  const gchar *date = get_string (record, "calculation_date");
+  JsonNode *colors = json_object_get_member (record, "colors");
+  guint i;
+
+  for (i = 0; i < known->len; i++) {
+    JsonObject *other = known->pdata[i];
+    JsonNode *other_colors = json_object_get_member (other, "colors");
+
+    if (id != NULL && g_strcmp0 (id, get_string (other, "id")) == 0)
+      return TRUE;
+    if (date != NULL
+        && g_strcmp0 (date, get_string (other, "calculation_date")) == 0
+        && colors != NULL && other_colors != NULL
+        && json_node_equal (colors, other_colors))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* ISO 8601 dates in UTC sort as text, and the frontend compares them so;
+ * g_ptr_array_sort() is stable, so records of one date keep their order. */
+static gint
+compare_dates (gconstpointer a, gconstpointer b)
+{
+  JsonObject *ra = *(JsonObject * const *) a;
+  JsonObject *rb = *(JsonObject * const *) b;
+
+  return g_strcmp0 (get_string (ra, "calculation_date"),
+      get_string (rb, "calculation_date"));
+}
+
+typedef struct
+{
+  CatalogDb *db;
+  const gchar *fingerprints_dir;
+  GHashTable *film_ids;         /* films of the database: gint64 * */
+  guint n_films;                /* new ones */
+  guint n_palettes;
+} Import;
+
+static gboolean
+import_movie (Import * import, JsonObject * movie, GError ** error)
+{
+  CatalogFolder folder = { 0 };
+  const gchar *status = get_string (movie, "status");
+  const gchar *failure = NULL;
+  CatalogFilm *film = NULL;
+  GPtrArray *stored = NULL, *known = NULL, *records = NULL;
+  JsonArray *palettes = get_palettes (movie);
+  gint64 frames = get_count (movie, "frames");
+  gint64 length = get_count (movie, "length");
+  gboolean ok = FALSE;
+  guint i;
+
+  folder.title = (gchar *) get_string (movie, "title");
+  folder.year = get_year (movie);
+  folder.director = (gchar *) get_string (movie, "director");
+  /* The notebook's path is absolute, ours relative to the library; the
+   * database matches either. */
+  folder.file = folder.display_path = (gchar *) get_string (movie, "path");
+  /* An export writes a failed film's status as its error: the film's own
+   * status was that its file was found, the notebook's no status at all. */
+  if (status != NULL && g_str_has_prefix (status, STATUS_ERROR_PREFIX)) {
+    failure = status + strlen (STATUS_ERROR_PREFIX);
+    status = NULL;
+  }
+  if (status == NULL && folder.file != NULL)
+    status = CATALOG_STATUS_FOUND;
+  folder.status = (gchar *) status;
+
+  film = catalog_db_sync_folder (import->db, &folder, error);
+  if (film == NULL)
+    goto out;
+  if (!g_hash_table_contains (import->film_ids, &film->movie_id)) {
+    g_hash_table_add (import->film_ids, g_memdup2 (&film->movie_id,
+            sizeof (gint64)));
+    import->n_films++;
+  }
+
+  stored = catalog_db_get_palettes (import->db, film->movie_id, FALSE, error);
+  if (stored == NULL)
+    goto out;
+  known = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (i = 0; i < stored->len; i++)
+    g_ptr_array_add (known, json_object_ref (stored->pdata[i]));
+
+  records = g_ptr_array_new ();
+  for (i = 0; palettes != NULL && i < json_array_get_length (palettes); i++)
+    g_ptr_array_add (records, json_array_get_object_element (palettes, i));
+  /* The database's newest palette is the last one added. */
+  g_ptr_array_sort (records, compare_dates);
+
+  for (i = 0; i < records->len; i++) {
+    JsonObject *record = records->pdata[i];
+
+    if (has_palette (known, record))
+      continue;
+    if (!attach_fingerprint (record, import->fingerprints_dir, error))
+      goto out;
+    if (!catalog_db_add_palette (import->db, film->movie_id, record, frames,
+            length, error))
+      goto out;
+    /* A catalog that lists one record twice gets it once. */
+    g_ptr_array_add (known, json_object_ref (record));
+    import->n_palettes++;
+  }
+
+  /* Compared with the film's error so that importing one file again (each
+   * merge of a shared catalog does) does not count one more attempt. */
+  if (failure != NULL && known->len == 0
+      && g_strcmp0 (film->error, failure) != 0
+      && !catalog_db_set_failed (import->db, film->movie_id, failure, error))
+    goto out;
+  ok = TRUE;
+
+out:
+  if (records != NULL)
+    g_ptr_array_unref (records);
+  if (known != NULL)
+    g_ptr_array_unref (known);
+  if (stored != NULL)
+    g_ptr_array_unref (stored);
+  catalog_film_free (film);
+  g_free (folder.year);
+  return ok;
+}
+
+static GHashTable *
+get_film_ids (CatalogDb * db, GError ** error)
+{
+  GPtrArray *films = catalog_db_list_films (db, error);
+  GHashTable *ids;
+  guint i;
+
+  if (films == NULL)
+    return NULL;
+  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (i = 0; i < films->len; i++) {
+    CatalogFilm *film = films->pdata[i];
+
+    g_hash_table_add (ids, g_memdup2 (&film->movie_id, sizeof (gint64)));
+  }
+  g_ptr_array_unref (films);
+  return ids;
+}
+
+gboolean
+catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
+    guint * n_palettes, GError ** error)
+{
+  Catalog *catalog;
+  Import import = { db, NULL, NULL, 0, 0 };
+  gchar *fingerprints_dir = NULL;
+  gboolean ok = FALSE;
+  guint i, n;
+
+  if (n_films != NULL)
+    *n_films = 0;
+  if (n_palettes != NULL)
+    *n_palettes = 0;
+
+  /* A missing file is an empty catalog; a damaged one an error naming it. */
+  catalog = catalog_load (filename, error);
+  if (catalog == NULL)
+    return FALSE;
+  n = catalog_get_n_movies (catalog);
+  if (n == 0) {
+    catalog_free (catalog);
+    return TRUE;
+  }
+  if (!validate_palettes (catalog, filename, error))
+    goto out;
+
+  import.film_ids = get_film_ids (db, error);
+  if (import.film_ids == NULL)
+    goto out;
+  fingerprints_dir = catalog_json_fingerprints_dir (filename);
+  import.fingerprints_dir = fingerprints_dir;
+
+  /* One transaction: a file that fails half way (a damaged fingerprint
+   * file, a full disk) leaves the database as it was. */
+  if (!catalog_db_begin (db, error))
+    goto out;
+  for (i = 0; i < n; i++) {
+    if (!import_movie (&import, catalog_get_movie (catalog, i), error)) {
+      catalog_db_rollback (db);
+      g_prefix_error (error, "importing %s: ", filename);
+      goto out;
+    }
+  }
+  if (!catalog_db_commit (db, error)) {
+    catalog_db_rollback (db);
+    goto out;
+  }
+  if (n_films != NULL)
+    *n_films = import.n_films;
+  if (n_palettes != NULL)
+    *n_palettes = import.n_palettes;
+  ok = TRUE;
+
+out:
+  if (import.film_ids != NULL)
+    g_hash_table_unref (import.film_ids);
+  g_free (fingerprints_dir);
+  catalog_free (catalog);
+  return ok;
+}
+
+/* Atomic replace puts a new file where a symbolic link was: the link would
+ * be gone and its target left behind, unchanged. */
+static gboolean
+refuse_symlink (const gchar * filename, GError ** error)
+{
+  struct stat st;
+  gchar *target;
+
+  if (lstat (filename, &st) != 0 || !S_ISLNK (st.st_mode))
+    return TRUE;
+  target = g_file_read_link (filename, NULL);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+      "%s is a symbolic link (to %s); give the real file", filename,
+      target != NULL ? target : "?");
+  g_free (target);
+  return FALSE;
+}
+
+static gboolean
+write_fingerprint (const gchar * dir, const gchar * id,
+    JsonObject * fingerprint, GError ** error)
+{
+  gchar *path = fingerprint_path (dir, id);
+  gchar *data;
+  gsize length;
+  gboolean ok;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    gint saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+        "cannot make the fingerprint folder %s: %s", dir,
+        g_strerror (saved_errno));
+    g_free (path);
+    return FALSE;
+  }
+  data = record_to_data (fingerprint, FALSE, &length);
+  /* Durable as well as atomic: the catalog that names this palette is
+   * synced to disk, and after a crash must not find an empty file here. */
+  ok = g_file_set_contents_full (path, data, length,
+      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
+      error);
+  g_free (data);
+  g_free (path);
+  return ok;
+}
+
+static JsonObject *
+find_record (GPtrArray * records, const gchar * id)
+{
+  guint i;
+
+  for (i = 0; i < records->len; i++)
+    if (g_strcmp0 (get_string (records->pdata[i], "id"), id) == 0)
+      return records->pdata[i];
+  return NULL;
+}
+
+/* Writes the fingerprint files the film's palettes do not have yet. Ids
+ * are unique and a palette never changes, so a file that exists is right;
+ * the fingerprints are only read from the database when one is missing. */
+static gboolean
+export_fingerprints (CatalogDb * db, gint64 movie_id, GPtrArray * records,
+    const gchar * dir, GError ** error)
+{
+  GPtrArray *full = NULL;
+  gboolean ok = TRUE;
+  guint i;
+
+  for (i = 0; ok && i < records->len; i++) {
+    const gchar *id = get_string (records->pdata[i], "id");
+    JsonObject *record;
+    JsonNode *member;
+    gchar *path;
+    gboolean exists;
+
+    if (!id_is_file_name (id))
+      continue;
+    path = fingerprint_path (dir, id);
+    exists = g_file_test (path, G_FILE_TEST_EXISTS);
+    g_free (path);
+    if (exists)
+      continue;
+
+    if (full == NULL) {
+      full = catalog_db_get_palettes (db, movie_id, TRUE, error);
+      if (full == NULL)
+        return FALSE;
+    }
+    record = find_record (full, id);
+    member = record != NULL ? json_object_get_member (record, "fingerprint")
+        : NULL;
+    if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+      ok = write_fingerprint (dir, id, json_node_get_object (member), error);
+  }
+  if (full != NULL)
+    g_ptr_array_unref (full);
+  return ok;
+}
+
+static gboolean
+export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
+    const gchar * placeholder, const gchar * dir, GError ** error)
+{
+  CatalogFolder folder = { 0 };
+  GPtrArray *records;
+  JsonObject *movie;
+  gchar *status = NULL;
+  guint i;
+
+  records = catalog_db_get_palettes (db, film->movie_id, FALSE, error);
+  if (records == NULL)
+    return FALSE;
+  /* Written first: a reader of the new catalog finds them. */
+  if (!export_fingerprints (db, film->movie_id, records, dir, error)) {
+    g_ptr_array_unref (records);
+    return FALSE;
+  }
+
+  if (film->error != NULL)
+    status = g_strconcat (STATUS_ERROR_PREFIX, film->error, NULL);
+  /* catalog_update_folder matches films by title and year, which would
+   * fold two films of one title and year (by two directors) into one: each
+   * film comes in under a title no film has, then gets its own. */
+  folder.title = (gchar *) placeholder;
+  folder.year = film->year;
+  folder.director = film->director;
+  folder.display_path = film->path;
+  folder.status = status != NULL ? status : film->status;
+  movie = catalog_update_folder (catalog, &folder);
+  json_object_set_string_member (movie, "title", film->title);
+
+  /* The notebook appends, so its history reads oldest first. */
+  for (i = records->len; i > 0; i--) {
+    JsonObject *record = records->pdata[i - 1];
+
+    json_object_remove_member (record, "fingerprint");
+    catalog_movie_add_palette (movie, json_object_ref (record), -1, -1);
+  }
+  g_ptr_array_unref (records);
+  g_free (status);
+  return TRUE;
+}
+
+gboolean
+catalog_json_export (CatalogDb * db, const gchar * filename, GError ** error)
+{
+  GPtrArray *films;
+  Catalog *catalog;
+  gchar *dir, *placeholder;
+  gsize longest = 0;
+  gboolean ok = TRUE;
+  guint i;
+
+  if (!refuse_symlink (filename, error))
+    return FALSE;
+  films = catalog_db_list_films (db, error);
+  if (films == NULL)
+    return FALSE;
+
+  /* Longer than every title, so equal to none (see export_film). */
+  for (i = 0; i < films->len; i++)
+    longest = MAX (longest, strlen (((CatalogFilm *) films->pdata[i])->title));
+  placeholder = g_strnfill (longest + 1, '?');
+
+  catalog = catalog_new ();
+  dir = catalog_json_fingerprints_dir (filename);
+  for (i = 0; ok && i < films->len; i++)
+    ok = export_film (db, catalog, films->pdata[i], placeholder, dir, error);
+  if (ok)
+    ok = catalog_save (catalog, filename, error);
+
+  g_free (dir);
+  g_free (placeholder);
+  catalog_free (catalog);
+  g_ptr_array_unref (films);
+  return ok;
+}
+
+/* Takes the exclusive lock on FILENAME.lock; returns its descriptor, or -1.
+ * The lock file stays: removing it would let two processes lock two
+ * different files of one name. */
+static gint
+lock_catalog (const gchar * filename, GError ** error)
+{
+  gchar *lock_path = g_strconcat (filename, ".lock", NULL);
+  gint64 deadline;
+  gint fd, saved_errno;
+
+  /* O_NOFOLLOW: a link planted there must not make us create a file
+   * elsewhere. */
+  fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) {
+    saved_errno = errno;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+        "cannot open the lock file %s: %s", lock_path,
+        g_strerror (saved_errno));
+    g_free (lock_path);
+    return -1;
+  }
+
+  /* Polled rather than blocking, so that a process stuck while holding the
+   * lock makes the others fail with a reason instead of hanging too. */
+  deadline = g_get_monotonic_time () +
+      (gint64) CATALOG_JSON_LOCK_TIMEOUT_S * G_USEC_PER_SEC;
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0) {
+    saved_errno = errno;
+    if (saved_errno == EINTR)
+      continue;
+    if (saved_errno != EWOULDBLOCK) {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+          "cannot lock %s: %s", lock_path, g_strerror (saved_errno));
+      goto fail;
+    }
+    if (g_get_monotonic_time () >= deadline) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+          "another gst-palette has held %s for %d s", lock_path,
+          CATALOG_JSON_LOCK_TIMEOUT_S);
+      goto fail;
+    }
+    g_usleep (LOCK_RETRY_MS * 1000);
+  }
+  g_free (lock_path);
+  return fd;
+
+fail:
+  close (fd);
+  g_free (lock_path);
+  return -1;
+}
+
+static void
+unlock_catalog (gint fd)
+{
+  /* closing the only descriptor of the open file releases the lock */
+  close (fd);
+}
+
+static gboolean
+same_file (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino
+      && a->st_size == b->st_size
+      && a->st_mtim.tv_sec == b->st_mtim.tv_sec
+      && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Each write replaces the file by a new one (a new inode), so the identity
+ * tells whether another process wrote it since. */
+static void
+remember_file (CatalogJsonFile * file)
+{
+  file->seen = lstat (file->filename, &file->identity) == 0;
+}
+
+CatalogJsonFile *
+catalog_json_file_open (const gchar * filename, CatalogDb ** db,
+    GError ** error)
+{
+  CatalogJsonFile *file;
+  gboolean ok;
+  gint fd;
+
+  if (!refuse_symlink (filename, error))
+    return NULL;
+  file = g_new0 (CatalogJsonFile, 1);
+  file->filename = g_strdup (filename);
+  file->db = catalog_db_open (":memory:", error);
+  if (file->db == NULL)
+    goto fail;
+
+  fd = lock_catalog (filename, error);
+  if (fd < 0)
+    goto fail;
+  ok = catalog_json_import (file->db, filename, NULL, NULL, error);
+  if (ok)
+    remember_file (file);
+  unlock_catalog (fd);
+  if (!ok)
+    goto fail;
+
+  if (db != NULL)
+    *db = file->db;
+  return file;
+
+fail:
+  catalog_json_file_close (file);
+  return NULL;
+}
+
+CatalogDb *
+catalog_json_file_get_db (CatalogJsonFile * file)
+{
+  return file->db;
+}
+
+gboolean
+catalog_json_file_save (CatalogJsonFile * file, GError ** error)
+{
+  struct stat now;
+  gboolean ok = TRUE;
+  gint fd;
+
+  fd = lock_catalog (file->filename, error);
+  if (fd < 0)
+    return FALSE;
+  /* Another process wrote the file since: merge what it wrote first (films
+   * by their key, palettes by id), so that our write keeps it. */
+  if (lstat (file->filename, &now) == 0
+      && (!file->seen || !same_file (&now, &file->identity)))
+    ok = catalog_json_import (file->db, file->filename, NULL, NULL, error);
+  if (ok)
+    ok = catalog_json_export (file->db, file->filename, error);
+  if (ok)
+    remember_file (file);
+  unlock_catalog (fd);
+  return ok;
+}
+
+void
+catalog_json_file_close (CatalogJsonFile * file)
+{
+  if (file == NULL)
+    return;
+  if (file->db != NULL)
+    catalog_db_close (file->db);
+  g_free (file->filename);
+  g_free (file);
+}

@@ -1,0 +1,65 @@
+/* gst-palette: the JSON catalog as an edge format of the SQLite catalog.
+ *
+ * A run on a JSON catalog works on a scratch database: the JSON file is
+ * imported into it, and the database is exported back after each film. The
+ * file keeps the seed notebook's shape ({"last_updated", "movies": [...]});
+ * fingerprints, which would make it hundreds of megabytes, live beside it,
+ * one file per palette: NAME.fingerprints/ID.json for a catalog NAME.json. */
+#ifndef GST_PALETTE_CATALOG_JSON_H
+#define GST_PALETTE_CATALOG_JSON_H
+
+#include "catalog-db.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* How long catalog_json_file_open and _save wait for another process's
+ * lock before they give up. */
+#define CATALOG_JSON_LOCK_TIMEOUT_S 60
+
+/* The fingerprint folder of the catalog FILENAME: FILENAME without its
+ * ".json", plus ".fingerprints". */
+gchar *catalog_json_fingerprints_dir (const gchar * filename);
+
+/* Merges the JSON catalog FILENAME into DB: films are matched as
+ * catalog_db_sync_folder matches them, palettes by id (a palette the film
+ * already has is skipped), and new palettes are added oldest first with
+ * their fingerprint, inline or from the fingerprint folder. N_FILMS and
+ * N_PALETTES (may be NULL) get how many films and palettes were new. A
+ * missing file imports nothing; a damaged one is an error naming it and
+ * leaves DB as it was. */
+gboolean catalog_json_import (CatalogDb * db, const gchar * filename,
+    guint * n_films, guint * n_palettes, GError ** error);
+
+/* Writes DB to FILENAME in the notebook's shape, atomically; palettes
+ * oldest first and without their fingerprint, which goes to the
+ * fingerprint folder (written once per palette id). A symbolic link at
+ * FILENAME is refused: replacing it would break the link. */
+gboolean catalog_json_export (CatalogDb * db, const gchar * filename,
+    GError ** error);
+
+/* A JSON catalog that several processes fill at once. Every read and write
+ * of the file happens under an exclusive lock on FILENAME.lock, and a save
+ * first merges what other processes wrote since, so that nothing of theirs
+ * or ours is lost. */
+typedef struct _CatalogJsonFile CatalogJsonFile;
+
+/* Opens a scratch database and imports FILENAME into it (a missing file is
+ * an empty catalog). DB (may be NULL) gets the database, which belongs to
+ * the returned handle. */
+CatalogJsonFile *catalog_json_file_open (const gchar * filename,
+    CatalogDb ** db, GError ** error);
+CatalogDb *catalog_json_file_get_db (CatalogJsonFile * file);
+
+/* Merges the file if another process wrote it since we last read or wrote
+ * it, then writes the database back to it. */
+gboolean catalog_json_file_save (CatalogJsonFile * file, GError ** error);
+
+/* Closes the database too; does not save. */
+void catalog_json_file_close (CatalogJsonFile * file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CatalogJsonFile, catalog_json_file_close);
+
+G_END_DECLS
+
+#endif
