@@ -396,7 +396,8 @@ column_blob_text (sqlite3_stmt * stmt, gint index)
   " (SELECT count(*) FROM palettes p LEFT JOIN gp_palettes gp" \
   "  ON gp.palette_id = p.id WHERE p.movie_id = m.id" \
   "  AND coalesce (gp.complete, 1) = 1)," \
-  " g.error, g.attempts, g.last_attempt, g.retry"
+  " g.error, g.attempts, g.last_attempt, g.retry," \
+  " coalesce (g.frames, m.frames), coalesce (g.length, m.length)"
 
 static CatalogFilm *
 read_film (sqlite3_stmt * stmt)
@@ -415,6 +416,10 @@ read_film (sqlite3_stmt * stmt)
   film->attempts = sqlite3_column_int (stmt, 9);
   film->last_attempt = column_text (stmt, 10);
   film->retry = sqlite3_column_int (stmt, 11) != 0;
+  film->frames = sqlite3_column_type (stmt, 12) == SQLITE_NULL ? -1 :
+      sqlite3_column_int64 (stmt, 12);
+  film->length = sqlite3_column_type (stmt, 13) == SQLITE_NULL ? -1 :
+      sqlite3_column_int64 (stmt, 13);
   if (film->title == NULL)
     film->title = g_strdup ("");
   return film;
@@ -1195,6 +1200,7 @@ read_fingerprint (sqlite3_stmt * stmt, gint first)
   guint w_bytes = sqlite3_column_bytes (stmt, first + 4);
   JsonArray *timestamps, *colors, *weights;
   JsonObject *fp;
+  JsonNode *node;
   guint i, j;
 
   /* a row that does not add up is not drawn from */
@@ -1234,7 +1240,9 @@ read_fingerprint (sqlite3_stmt * stmt, gint first)
   json_object_set_array_member (fp, "timestamps", timestamps);
   json_object_set_array_member (fp, "colors", colors);
   json_object_set_array_member (fp, "weights", weights);
-  return json_node_init_object (json_node_alloc (), fp);
+  node = json_node_init_object (json_node_alloc (), fp);
+  json_object_unref (fp);
+  return node;
 }
 
 static JsonObject *

@@ -36,6 +36,8 @@ typedef struct
   gchar *file;                  /* our relative path, the file name's own
                                  * bytes; NULL for films we never scanned */
   gchar *status;                /* `movies.status` */
+  gint64 frames;                /* frame count, -1 when unknown */
+  gint64 length;                /* whole seconds, -1 when unknown */
   guint n_palettes;             /* palettes of the film, complete ones */
   gchar *error;                 /* the last failure, until analysed again */
   guint attempts;               /* failed attempts since the last palette */

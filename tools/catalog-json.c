@@ -281,7 +281,7 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
   const gchar *status = get_string (movie, "status");
   const gchar *failure = NULL;
   CatalogFilm *film = NULL;
-  GPtrArray *stored = NULL, *known = NULL, *records = NULL;
+  GPtrArray *known = NULL, *records = NULL;
   JsonArray *palettes = get_palettes (movie);
   gint64 frames = get_count (movie, "frames");
   gint64 length = get_count (movie, "length");
@@ -291,16 +291,19 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
   folder.title = (gchar *) get_string (movie, "title");
   folder.year = get_year (movie);
   folder.director = (gchar *) get_string (movie, "director");
-  /* The notebook's path is absolute, ours relative to the library; the
-   * database matches either. */
-  folder.file = folder.display_path = (gchar *) get_string (movie, "path");
-  /* An export writes a failed film's status as its error: the film's own
-   * status was that its file was found, the notebook's no status at all. */
-  if (status != NULL && g_str_has_prefix (status, STATUS_ERROR_PREFIX)) {
+  folder.display_path = (gchar *) get_string (movie, "path");
+  /* Ours is relative to the library, and names the film's file as a scan
+   * does, so a film is matched by it again on the next import or scan. The
+   * notebook's is absolute (another machine's): it is only `movies.path`,
+   * which a scan matches by its end and then replaces. */
+  if (folder.display_path != NULL && !g_path_is_absolute (folder.display_path))
+    folder.file = folder.display_path;
+  /* "Error: REASON" is kept as the status, as catalog_db_set_failed writes
+   * it, so that importing the file again changes nothing. */
+  if (status != NULL && g_str_has_prefix (status, STATUS_ERROR_PREFIX))
     failure = status + strlen (STATUS_ERROR_PREFIX);
-    status = NULL;
-  }
-  if (status == NULL && folder.file != NULL)
+  /* The notebook gives a film whose file it found no status. */
+  if (status == NULL && folder.display_path != NULL)
     status = CATALOG_STATUS_FOUND;
   folder.status = (gchar *) status;
 
@@ -313,17 +316,15 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
     import->n_films++;
   }
 
-  stored = catalog_db_get_palettes (import->db, film->movie_id, FALSE, error);
-  if (stored == NULL)
+  known = catalog_db_get_palettes (import->db, film->movie_id, FALSE, error);
+  if (known == NULL)
     goto out;
-  known = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  for (i = 0; i < stored->len; i++)
-    g_ptr_array_add (known, json_object_ref (stored->pdata[i]));
 
   records = g_ptr_array_new ();
   for (i = 0; palettes != NULL && i < json_array_get_length (palettes); i++)
     g_ptr_array_add (records, json_array_get_object_element (palettes, i));
-  /* The database's newest palette is the last one added. */
+  /* Oldest first, as the notebook appended them: the database orders a
+   * film's palettes by date, and those of one date by when they came. */
   g_ptr_array_sort (records, compare_dates);
 
   for (i = 0; i < records->len; i++) {
@@ -345,7 +346,8 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
    * merge of a shared catalog does) does not count one more attempt. */
   if (failure != NULL && known->len == 0
       && g_strcmp0 (film->error, failure) != 0
-      && !catalog_db_set_failed (import->db, film->movie_id, failure, error))
+      && !catalog_db_set_failed (import->db, film->movie_id, failure, FALSE,
+          error))
     goto out;
   ok = TRUE;
 
@@ -354,8 +356,6 @@ out:
     g_ptr_array_unref (records);
   if (known != NULL)
     g_ptr_array_unref (known);
-  if (stored != NULL)
-    g_ptr_array_unref (stored);
   catalog_film_free (film);
   g_free (folder.year);
   return ok;
@@ -424,10 +424,8 @@ catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
       goto out;
     }
   }
-  if (!catalog_db_commit (db, error)) {
-    catalog_db_rollback (db);
+  if (!catalog_db_commit (db, error))
     goto out;
-  }
   if (n_films != NULL)
     *n_films = import.n_films;
   if (n_palettes != NULL)
@@ -573,6 +571,10 @@ export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
   folder.status = status != NULL ? status : film->status;
   movie = catalog_update_folder (catalog, &folder);
   json_object_set_string_member (movie, "title", film->title);
+  if (film->frames >= 0)
+    json_object_set_int_member (movie, "frames", film->frames);
+  if (film->length >= 0)
+    json_object_set_int_member (movie, "length", film->length);
 
   /* The notebook appends, so its history reads oldest first. */
   for (i = records->len; i > 0; i--) {

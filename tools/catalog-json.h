@@ -28,7 +28,8 @@ gchar *catalog_json_fingerprints_dir (const gchar * filename);
  * their fingerprint, inline or from the fingerprint folder. N_FILMS and
  * N_PALETTES (may be NULL) get how many films and palettes were new. A
  * missing file imports nothing; a damaged one is an error naming it and
- * leaves DB as it was. */
+ * leaves DB as it was (the import is one transaction of its own: call it
+ * outside catalog_db_begin). */
 gboolean catalog_json_import (CatalogDb * db, const gchar * filename,
     guint * n_films, guint * n_palettes, GError ** error);
 

@@ -27,6 +27,7 @@ catalog_folder_free (CatalogFolder * folder)
 {
   if (folder == NULL)
     return;
+  g_free (folder->name);
   g_free (folder->title);
   g_free (folder->year);
   g_free (folder->director);
@@ -141,6 +142,7 @@ catalog_folder_scan (const gchar * library_dir, const gchar * name,
   g_ptr_array_sort (videos, compare_strings);
 
   folder = g_new0 (CatalogFolder, 1);
+  folder->name = g_strdup (name);
   /* Parsed from the UTF-8 form: a name that is not UTF-8 gets U+FFFD where
    * its bad bytes are, and keeps its bytes in FILE. */
   display_name = g_filename_display_name (name);

@@ -27,6 +27,7 @@ typedef struct
   gchar *full_path;             /* library root + FILE, to open it, or NULL */
   gchar *status;                /* "Movie file found", or why the folder has
                                  * no usable file */
+  gchar *name;                  /* the folder's name, file name bytes */
 } CatalogFolder;
 
 void catalog_folder_free (CatalogFolder * folder);

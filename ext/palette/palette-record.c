@@ -94,8 +94,10 @@ palette_record_build (const PaletteRecordInfo * info,
 
   date = info->calculation_date ? g_date_time_ref (info->calculation_date) :
       g_date_time_new_now_utc ();
-  /* Python's datetime.isoformat() shape, as the seed's catalog has it */
-  date_string = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S+00:00");
+  /* Python's datetime.isoformat() shape, as the seed's catalog has it;
+   * microseconds, because the web frontend takes a film's newest palette
+   * by comparing these as text: two palettes of one second would tie */
+  date_string = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S.%f+00:00");
   id = palette_record_make_id (info->title, date_string);
 
   builder = json_builder_new ();

@@ -39,8 +39,17 @@ test_folder_names (void)
       "Joel Coen, Ethan Coen");
   check_name ("Nausicaä of the Valley of the Wind (1984, Hayao Miyazaki)",
       "Nausicaä of the Valley of the Wind", "1984", "Hayao Miyazaki");
-  /* An empty director is none. */
-  check_name ("Blank (1950, )", "Blank", "1950", NULL);
+  /* Neither whole form ("Title (Year)" or "Title (Year, Director)"): all
+   * title. */
+  check_name ("Blank (1950, )", "Blank (1950, )", NULL, NULL);
+  check_name ("Alien (1979)", "Alien", "1979", NULL);
+  /* Anchored: a cut of a film is a film of its own, not "Alien (1979)". */
+  check_name ("Alien (1979) Director's Cut", "Alien (1979) Director's Cut",
+      NULL, NULL);
+  /* Two films of one title and year, told apart by their directors. */
+  check_name ("Hamlet (1948, Laurence Olivier)", "Hamlet", "1948",
+      "Laurence Olivier");
+  check_name ("Hamlet (1948, Kozintsev)", "Hamlet", "1948", "Kozintsev");
 }
 
 static void
@@ -85,7 +94,7 @@ test_folder_scan (void)
   gchar *one = make_dir (root, "Red Film (1999, Some Director)");
   gchar *two = make_dir (root, "Twice (2003)");
   gchar *none = make_dir (root, "Empty");
-  gchar *expected_path;
+  gchar *expected_full_path;
   GPtrArray *folders;
   CatalogFolder *f;
 
@@ -102,21 +111,27 @@ test_folder_scan (void)
 
   f = folders->pdata[0];
   g_assert_cmpstr (f->title, ==, "Empty");
-  g_assert_null (f->path);
+  g_assert_null (f->file);
+  g_assert_null (f->display_path);
+  g_assert_null (f->full_path);
   g_assert_cmpstr (f->status, ==, "No movie file found");
 
   f = folders->pdata[1];
   g_assert_cmpstr (f->title, ==, "Red Film");
   g_assert_cmpstr (f->year, ==, "1999");
   g_assert_cmpstr (f->director, ==, "Some Director");
-  g_assert_null (f->status);
-  expected_path = g_build_filename (one, "red.webm", NULL);
-  g_assert_cmpstr (f->path, ==, expected_path);
-  g_free (expected_path);
+  g_assert_cmpstr (f->status, ==, "Movie file found");
+  /* relative to the library, so that a library that moves keeps its films */
+  g_assert_cmpstr (f->file, ==, "Red Film (1999, Some Director)/red.webm");
+  g_assert_cmpstr (f->display_path, ==,
+      "Red Film (1999, Some Director)/red.webm");
+  expected_full_path = g_build_filename (one, "red.webm", NULL);
+  g_assert_cmpstr (f->full_path, ==, expected_full_path);
+  g_free (expected_full_path);
 
   f = folders->pdata[2];
   g_assert_cmpstr (f->title, ==, "Twice");
-  g_assert_null (f->path);
+  g_assert_null (f->file);
   g_assert_cmpstr (f->status, ==,
       "More than 1 video file found: \"a.webm\" \"b.mkv\"");
   g_ptr_array_unref (folders);
@@ -215,15 +230,15 @@ test_update_and_save (void)
       " \"path\": \"/old/zorro.avi\","
       " \"palettes\": [{\"id\": \"abc123\", \"colors\": [[1, 2, 3]]}],"
       " \"note\": \"kept\"}]}";
-  CatalogFolder zorro = { "Zorro", "1940", "Rouben Mamoulian",
-    "/lib/Zorro (1940)/zorro.mkv", NULL
+  CatalogFolder zorro = {.title = "Zorro",.year = "1940",
+    .director = "Rouben Mamoulian",.file = "Zorro (1940)/zorro.mkv",
+    .display_path = "Zorro (1940)/zorro.mkv",.status = "Movie file found"
   };
-  CatalogFolder zorro_remake = { "Zorro", "1975", NULL,
-    "/lib/Zorro (1975)/z.mkv", NULL
+  CatalogFolder zorro_remake = {.title = "Zorro",.year = "1975",
+    .file = "Zorro (1975)/z.mkv",.display_path = "Zorro (1975)/z.mkv",
+    .status = "Movie file found"
   };
-  CatalogFolder alpha = { "Alpha", NULL, NULL, NULL,
-    "No movie file found"
-  };
+  CatalogFolder alpha = {.title = "Alpha",.status = "No movie file found" };
   gchar *dir = g_dir_make_tmp ("catalog-test-XXXXXX", NULL);
   gchar *path = g_build_filename (dir, "cat.json", NULL);
   GError *error = NULL;
@@ -288,7 +303,7 @@ test_update_and_save (void)
   g_assert_cmpstr (json_object_get_string_member (movie, "director"), ==,
       "Rouben Mamoulian");
   g_assert_cmpstr (json_object_get_string_member (movie, "path"), ==,
-      "/lib/Zorro (1940)/zorro.mkv");
+      "Zorro (1940)/zorro.mkv");
   g_assert_cmpstr (json_object_get_string_member (movie, "note"), ==, "kept");
   g_assert_cmpint (json_object_get_int_member (movie, "frames"), ==, 20);
   g_assert_cmpint (json_object_get_int_member (movie, "length"), ==, 2);

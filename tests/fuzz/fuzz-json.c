@@ -89,7 +89,10 @@ fuzz_catalog (const gchar * data, gsize size)
   folder.title = (gchar *) "Metropolis";
   folder.year = (gchar *) "1927";
   folder.director = (gchar *) "Fritz Lang";
-  folder.path = (gchar *) "/films/Metropolis (1927, Fritz Lang)/m.mkv";
+  folder.file = (gchar *) "Metropolis (1927, Fritz Lang)/m.mkv";
+  folder.display_path = folder.file;
+  folder.full_path = (gchar *) "/films/Metropolis (1927, Fritz Lang)/m.mkv";
+  folder.status = (gchar *) CATALOG_STATUS_FOUND;
   movie = catalog_update_folder (catalog, &folder);
   FUZZ_ASSERT (movie != NULL);
   catalog_movie_add_palette (movie, json_object_new (), 10, 20);
