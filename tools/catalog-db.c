@@ -55,7 +55,11 @@ static const gchar schema_v1[] =
     " file BLOB UNIQUE, ours INTEGER NOT NULL DEFAULT 0,"
     " frames INTEGER, length INTEGER,"
     " error TEXT, retry INTEGER NOT NULL DEFAULT 0,"
-    " attempts INTEGER NOT NULL DEFAULT 0, last_attempt TEXT);"
+    " attempts INTEGER NOT NULL DEFAULT 0, last_attempt TEXT,"
+    /* members of the film that a JSON catalog had and no column holds */
+    " extra TEXT);"
+    /* the catalog's own settings, as key and value */
+    "CREATE TABLE gp_catalog (key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE gp_palettes ("
     " palette_id TEXT PRIMARY KEY REFERENCES palettes (id),"
     " weights TEXT, hex TEXT, color_space TEXT, sampling TEXT,"
@@ -108,6 +112,7 @@ catalog_film_free (CatalogFilm * film)
   g_free (film->status);
   g_free (film->error);
   g_free (film->last_attempt);
+  g_free (film->extra);
   g_free (film);
 }
 
@@ -397,7 +402,7 @@ column_blob_text (sqlite3_stmt * stmt, gint index)
   "  ON gp.palette_id = p.id WHERE p.movie_id = m.id" \
   "  AND coalesce (gp.complete, 1) = 1)," \
   " g.error, g.attempts, g.last_attempt, g.retry," \
-  " coalesce (g.frames, m.frames), coalesce (g.length, m.length)"
+  " coalesce (g.frames, m.frames), coalesce (g.length, m.length), g.extra"
 
 static CatalogFilm *
 read_film (sqlite3_stmt * stmt)
@@ -420,6 +425,7 @@ read_film (sqlite3_stmt * stmt)
       sqlite3_column_int64 (stmt, 12);
   film->length = sqlite3_column_type (stmt, 13) == SQLITE_NULL ? -1 :
       sqlite3_column_int64 (stmt, 13);
+  film->extra = column_text (stmt, 14);
   if (film->title == NULL)
     film->title = g_strdup ("");
   return film;
@@ -1352,4 +1358,49 @@ catalog_db_get_palettes (CatalogDb * db, gint64 movie_id,
     return NULL;
   }
   return palettes;
+}
+
+gboolean
+catalog_db_set_film_extra (CatalogDb * db, gint64 movie_id,
+    const gchar * extra, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "INSERT INTO gp_films (movie_id, extra)"
+      " VALUES (?1, ?2) ON CONFLICT (movie_id) DO UPDATE SET extra = ?2",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  bind_text (stmt, 2, extra);
+  return run_stmt (db, stmt, "cannot update the film", error);
+}
+
+gchar *
+catalog_db_get_setting (CatalogDb * db, const gchar * key)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT value FROM gp_catalog"
+      " WHERE key = ?", NULL);
+  gchar *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = column_text (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+gboolean
+catalog_db_set_setting (CatalogDb * db, const gchar * key,
+    const gchar * value, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "INSERT INTO gp_catalog (key, value)"
+      " VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return run_stmt (db, stmt, "cannot update the catalog", error);
 }

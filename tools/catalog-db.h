@@ -44,6 +44,8 @@ typedef struct
   gchar *last_attempt;          /* ISO 8601 date of the last failure */
   gboolean retry;               /* the failure may pass by itself (a file
                                  * still being written): retry next run */
+  gchar *extra;                 /* JSON object: members of the film a JSON
+                                 * catalog had and no column holds, or NULL */
 } CatalogFilm;
 
 void catalog_film_free (CatalogFilm * film);
@@ -91,6 +93,15 @@ GPtrArray *catalog_db_list_films (CatalogDb * db, GError ** error);
  * fingerprint included when WITH_FINGERPRINT. */
 GPtrArray *catalog_db_get_palettes (CatalogDb * db, gint64 movie_id,
     gboolean with_fingerprint, GError ** error);
+
+/* EXTRA: a JSON object's text, or NULL. */
+gboolean catalog_db_set_film_extra (CatalogDb * db, gint64 movie_id,
+    const gchar * extra, GError ** error);
+
+/* The catalog's own settings (gp_catalog): NULL when unset. */
+gchar *catalog_db_get_setting (CatalogDb * db, const gchar * key);
+gboolean catalog_db_set_setting (CatalogDb * db, const gchar * key,
+    const gchar * value, GError ** error);
 
 /* A palette id no catalog has: 128 random bits, as a UUID. */
 gchar *catalog_db_new_palette_id (void);

@@ -274,6 +274,84 @@ typedef struct
   guint n_palettes;
 } Import;
 
+/* The members of a film (of the whole catalog) that have a column: the
+ * others are kept aside, so that a notebook file's own members survive a
+ * trip through the database. */
+static const gchar *const movie_members[] = {
+  "title", "status", "director", "year", "path", "frames", "length",
+  "palettes", NULL
+};
+
+static const gchar *const root_members[] = { "last_updated", "movies", NULL };
+
+/* gp_catalog's key for a JSON catalog's own top-level members */
+#define JSON_EXTRA_SETTING "json-extra-members"
+
+static gchar *
+extra_members (JsonObject * object, const gchar * const *known)
+{
+  GList *names = json_object_get_members (object), *l;
+  JsonObject *extra = json_object_new ();
+  gchar *text = NULL;
+
+  for (l = names; l != NULL; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      json_object_set_member (extra, l->data,
+          json_node_copy (json_object_get_member (object, l->data)));
+  g_list_free (names);
+  if (json_object_get_size (extra) > 0) {
+    JsonNode *node = json_node_init_object (json_node_alloc (), extra);
+
+    text = json_to_string (node, FALSE);
+    json_node_unref (node);
+  }
+  json_object_unref (extra);
+  return text;
+}
+
+static void
+add_extra_members (JsonObject * object, const gchar * extra)
+{
+  JsonParser *parser;
+  JsonNode *root;
+
+  if (extra == NULL)
+    return;
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, extra, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (root)) {
+    JsonObject *members = json_node_get_object (root);
+    GList *names = json_object_get_members (members), *l;
+
+    for (l = names; l != NULL; l = l->next)
+      if (!json_object_has_member (object, l->data))
+        json_object_set_member (object, l->data,
+            json_node_copy (json_object_get_member (members, l->data)));
+    g_list_free (names);
+  }
+  g_object_unref (parser);
+}
+
+static void
+set_nullable_string (JsonObject * object, const gchar * name,
+    const gchar * value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
+static void
+set_nullable_count (JsonObject * object, const gchar * name, gint64 value)
+{
+  if (value >= 0)
+    json_object_set_int_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
 static gboolean
 import_movie (Import * import, JsonObject * movie, GError ** error)
 {
@@ -285,6 +363,7 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
   JsonArray *palettes = get_palettes (movie);
   gint64 frames = get_count (movie, "frames");
   gint64 length = get_count (movie, "length");
+  gchar *extra = NULL;
   gboolean ok = FALSE;
   guint i;
 
@@ -315,6 +394,11 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
             sizeof (gint64)));
     import->n_films++;
   }
+
+  extra = extra_members (movie, movie_members);
+  if (extra != NULL && g_strcmp0 (extra, film->extra) != 0 &&
+      !catalog_db_set_film_extra (import->db, film->movie_id, extra, error))
+    goto out;
 
   known = catalog_db_get_palettes (import->db, film->movie_id, FALSE, error);
   if (known == NULL)
@@ -357,6 +441,7 @@ out:
   if (known != NULL)
     g_ptr_array_unref (known);
   catalog_film_free (film);
+  g_free (extra);
   g_free (folder.year);
   return ok;
 }
@@ -386,7 +471,7 @@ catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
 {
   Catalog *catalog;
   Import import = { db, NULL, NULL, 0, 0 };
-  gchar *fingerprints_dir = NULL;
+  gchar *fingerprints_dir = NULL, *root_extra = NULL;
   gboolean ok = FALSE;
   guint i, n;
 
@@ -400,10 +485,6 @@ catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
   if (catalog == NULL)
     return FALSE;
   n = catalog_get_n_movies (catalog);
-  if (n == 0) {
-    catalog_free (catalog);
-    return TRUE;
-  }
   if (!validate_palettes (catalog, filename, error))
     goto out;
 
@@ -424,6 +505,12 @@ catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
       goto out;
     }
   }
+  root_extra = extra_members (catalog_get_root (catalog), root_members);
+  if (root_extra != NULL &&
+      !catalog_db_set_setting (db, JSON_EXTRA_SETTING, root_extra, error)) {
+    catalog_db_rollback (db);
+    goto out;
+  }
   if (!catalog_db_commit (db, error))
     goto out;
   if (n_films != NULL)
@@ -436,6 +523,7 @@ out:
   if (import.film_ids != NULL)
     g_hash_table_unref (import.film_ids);
   g_free (fingerprints_dir);
+  g_free (root_extra);
   catalog_free (catalog);
   return ok;
 }
@@ -542,11 +630,11 @@ export_fingerprints (CatalogDb * db, gint64 movie_id, GPtrArray * records,
 
 static gboolean
 export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
-    const gchar * placeholder, const gchar * dir, GError ** error)
+    const gchar * dir, GError ** error)
 {
-  CatalogFolder folder = { 0 };
   GPtrArray *records;
   JsonObject *movie;
+  JsonArray *palettes;
   gchar *status = NULL;
   guint i;
 
@@ -561,28 +649,26 @@ export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
 
   if (film->error != NULL)
     status = g_strconcat (STATUS_ERROR_PREFIX, film->error, NULL);
-  /* catalog_update_folder matches films by title and year, which would
-   * fold two films of one title and year (by two directors) into one: each
-   * film comes in under a title no film has, then gets its own. */
-  folder.title = (gchar *) placeholder;
-  folder.year = film->year;
-  folder.director = film->director;
-  folder.display_path = film->path;
-  folder.status = status != NULL ? status : film->status;
-  movie = catalog_update_folder (catalog, &folder);
+  /* The notebook's members, in its order. */
+  movie = json_object_new ();
   json_object_set_string_member (movie, "title", film->title);
-  if (film->frames >= 0)
-    json_object_set_int_member (movie, "frames", film->frames);
-  if (film->length >= 0)
-    json_object_set_int_member (movie, "length", film->length);
-
+  set_nullable_string (movie, "status", status ? status : film->status);
+  set_nullable_string (movie, "director", film->director);
+  set_nullable_string (movie, "year", film->year);
+  set_nullable_string (movie, "path", film->path);
+  set_nullable_count (movie, "frames", film->frames);
+  set_nullable_count (movie, "length", film->length);
   /* The notebook appends, so its history reads oldest first. */
+  palettes = json_array_sized_new (records->len);
   for (i = records->len; i > 0; i--) {
     JsonObject *record = records->pdata[i - 1];
 
     json_object_remove_member (record, "fingerprint");
-    catalog_movie_add_palette (movie, json_object_ref (record), -1, -1);
+    json_array_add_object_element (palettes, json_object_ref (record));
   }
+  json_object_set_array_member (movie, "palettes", palettes);
+  add_extra_members (movie, film->extra);
+  catalog_add_movie (catalog, movie);
   g_ptr_array_unref (records);
   g_free (status);
   return TRUE;
@@ -593,8 +679,7 @@ catalog_json_export (CatalogDb * db, const gchar * filename, GError ** error)
 {
   GPtrArray *films;
   Catalog *catalog;
-  gchar *dir, *placeholder;
-  gsize longest = 0;
+  gchar *dir, *extra;
   gboolean ok = TRUE;
   guint i;
 
@@ -604,20 +689,17 @@ catalog_json_export (CatalogDb * db, const gchar * filename, GError ** error)
   if (films == NULL)
     return FALSE;
 
-  /* Longer than every title, so equal to none (see export_film). */
-  for (i = 0; i < films->len; i++)
-    longest = MAX (longest, strlen (((CatalogFilm *) films->pdata[i])->title));
-  placeholder = g_strnfill (longest + 1, '?');
-
   catalog = catalog_new ();
+  extra = catalog_db_get_setting (db, JSON_EXTRA_SETTING);
+  add_extra_members (catalog_get_root (catalog), extra);
+  g_free (extra);
   dir = catalog_json_fingerprints_dir (filename);
   for (i = 0; ok && i < films->len; i++)
-    ok = export_film (db, catalog, films->pdata[i], placeholder, dir, error);
+    ok = export_film (db, catalog, films->pdata[i], dir, error);
   if (ok)
     ok = catalog_save (catalog, filename, error);
 
   g_free (dir);
-  g_free (placeholder);
   catalog_free (catalog);
   g_ptr_array_unref (films);
   return ok;

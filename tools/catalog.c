@@ -349,6 +349,18 @@ catalog_load (const gchar * filename, GError ** error)
   return catalog;
 }
 
+void
+catalog_add_movie (Catalog * catalog, JsonObject * movie)
+{
+  json_array_add_object_element (catalog->movies, movie);
+}
+
+JsonObject *
+catalog_get_root (Catalog * catalog)
+{
+  return catalog->root;
+}
+
 guint
 catalog_get_n_movies (Catalog * catalog)
 {

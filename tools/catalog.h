@@ -63,6 +63,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Catalog, catalog_free);
 JsonObject *catalog_update_folder (Catalog * catalog,
     const CatalogFolder * folder);
 
+/* Appends MOVIE (taken) as it is: the caller built it whole. */
+void catalog_add_movie (Catalog * catalog, JsonObject * movie);
+/* The catalog's top-level object ("last_updated", "movies", and any
+ * member a catalog file had besides). */
+JsonObject *catalog_get_root (Catalog * catalog);
+
 guint catalog_get_n_movies (Catalog * catalog);
 JsonObject *catalog_get_movie (Catalog * catalog, guint index);
 JsonObject *catalog_find_movie (Catalog * catalog, const gchar * title);

@@ -313,6 +313,44 @@ test_missing_file (void)
   g_free (root);
 }
 
+/* Members a notebook file has of its own, at the top and in a film,
+ * survive a trip through the database. */
+static void
+test_unknown_members_kept (void)
+{
+  gchar *root = g_dir_make_tmp ("catalog-json-XXXXXX", NULL);
+  gchar *notebook = write_file (root, "notebook.json",
+      "{\"last_updated\": null, \"owner\": \"me\", \"movies\": ["
+      "{\"title\": \"Kid\", \"year\": \"1921\", \"path\": \"Kid (1921)/k.mkv\","
+      " \"note\": {\"seen\": true}, \"palettes\": []}]}");
+  gchar *exported = g_build_filename (root, "exported.json", NULL);
+  CatalogDb *db = open_scratch_db ();
+  GError *error = NULL;
+  JsonObject *catalog, *movie;
+  gchar *text;
+
+  g_assert_true (catalog_json_import (db, notebook, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (catalog_json_export (db, exported, &error));
+  g_assert_no_error (error);
+  text = read_file (exported);
+  catalog = parse_object (text);
+  g_assert_cmpstr (json_object_get_string_member (catalog, "owner"), ==, "me");
+  movie = json_array_get_object_element (json_object_get_array_member
+      (catalog, "movies"), 0);
+  g_assert_cmpstr (json_object_get_string_member (movie, "title"), ==, "Kid");
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member
+          (movie, "note"), "seen"));
+
+  json_object_unref (catalog);
+  g_free (text);
+  catalog_db_close (db);
+  remove_tree (root);
+  g_free (exported);
+  g_free (notebook);
+  g_free (root);
+}
+
 static void
 test_round_trip (void)
 {
@@ -838,6 +876,8 @@ main (int argc, char **argv)
   g_test_add_func ("/catalog-json/fingerprints-dir", test_fingerprints_dir);
   g_test_add_func ("/catalog-json/missing-file", test_missing_file);
   g_test_add_func ("/catalog-json/round-trip", test_round_trip);
+  g_test_add_func ("/catalog-json/unknown-members-kept",
+      test_unknown_members_kept);
   g_test_add_func ("/catalog-json/scan-after-import",
       test_scan_after_import);
   g_test_add_func ("/catalog-json/id-collision", test_id_collision);
