@@ -22,6 +22,7 @@ struct _CatalogDb
 {
   sqlite3 *handle;
   gchar *name;
+  gboolean ready;               /* opened and migrated: ours to write */
 };
 
 /* The frontend's tables, as its README gives them: created only in a new
@@ -96,7 +97,8 @@ static const gchar *const record_columns[] = {
   "clustering_method", "color_space", "is_black_and_white", "clusters_nb",
   "frame_skip", "resize", "batch_size", "colors", "weights", "hex",
   "frames_analyzed", "mean_saturation", "complete", "source", "sampling",
-  "seed", "bw_threshold", "engine_version", "fingerprint", NULL
+  "seed", "bw_threshold", "engine_version", "fingerprint", "active",
+  "saturation_factor", "saturation_threshold", NULL
 };
 
 void
@@ -113,7 +115,20 @@ catalog_film_free (CatalogFilm * film)
   g_free (film->error);
   g_free (film->last_attempt);
   g_free (film->extra);
+  g_free (film->type);
+  g_free (film->added);
   g_free (film);
+}
+
+gchar *
+catalog_film_describe (const CatalogFilm * film)
+{
+  if (film->year != NULL && film->director != NULL)
+    return g_strdup_printf ("%s (%s, %s)", film->title, film->year,
+        film->director);
+  if (film->year != NULL)
+    return g_strdup_printf ("%s (%s)", film->title, film->year);
+  return g_strdup (film->title);
 }
 
 static gboolean
@@ -136,6 +151,42 @@ exec (CatalogDb * db, const gchar * sql, GError ** error)
   if (sqlite3_exec (db->handle, sql, NULL, NULL, NULL) != SQLITE_OK)
     return set_db_error (db, error, "cannot update the catalog");
   return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt * stmt, gint index, const gchar * text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_blob_text (sqlite3_stmt * stmt, gint index, const gchar * bytes)
+{
+  if (bytes != NULL)
+    sqlite3_bind_blob (stmt, index, bytes, strlen (bytes), SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static gchar *
+column_text (sqlite3_stmt * stmt, gint index)
+{
+  const guchar *text = sqlite3_column_text (stmt, index);
+
+  return text != NULL ? g_strdup ((const gchar *) text) : NULL;
+}
+
+static gchar *
+column_blob_text (sqlite3_stmt * stmt, gint index)
+{
+  const void *blob = sqlite3_column_blob (stmt, index);
+
+  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+    return NULL;
+  return g_strndup (blob ? blob : "", sqlite3_column_bytes (stmt, index));
 }
 
 static sqlite3_stmt *
@@ -250,6 +301,54 @@ fail:
   return FALSE;
 }
 
+#define JOURNAL_MODE_SETTING "journal-mode-before-gst-palette"
+
+/* WAL while gst-palette works on the catalog: readers (the frontend) never
+ * block a writer, writers wait for each other a commit at a time. The
+ * journal mode the catalog had is kept, and given back by the last process
+ * to close it (see catalog_db_close), because a catalog left in WAL mode
+ * cannot be opened from read-only storage, where a web frontend may serve
+ * it from. */
+static gboolean
+use_wal (CatalogDb * db, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "PRAGMA journal_mode", error);
+  gchar *mode = NULL;
+  gboolean ok = TRUE;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    mode = column_text (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (mode != NULL && g_ascii_strcasecmp (mode, "wal") != 0)
+    ok = catalog_db_set_setting (db, JOURNAL_MODE_SETTING, mode, error) &&
+        exec (db, "PRAGMA journal_mode = WAL", error);
+  g_free (mode);
+  return ok;
+}
+
+static void
+restore_journal_mode (CatalogDb * db)
+{
+  gchar *mode = catalog_db_get_setting (db, JOURNAL_MODE_SETTING);
+  gchar *sql;
+
+  /* Leaving WAL needs the catalog to itself: while another process has it
+   * open this fails at once, and the last one to close does it. */
+  if (mode == NULL || !g_ascii_strcasecmp (mode, "wal") ||
+      strspn (mode, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+      != strlen (mode)) {
+    g_free (mode);
+    return;
+  }
+  sqlite3_busy_timeout (db->handle, 0);
+  sql = g_strdup_printf ("PRAGMA journal_mode = %s", mode);
+  sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+  g_free (sql);
+  g_free (mode);
+}
+
 CatalogDb *
 catalog_db_open (const gchar * filename, GError ** error)
 {
@@ -283,16 +382,16 @@ catalog_db_open (const gchar * filename, GError ** error)
     set_db_error (db, error, "not an SQLite catalog");
     goto fail;
   }
-  /* WAL: readers (the frontend) never block the writer, and each commit
-   * is one append. */
-  if (strcmp (filename, ":memory:") != 0 &&
-      !exec (db, "PRAGMA journal_mode = WAL", error))
+  /* Checked before anything is written: a foreign or newer catalog is
+   * left as it was, to the byte. */
+  if (!migrate (db, error))
+    goto fail;
+  if (strcmp (filename, ":memory:") != 0 && !use_wal (db, error))
     goto fail;
   if (!exec (db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF",
           error))
     goto fail;
-  if (!migrate (db, error))
-    goto fail;
+  db->ready = TRUE;
   return db;
 
 fail:
@@ -305,6 +404,8 @@ catalog_db_close (CatalogDb * db)
 {
   if (db == NULL)
     return;
+  if (db->handle != NULL && db->ready)
+    restore_journal_mode (db);
   sqlite3_close_v2 (db->handle);
   g_free (db->name);
   g_free (db);
@@ -360,49 +461,14 @@ catalog_db_new_palette_id (void)
   return g_uuid_string_random ();
 }
 
-static void
-bind_text (sqlite3_stmt * stmt, gint index, const gchar * text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_blob_text (sqlite3_stmt * stmt, gint index, const gchar * bytes)
-{
-  if (bytes != NULL)
-    sqlite3_bind_blob (stmt, index, bytes, strlen (bytes), SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static gchar *
-column_text (sqlite3_stmt * stmt, gint index)
-{
-  const guchar *text = sqlite3_column_text (stmt, index);
-
-  return text != NULL ? g_strdup ((const gchar *) text) : NULL;
-}
-
-static gchar *
-column_blob_text (sqlite3_stmt * stmt, gint index)
-{
-  const void *blob = sqlite3_column_blob (stmt, index);
-
-  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
-    return NULL;
-  return g_strndup (blob ? blob : "", sqlite3_column_bytes (stmt, index));
-}
-
 #define FILM_COLUMNS \
   "m.id, m.title, m.year, m.director, m.path, g.file, m.status," \
   " (SELECT count(*) FROM palettes p LEFT JOIN gp_palettes gp" \
   "  ON gp.palette_id = p.id WHERE p.movie_id = m.id" \
   "  AND coalesce (gp.complete, 1) = 1)," \
   " g.error, g.attempts, g.last_attempt, g.retry," \
-  " coalesce (g.frames, m.frames), coalesce (g.length, m.length), g.extra"
+  " coalesce (g.frames, m.frames), coalesce (g.length, m.length), g.extra," \
+  " m.type, m.added"
 
 static CatalogFilm *
 read_film (sqlite3_stmt * stmt)
@@ -426,6 +492,8 @@ read_film (sqlite3_stmt * stmt)
   film->length = sqlite3_column_type (stmt, 13) == SQLITE_NULL ? -1 :
       sqlite3_column_int64 (stmt, 13);
   film->extra = column_text (stmt, 14);
+  film->type = column_text (stmt, 15);
+  film->added = column_text (stmt, 16);
   if (film->title == NULL)
     film->title = g_strdup ("");
   return film;
@@ -783,9 +851,10 @@ insert_palette_row (CatalogDb * db, gint64 movie_id, const gchar * id,
   stmt = prepare (db, "INSERT INTO palettes (id, movie_id, active,"
       " calculation_date, calculation_duration_seconds, is_black_and_white,"
       " colors, clusters_nb, frame_skip, resize_width, resize_height,"
-      " batch_size, clustering_method, runtime) VALUES"
-      " (?1, ?2, 1, ?3, ?4, coalesce (?5, 0), ?6, ?7, ?8, ?9, ?10, ?11,"
-      " ?12, ?13)", error);
+      " batch_size, clustering_method, runtime, saturation_factor,"
+      " saturation_threshold) VALUES"
+      " (?1, ?2, coalesce (?14, 1), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+      " ?12, ?13, ?15, ?16)", error);
   if (stmt == NULL) {
     g_free (colors);
     return FALSE;
@@ -799,7 +868,11 @@ insert_palette_row (CatalogDb * db, gint64 movie_id, const gchar * id,
     bind_text (stmt, 3, now);
   }
   bind_member (stmt, 4, record, "calculation_duration_seconds");
-  bind_member (stmt, 5, record, "is_black_and_white");
+  /* the schema's default where the record says nothing; a null stays */
+  if (json_object_has_member (record, "is_black_and_white"))
+    bind_member (stmt, 5, record, "is_black_and_white");
+  else
+    sqlite3_bind_int (stmt, 5, 0);
   bind_text (stmt, 6, colors);
   if (member (record, "clusters_nb") != NULL)
     bind_member (stmt, 7, record, "clusters_nb");
@@ -812,6 +885,10 @@ insert_palette_row (CatalogDb * db, gint64 movie_id, const gchar * id,
   bind_member (stmt, 11, record, "batch_size");
   bind_member (stmt, 12, record, "clustering_method");
   bind_member (stmt, 13, record, "runtime");
+  /* a palette read back from another catalog keeps its state there */
+  bind_member (stmt, 14, record, "active");
+  bind_member (stmt, 15, record, "saturation_factor");
+  bind_member (stmt, 16, record, "saturation_threshold");
   ok = run_stmt (db, stmt, "cannot add the palette", error);
   g_free (colors);
   g_free (now);
@@ -1261,6 +1338,7 @@ read_palette (sqlite3_stmt * stmt, gboolean with_fingerprint)
   JsonNode *extra;
 
   set_column (record, "id", stmt, 0);
+  set_bool_column (record, "active", stmt, 26);
   set_column (record, "calculation_date", stmt, 1);
   set_column (record, "calculation_duration_seconds", stmt, 2);
   set_column (record, "runtime", stmt, 3);
@@ -1309,8 +1387,8 @@ read_palette (sqlite3_stmt * stmt, gboolean with_fingerprint)
   }
   if (extra != NULL)
     json_node_unref (extra);
-  if (with_fingerprint && sqlite3_column_type (stmt, 26) != SQLITE_NULL) {
-    JsonNode *fp = read_fingerprint (stmt, 26);
+  if (with_fingerprint && sqlite3_column_type (stmt, 27) != SQLITE_NULL) {
+    JsonNode *fp = read_fingerprint (stmt, 27);
 
     if (fp != NULL)
       json_object_set_member (record, "fingerprint", fp);
@@ -1331,7 +1409,7 @@ catalog_db_get_palettes (CatalogDb * db, gint64 movie_id,
       " p.saturation_threshold, gp.weights, gp.color_space, gp.hex,"
       " gp.frames_analyzed, gp.mean_saturation, gp.complete, gp.source,"
       " gp.sampling, gp.seed, gp.bw_threshold, gp.engine_version, gp.extra,"
-      " %s FROM palettes p"
+      " p.active, %s FROM palettes p"
       " LEFT JOIN gp_palettes gp ON gp.palette_id = p.id"
       " %s WHERE p.movie_id = ?"
       " ORDER BY p.calculation_date DESC, p.rowid DESC",
@@ -1403,4 +1481,71 @@ catalog_db_set_setting (CatalogDb * db, const gchar * key,
   bind_text (stmt, 1, key);
   bind_text (stmt, 2, value);
   return run_stmt (db, stmt, "cannot update the catalog", error);
+}
+
+gboolean
+catalog_db_restore_film (CatalogDb * db, gint64 movie_id, const gchar * type,
+    const gchar * added, gint64 frames, gint64 length, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "UPDATE movies SET"
+      " type = coalesce (?2, type), added = coalesce (?3, added),"
+      " frames = coalesce (?4, frames), length = coalesce (?5, length)"
+      " WHERE id = ?1 AND EXISTS (SELECT 1 FROM gp_films"
+      "  WHERE movie_id = ?1 AND ours = 1)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  bind_text (stmt, 2, type);
+  bind_text (stmt, 3, added);
+  if (frames >= 0)
+    sqlite3_bind_int64 (stmt, 4, frames);
+  if (length >= 0)
+    sqlite3_bind_int64 (stmt, 5, length);
+  if (!run_stmt (db, stmt, "cannot update the film", error))
+    return FALSE;
+  stmt = prepare (db, "UPDATE gp_films SET frames = coalesce (?2, frames),"
+      " length = coalesce (?3, length) WHERE movie_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  if (frames >= 0)
+    sqlite3_bind_int64 (stmt, 2, frames);
+  if (length >= 0)
+    sqlite3_bind_int64 (stmt, 3, length);
+  return run_stmt (db, stmt, "cannot update the film", error);
+}
+
+gboolean
+catalog_db_restore_failure (CatalogDb * db, gint64 movie_id,
+    const gchar * reason, gboolean retry, guint attempts,
+    const gchar * last_attempt, GError ** error)
+{
+  gchar *status = g_strconcat ("Error: ", reason, NULL);
+  sqlite3_stmt *stmt = prepare (db, "INSERT INTO gp_films (movie_id, ours,"
+      " error, retry, attempts, last_attempt) VALUES (?1, 0, ?2, ?3, ?4, ?5)"
+      " ON CONFLICT (movie_id) DO UPDATE SET error = ?2, retry = ?3,"
+      " attempts = ?4, last_attempt = ?5", error);
+  gboolean ok = FALSE;
+
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  bind_text (stmt, 2, reason);
+  sqlite3_bind_int (stmt, 3, retry);
+  sqlite3_bind_int (stmt, 4, MAX (attempts, 1));
+  bind_text (stmt, 5, last_attempt);
+  if (!run_stmt (db, stmt, "cannot record the failure", error))
+    goto out;
+  stmt = prepare (db, "UPDATE movies SET status = ?2 WHERE id = ?1"
+      " AND EXISTS (SELECT 1 FROM gp_films WHERE movie_id = ?1 AND ours = 1)",
+      error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  bind_text (stmt, 2, status);
+  ok = run_stmt (db, stmt, "cannot record the failure", error);
+out:
+  g_free (status);
+  return ok;
 }

@@ -46,10 +46,16 @@ typedef struct
                                  * still being written): retry next run */
   gchar *extra;                 /* JSON object: members of the film a JSON
                                  * catalog had and no column holds, or NULL */
+  gchar *type;                  /* `movies.type` ("movie"), or NULL */
+  gchar *added;                 /* `movies.added`, as SQLite wrote it */
 } CatalogFilm;
 
 void catalog_film_free (CatalogFilm * film);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CatalogFilm, catalog_film_free);
+
+/* "Title (Year, Director)", "Title (Year)" or "Title", as library folders
+ * name films. */
+gchar *catalog_film_describe (const CatalogFilm * film);
 
 /* Opens or creates FILENAME (":memory:" for a scratch catalog), creating
  * our tables or migrating them from an older user_version. A database that
@@ -93,6 +99,18 @@ GPtrArray *catalog_db_list_films (CatalogDb * db, GError ** error);
  * fingerprint included when WITH_FINGERPRINT. */
 GPtrArray *catalog_db_get_palettes (CatalogDb * db, gint64 movie_id,
     gboolean with_fingerprint, GError ** error);
+
+/* What a film had in the catalog it comes from (an import): its type,
+ * the date it was added, FRAMES and LENGTH (< 0: unknown). Only films whose
+ * `movies` row gst-palette wrote are changed. */
+gboolean catalog_db_restore_film (CatalogDb * db, gint64 movie_id,
+    const gchar * type, const gchar * added, gint64 frames, gint64 length,
+    GError ** error);
+
+/* A failure as another catalog had it: the same attempts and date. */
+gboolean catalog_db_restore_failure (CatalogDb * db, gint64 movie_id,
+    const gchar * reason, gboolean retry, guint attempts,
+    const gchar * last_attempt, GError ** error);
 
 /* EXTRA: a JSON object's text, or NULL. */
 gboolean catalog_db_set_film_extra (CatalogDb * db, gint64 movie_id,

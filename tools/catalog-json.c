@@ -89,6 +89,15 @@ get_year (JsonObject * movie)
 }
 
 /* A count or a number of seconds, or -1 when unknown. */
+static gboolean
+get_flag (JsonObject * object, const gchar * member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_BOOLEAN
+      && json_node_get_boolean (node);
+}
+
 static gint64
 get_count (JsonObject * movie, const gchar * member)
 {
@@ -279,8 +288,13 @@ typedef struct
  * trip through the database. */
 static const gchar *const movie_members[] = {
   "title", "status", "director", "year", "path", "frames", "length",
-  "palettes", NULL
+  "palettes", "file", "type", "added", "attempts", "last_attempt", "retry",
+  NULL
 };
+
+/* File names are bytes, JSON strings UTF-8: a file whose name is not UTF-8
+ * (or that is not where "path" says) is kept as "file", percent-encoded. */
+#define FILE_RESERVED_CHARS "/ ()[],;:'&!+=@$~"
 
 static const gchar *const root_members[] = { "last_updated", "movies", NULL };
 
@@ -363,8 +377,8 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
   JsonArray *palettes = get_palettes (movie);
   gint64 frames = get_count (movie, "frames");
   gint64 length = get_count (movie, "length");
-  gchar *extra = NULL;
-  gboolean ok = FALSE;
+  gchar *extra = NULL, *file = NULL;
+  gboolean ok = FALSE, new_film = FALSE;
   guint i;
 
   folder.title = (gchar *) get_string (movie, "title");
@@ -375,7 +389,12 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
    * does, so a film is matched by it again on the next import or scan. The
    * notebook's is absolute (another machine's): it is only `movies.path`,
    * which a scan matches by its end and then replaces. */
-  if (folder.display_path != NULL && !g_path_is_absolute (folder.display_path))
+  if (get_string (movie, "file") != NULL)
+    file = g_uri_unescape_string (get_string (movie, "file"), NULL);
+  if (file != NULL)
+    folder.file = file;
+  else if (folder.display_path != NULL
+      && !g_path_is_absolute (folder.display_path))
     folder.file = folder.display_path;
   /* "Error: REASON" is kept as the status, as catalog_db_set_failed writes
    * it, so that importing the file again changes nothing. */
@@ -393,7 +412,12 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
     g_hash_table_add (import->film_ids, g_memdup2 (&film->movie_id,
             sizeof (gint64)));
     import->n_films++;
+    new_film = TRUE;
   }
+  if (new_film && !catalog_db_restore_film (import->db, film->movie_id,
+          get_string (movie, "type"), get_string (movie, "added"), frames,
+          length, error))
+    goto out;
 
   extra = extra_members (movie, movie_members);
   if (extra != NULL && g_strcmp0 (extra, film->extra) != 0 &&
@@ -428,10 +452,10 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
 
   /* Compared with the film's error so that importing one file again (each
    * merge of a shared catalog does) does not count one more attempt. */
-  if (failure != NULL && known->len == 0
-      && g_strcmp0 (film->error, failure) != 0
-      && !catalog_db_set_failed (import->db, film->movie_id, failure, FALSE,
-          error))
+  if (failure != NULL && g_strcmp0 (film->error, failure) != 0
+      && !catalog_db_restore_failure (import->db, film->movie_id, failure,
+          get_flag (movie, "retry"), MAX (get_count (movie, "attempts"), 1),
+          get_string (movie, "last_attempt"), error))
     goto out;
   ok = TRUE;
 
@@ -442,6 +466,7 @@ out:
     g_ptr_array_unref (known);
   catalog_film_free (film);
   g_free (extra);
+  g_free (file);
   g_free (folder.year);
   return ok;
 }
@@ -658,6 +683,22 @@ export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
   set_nullable_string (movie, "path", film->path);
   set_nullable_count (movie, "frames", film->frames);
   set_nullable_count (movie, "length", film->length);
+  if (film->file != NULL && g_strcmp0 (film->file, film->path) != 0) {
+    gchar *escaped = g_uri_escape_string (film->file, FILE_RESERVED_CHARS,
+        TRUE);
+
+    json_object_set_string_member (movie, "file", escaped);
+    g_free (escaped);
+  }
+  if (film->type != NULL)
+    json_object_set_string_member (movie, "type", film->type);
+  if (film->added != NULL)
+    json_object_set_string_member (movie, "added", film->added);
+  if (film->error != NULL) {
+    json_object_set_int_member (movie, "attempts", film->attempts);
+    set_nullable_string (movie, "last_attempt", film->last_attempt);
+    json_object_set_boolean_member (movie, "retry", film->retry);
+  }
   /* The notebook appends, so its history reads oldest first. */
   palettes = json_array_sized_new (records->len);
   for (i = records->len; i > 0; i--) {

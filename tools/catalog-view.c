@@ -8,17 +8,6 @@
 #include <gio/gio.h>
 #include <string.h>
 
-static gchar *
-film_heading (CatalogFilm * film)
-{
-  if (film->year != NULL && film->director != NULL)
-    return g_strdup_printf ("%s (%s, %s)", film->title, film->year,
-        film->director);
-  if (film->year != NULL)
-    return g_strdup_printf ("%s (%s)", film->title, film->year);
-  return g_strdup (film->title);
-}
-
 static const gchar *
 film_state (CatalogFilm * film)
 {
@@ -35,7 +24,7 @@ static void
 print_line (FILE * out, CatalogFilm * film, JsonObject * newest,
     gboolean color)
 {
-  gchar *heading = film_heading (film);
+  gchar *heading = catalog_film_describe (film);
   RecordPalette *palette = newest ? record_get_palette (newest, NULL) : NULL;
   guint i;
 
@@ -117,7 +106,7 @@ catalog_view_list (CatalogDb * db, FILE * out, const gchar * only,
     if (array != NULL) {
       json_array_add_element (array, film_to_json (film, palettes));
     } else if (only != NULL) {
-      gchar *heading = film_heading (film);
+      gchar *heading = catalog_film_describe (film);
       guint j;
 
       print_line (out, film, NULL, FALSE);
@@ -176,11 +165,13 @@ catalog_view_draw (CatalogDb * db, const gchar * dir, const gchar * only,
     guint swatch_height, GError ** error)
 {
   GPtrArray *films = catalog_db_list_films (db, error);
+  GHashTable *names;
   gint drawn = 0;
   guint i;
 
   if (films == NULL)
     return -1;
+  names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (i = 0; i < films->len && drawn >= 0; i++) {
     CatalogFilm *film = films->pdata[i];
     FingerprintOptions ring = *fingerprint;
@@ -201,10 +192,19 @@ catalog_view_draw (CatalogDb * db, const gchar * dir, const gchar * only,
       continue;
     }
     newest = palettes->pdata[0];
-    name = film->year ? g_strdup_printf ("%s (%s)", film->title, film->year)
-        : g_strdup (film->title);
+    name = catalog_film_describe (film);
     /* a title is a file name here: no folder separators in it */
     g_strdelimit (name, "/\\:", '_');
+    /* two films of one name (the same title, year and director, in two
+     * library folders) get two sets of images */
+    if (g_hash_table_contains (names, name)) {
+      gchar *unique = g_strdup_printf ("%s #%" G_GINT64_FORMAT, name,
+          film->movie_id);
+
+      g_free (name);
+      name = unique;
+    }
+    g_hash_table_add (names, g_strdup (name));
     ring.ring = TRUE;
     /* the notebook's palettes have no fingerprint: their swatch alone */
     if ((!json_object_has_member (newest, "fingerprint") ||
@@ -220,6 +220,7 @@ catalog_view_draw (CatalogDb * db, const gchar * dir, const gchar * only,
     g_free (name);
     g_ptr_array_unref (palettes);
   }
+  g_hash_table_unref (names);
   g_ptr_array_unref (films);
   return drawn;
 }

@@ -390,8 +390,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
           film->last_attempt ? film->last_attempt : "at an unknown date");
     return;
   }
-  name = film->year ? g_strdup_printf ("%s (%s)", film->title, film->year) :
-      g_strdup (film->title);
+  name = catalog_film_describe (film);
   queue_film (run, film->title, full_path, name, film->movie_id);
   g_free (name);
 }

@@ -292,7 +292,8 @@ test_library (void)
   }
 
   movie = find_movie (catalog, "Red Film");
-  g_assert_cmpuint (json_object_get_size (movie), ==, 8);
+  g_assert_cmpuint (json_object_get_size (movie), ==, 10);
+  g_assert_cmpstr (json_object_get_string_member (movie, "type"), ==, "movie");
   g_assert_cmpstr (json_object_get_string_member (movie, "year"), ==, "1999");
   g_assert_cmpstr (json_object_get_string_member (movie, "director"), ==,
       "Some Director");
