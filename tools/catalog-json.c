@@ -125,6 +125,116 @@ get_palettes (JsonObject * movie)
       json_node_get_array (node) : NULL;
 }
 
+/* --- fingerprints lifted out before parsing ------------------------------
+ *
+ * Older catalogs of ours carry every fingerprint inline: ~500 bytes of JSON
+ * a sampled frame, 640 MB for 441 films, which json-glib would hold as
+ * several gigabytes of nodes. So the records' "fingerprint" values are cut
+ * out of the text before it is parsed, each replaced by its number in
+ * SPANS, and parsed one at a time when its palette is imported. Any other
+ * value of such a member becomes null: a number in the parsed catalog is
+ * always ours. */
+
+typedef struct
+{
+  gsize offset;
+  gsize length;
+} Span;
+
+/* The end of the JSON value at P (a string, a number or literal, or a
+ * container with everything in it); END when it does not end. */
+static const gchar *
+skip_value (const gchar * p, const gchar * end)
+{
+  guint depth = 0;
+
+  if (p < end && *p != '"' && *p != '{' && *p != '[') {
+    while (p < end && !strchr (",}] \t\r\n", *p))
+      p++;
+    return p;
+  }
+  while (p < end) {
+    if (*p == '"') {
+      for (p++; p < end && *p != '"'; p++)
+        if (*p == '\\' && p + 1 < end)
+          p++;
+      p++;
+      if (depth == 0)
+        return MIN (p, end);
+      continue;
+    }
+    if (*p == '{' || *p == '[')
+      depth++;
+    else if ((*p == '}' || *p == ']') && --depth == 0)
+      return p + 1;
+    p++;
+  }
+  return end;
+}
+
+static gchar *
+lift_fingerprints (const gchar * data, gsize length, GArray * spans)
+{
+  GString *rest = g_string_sized_new (MIN (length, 1 << 20));
+  const gchar *p = data, *end = data + length, *copied = data;
+  /* the open containers: '{' or '[' */
+  GString *stack = g_string_new (NULL);
+  gboolean expect_key = FALSE;
+
+  while (p < end) {
+    gchar c = *p;
+
+    if (c == '"') {
+      const gchar *start = p;
+      guint record_depth = stack->len > 0 && stack->str[0] == '[' ? 4 : 5;
+
+      p = skip_value (p, end);
+      if (expect_key && stack->len == record_depth
+          && stack->str[stack->len - 1] == '{'
+          && p - start == strlen ("\"fingerprint\"")
+          && memcmp (start, "\"fingerprint\"", p - start) == 0) {
+        const gchar *value = p;
+
+        while (value < end && strchr (" \t\r\n", *value))
+          value++;
+        if (value < end && *value == ':') {
+          const gchar *value_end;
+
+          value++;
+          while (value < end && strchr (" \t\r\n", *value))
+            value++;
+          value_end = skip_value (value, end);
+          g_string_append_len (rest, copied, value - copied);
+          if (value < end && *value == '{') {
+            Span span = { value - data, value_end - value };
+
+            g_string_append_printf (rest, "%u", spans->len);
+            g_array_append_val (spans, span);
+          } else {
+            g_string_append (rest, "null");
+          }
+          copied = p = value_end;
+        }
+      }
+      expect_key = FALSE;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      g_string_append_c (stack, c);
+      expect_key = c == '{';
+    } else if (c == '}' || c == ']') {
+      if (stack->len > 0)
+        g_string_truncate (stack, stack->len - 1);
+    } else if (c == ',') {
+      expect_key = stack->len > 0 && stack->str[stack->len - 1] == '{';
+    }
+    p++;
+  }
+  g_string_append_len (rest, copied, end - copied);
+  g_string_free (stack, TRUE);
+  return g_string_free (rest, FALSE);
+}
+
 /* catalog_load checks the catalog's frame; an import also needs each
  * palette to be a record, with a string id when it has one, so that a
  * damaged file is refused before anything of it reaches the database. */
@@ -151,7 +261,7 @@ validate_palettes (Catalog * catalog, const gchar * filename, GError ** error)
         goto bad;
       member = json_object_get_member (record, "fingerprint");
       if (member != NULL && !JSON_NODE_HOLDS_NULL (member)
-          && !JSON_NODE_HOLDS_OBJECT (member))
+          && json_node_get_value_type (member) != G_TYPE_INT64)
         goto bad;
       continue;
     bad:
@@ -277,11 +387,81 @@ compare_dates (gconstpointer a, gconstpointer b)
 typedef struct
 {
   CatalogDb *db;
+  const gchar *filename;
   const gchar *fingerprints_dir;
+  /* FALSE: fingerprints stay in (or move to) the fingerprint folder, and
+   * the database gets the palettes alone, as a run on a JSON catalog
+   * wants; TRUE: they go into the database, as `gst-palette import`. */
+  gboolean load_fingerprints;
+  const gchar *data;            /* the file's text */
+  GArray *spans;                /* Span: its lifted fingerprints */
   GHashTable *film_ids;         /* films of the database: gint64 * */
   guint n_films;                /* new ones */
   guint n_palettes;
 } Import;
+
+static gboolean write_fingerprint (const gchar * dir, const gchar * id,
+    JsonObject * fingerprint, GError ** error);
+
+static JsonObject *
+parse_lifted (Import * import, guint index, const gchar * id, GError ** error)
+{
+  Span *span = &g_array_index (import->spans, Span, index);
+  JsonParser *parser = json_parser_new ();
+  GError *parse_error = NULL;
+  JsonObject *fingerprint = NULL;
+
+  if (json_parser_load_from_data (parser, import->data + span->offset,
+          span->length, &parse_error))
+    fingerprint = json_node_dup_object (json_parser_get_root (parser));
+  else {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: damaged catalog: the fingerprint of palette %s: %s",
+        import->filename, id ? id : "(no id)", parse_error->message);
+    g_error_free (parse_error);
+  }
+  g_object_unref (parser);
+  return fingerprint;
+}
+
+/* The record's fingerprint: the one lifted out of the file, else the one
+ * in the fingerprint folder, into the database or left where it is. */
+static gboolean
+take_fingerprint (Import * import, JsonObject * record, GError ** error)
+{
+  JsonNode *member = json_object_get_member (record, "fingerprint");
+  const gchar *id = get_string (record, "id");
+  JsonObject *fingerprint;
+  gboolean ok = TRUE;
+
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_INT64
+      || json_node_get_int (member) < 0
+      || json_node_get_int (member) >= import->spans->len) {
+    json_object_remove_member (record, "fingerprint");
+    return !import->load_fingerprints ||
+        attach_fingerprint (record, import->fingerprints_dir, error);
+  }
+  fingerprint = parse_lifted (import, json_node_get_int (member), id, error);
+  if (fingerprint == NULL)
+    return FALSE;
+  if (import->load_fingerprints) {
+    json_object_set_object_member (record, "fingerprint", fingerprint);
+    return TRUE;
+  }
+  /* An inline fingerprint moves to the folder, where the catalog written
+   * back expects it. */
+  json_object_remove_member (record, "fingerprint");
+  if (id_is_file_name (id)) {
+    gchar *path = fingerprint_path (import->fingerprints_dir, id);
+
+    if (!g_file_test (path, G_FILE_TEST_EXISTS))
+      ok = write_fingerprint (import->fingerprints_dir, id, fingerprint,
+          error);
+    g_free (path);
+  }
+  json_object_unref (fingerprint);
+  return ok;
+}
 
 /* The members of a film (of the whole catalog) that have a column: the
  * others are kept aside, so that a notebook file's own members survive a
@@ -440,7 +620,7 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
 
     if (has_palette (known, record))
       continue;
-    if (!attach_fingerprint (record, import->fingerprints_dir, error))
+    if (!take_fingerprint (import, record, error))
       goto out;
     if (!catalog_db_add_palette (import->db, film->movie_id, record, frames,
             length, error))
@@ -490,14 +670,19 @@ get_film_ids (CatalogDb * db, GError ** error)
   return ids;
 }
 
-gboolean
-catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
-    guint * n_palettes, GError ** error)
+static gboolean
+import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
+    guint * n_films, guint * n_palettes, GError ** error)
 {
-  Catalog *catalog;
-  Import import = { db, NULL, NULL, 0, 0 };
-  gchar *fingerprints_dir = NULL, *root_extra = NULL;
+  Catalog *catalog = NULL;
+  Import import = { db, filename, NULL, load_fingerprints, NULL, NULL, NULL,
+    0, 0
+  };
+  gchar *fingerprints_dir = NULL, *root_extra = NULL, *data = NULL;
+  gchar *rest = NULL;
+  GError *read_error = NULL;
   gboolean ok = FALSE;
+  gsize length;
   guint i, n;
 
   if (n_films != NULL)
@@ -506,9 +691,31 @@ catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
     *n_palettes = 0;
 
   /* A missing file is an empty catalog; a damaged one an error naming it. */
-  catalog = catalog_load (filename, error);
-  if (catalog == NULL)
+  if (!g_file_get_contents (filename, &data, &length, &read_error)) {
+    if (g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+      g_error_free (read_error);
+      return TRUE;
+    }
+    g_propagate_error (error, read_error);
     return FALSE;
+  }
+  if (length == 0) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: damaged catalog: the file is empty", filename);
+    goto out;
+  }
+  if (!record_json_depth_ok (data, length, RECORD_MAX_JSON_DEPTH)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "%s: damaged catalog: JSON nested deeper than %d levels", filename,
+        RECORD_MAX_JSON_DEPTH);
+    goto out;
+  }
+  import.data = data;
+  import.spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  rest = lift_fingerprints (data, length, import.spans);
+  catalog = catalog_load_from_data (rest, -1, filename, error);
+  if (catalog == NULL)
+    goto out;
   n = catalog_get_n_movies (catalog);
   if (!validate_palettes (catalog, filename, error))
     goto out;
@@ -547,9 +754,32 @@ catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
 out:
   if (import.film_ids != NULL)
     g_hash_table_unref (import.film_ids);
+  if (import.spans != NULL)
+    g_array_unref (import.spans);
   g_free (fingerprints_dir);
   g_free (root_extra);
-  catalog_free (catalog);
+  g_free (rest);
+  g_free (data);
+  if (catalog != NULL)
+    catalog_free (catalog);
+  return ok;
+}
+
+gboolean
+catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
+    guint * n_palettes, GError ** error)
+{
+  return import_file (db, filename, TRUE, n_films, n_palettes, error);
+}
+
+gboolean
+catalog_json_attach_fingerprint (JsonObject * record,
+    const gchar * catalog_filename, GError ** error)
+{
+  gchar *dir = catalog_json_fingerprints_dir (catalog_filename);
+  gboolean ok = attach_fingerprint (record, dir, error);
+
+  g_free (dir);
   return ok;
 }
 
@@ -841,7 +1071,7 @@ catalog_json_file_open (const gchar * filename, CatalogDb ** db,
   fd = lock_catalog (filename, error);
   if (fd < 0)
     goto fail;
-  ok = catalog_json_import (file->db, filename, NULL, NULL, error);
+  ok = import_file (file->db, filename, FALSE, NULL, NULL, error);
   if (ok)
     remember_file (file);
   unlock_catalog (fd);
@@ -877,7 +1107,7 @@ catalog_json_file_save (CatalogJsonFile * file, GError ** error)
    * by their key, palettes by id), so that our write keeps it. */
   if (lstat (file->filename, &now) == 0
       && (!file->seen || !same_file (&now, &file->identity)))
-    ok = catalog_json_import (file->db, file->filename, NULL, NULL, error);
+    ok = import_file (file->db, file->filename, FALSE, NULL, NULL, error);
   if (ok)
     ok = catalog_json_export (file->db, file->filename, error);
   if (ok)

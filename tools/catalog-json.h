@@ -33,6 +33,12 @@ gchar *catalog_json_fingerprints_dir (const gchar * filename);
 gboolean catalog_json_import (CatalogDb * db, const gchar * filename,
     guint * n_films, guint * n_palettes, GError ** error);
 
+/* Sets RECORD's fingerprint from the fingerprint folder of the JSON
+ * catalog CATALOG_FILENAME when it has none and the folder has it: a run
+ * on a JSON catalog leaves fingerprints there, out of its database. */
+gboolean catalog_json_attach_fingerprint (JsonObject * record,
+    const gchar * catalog_filename, GError ** error);
+
 /* Writes DB to FILENAME in the notebook's shape, atomically; palettes
  * oldest first and without their fingerprint, which goes to the
  * fingerprint folder (written once per palette id). A symbolic link at
@@ -47,8 +53,10 @@ gboolean catalog_json_export (CatalogDb * db, const gchar * filename,
 typedef struct _CatalogJsonFile CatalogJsonFile;
 
 /* Opens a scratch database and imports FILENAME into it (a missing file is
- * an empty catalog). DB (may be NULL) gets the database, which belongs to
- * the returned handle. */
+ * an empty catalog), fingerprints left out: they stay in the fingerprint
+ * folder (an older catalog's inline ones are moved there), and a save
+ * writes there those of new palettes. DB (may be NULL) gets the database,
+ * which belongs to the returned handle. */
 CatalogJsonFile *catalog_json_file_open (const gchar * filename,
     CatalogDb ** db, GError ** error);
 CatalogDb *catalog_json_file_get_db (CatalogJsonFile * file);

@@ -2,6 +2,7 @@
  * palette comes back from the database as a palette record, so the
  * listing and the images are those of a fresh analysis. */
 #include "catalog-view.h"
+#include "catalog-json.h"
 #include "record.h"
 #include "terminal.h"
 
@@ -160,7 +161,8 @@ draw_one (cairo_surface_t * surface, const gchar * dir, const gchar * name,
 }
 
 gint
-catalog_view_draw (CatalogDb * db, const gchar * dir, const gchar * only,
+catalog_view_draw (CatalogDb * db, const gchar * json_catalog,
+    const gchar * dir, const gchar * only,
     const FingerprintOptions * fingerprint, guint swatch_width,
     guint swatch_height, GError ** error)
 {
@@ -192,6 +194,12 @@ catalog_view_draw (CatalogDb * db, const gchar * dir, const gchar * only,
       continue;
     }
     newest = palettes->pdata[0];
+    if (json_catalog != NULL &&
+        !catalog_json_attach_fingerprint (newest, json_catalog, error)) {
+      g_ptr_array_unref (palettes);
+      drawn = -1;
+      break;
+    }
     name = catalog_film_describe (film);
     /* a title is a file name here: no folder separators in it */
     g_strdelimit (name, "/\\:", '_');

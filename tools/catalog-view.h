@@ -19,8 +19,11 @@ gint catalog_view_list (CatalogDb * db, FILE * out, const gchar * only,
 
 /* Draws NAME.fingerprint.png, NAME.ring.png and NAME.swatch.png into DIR
  * for the newest palette of each film (ONLY: that title alone), NAME being
- * "Title (Year)". Returns how many films were drawn, -1 on error. */
-gint catalog_view_draw (CatalogDb * db, const gchar * dir, const gchar * only,
+ * "Title (Year, Director)". JSON_CATALOG: DB is that JSON catalog's,
+ * whose fingerprints are in its fingerprint folder. Returns how many films
+ * were drawn, -1 on error. */
+gint catalog_view_draw (CatalogDb * db, const gchar * json_catalog,
+    const gchar * dir, const gchar * only,
     const FingerprintOptions * fingerprint, guint swatch_width,
     guint swatch_height, GError ** error);
 

@@ -771,8 +771,9 @@ run_verb (Run * run, gchar ** inputs)
     }
     if ((db = open_catalog_for_verb (run, FALSE)) == NULL)
       return EXIT_USAGE;
-    n = catalog_view_draw (db, o->output_dir, o->only, &fo, o->swatch_width,
-        o->swatch_height, &error);
+    n = catalog_view_draw (db, run->json_file ? o->catalog_path : NULL,
+        o->output_dir, o->only, &fo, o->swatch_width, o->swatch_height,
+        &error);
     if (n < 0)
       goto fail;
     if (!o->quiet)

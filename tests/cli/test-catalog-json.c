@@ -685,6 +685,83 @@ add_film (CatalogJsonFile * file, const gchar * title, JsonObject * record)
   g_free (file_name);
 }
 
+/* A run on an older catalog with inline fingerprints: they move to the
+ * fingerprint folder, the database never holds them, the catalog written
+ * back has none inline, and each one reads back whole from the folder. A
+ * "fingerprint" that is not a record's member (a film's, a title) stays. */
+static void
+test_file_moves_fingerprints (void)
+{
+  gchar *root = g_dir_make_tmp ("catalog-json-XXXXXX", NULL);
+  gchar *path = write_file (root, "old.json", notebook_catalog);
+  gchar *odd = write_file (root, "odd.json",
+      "{\"movies\": [{\"title\": \"\\\"fingerprint\\\": {\", \"palettes\": [],"
+      " \"fingerprint\": {\"kept\": 1}}]}");
+  CatalogJsonFile *file;
+  CatalogDb *db = NULL, *full;
+  GPtrArray *films;
+  GError *error = NULL;
+  JsonObject *exported, *record, *original;
+  gchar *text;
+  guint i;
+
+  file = catalog_json_file_open (path, &db, &error);
+  g_assert_no_error (error);
+  films = list_films (db);
+  for (i = 0; i < films->len; i++) {
+    GPtrArray *palettes = get_palettes (db,
+        ((CatalogFilm *) films->pdata[i])->movie_id, TRUE);
+    guint j;
+
+    for (j = 0; j < palettes->len; j++)
+      g_assert_false (json_object_has_member (palettes->pdata[j],
+              "fingerprint"));
+    g_ptr_array_unref (palettes);
+  }
+  g_ptr_array_unref (films);
+  g_assert_true (sidecar_exists (path, "bbb222"));
+  g_assert_true (sidecar_exists (path, "aaa111"));
+  g_assert_true (catalog_json_file_save (file, &error));
+  g_assert_no_error (error);
+  text = read_file (path);
+  g_assert_null (strstr (text, "\"fingerprint\""));
+  g_free (text);
+
+  /* The folder's fingerprint is the one the record had inline. */
+  original = parse_object (notebook_catalog);
+  record = json_array_get_object_element (json_object_get_array_member
+      (json_array_get_object_element (json_object_get_array_member (original,
+                  "movies"), 0), "palettes"), 0);
+  exported = json_object_new ();
+  json_object_set_string_member (exported, "id", "bbb222");
+  g_assert_true (catalog_json_attach_fingerprint (exported, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (json_object_get_member (exported,
+              "fingerprint"), json_object_get_member (record,
+              "fingerprint")));
+  json_object_unref (exported);
+  json_object_unref (original);
+  catalog_json_file_close (file);
+
+  /* Only records' fingerprints are lifted out. */
+  full = open_scratch_db ();
+  g_assert_true (catalog_json_import (full, odd, NULL, NULL, &error));
+  g_assert_no_error (error);
+  films = list_films (full);
+  g_assert_cmpuint (films->len, ==, 1);
+  g_assert_cmpstr (((CatalogFilm *) films->pdata[0])->title, ==,
+      "\"fingerprint\": {");
+  g_assert_cmpstr (((CatalogFilm *) films->pdata[0])->extra, ==,
+      "{\"fingerprint\":{\"kept\":1}}");
+  g_ptr_array_unref (films);
+  catalog_db_close (full);
+
+  remove_tree (root);
+  g_free (odd);
+  g_free (path);
+  g_free (root);
+}
+
 static void
 test_two_processes (void)
 {
@@ -883,6 +960,8 @@ main (int argc, char **argv)
   g_test_add_func ("/catalog-json/id-collision", test_id_collision);
   g_test_add_func ("/catalog-json/damaged", test_damaged);
   g_test_add_func ("/catalog-json/two-processes", test_two_processes);
+  g_test_add_func ("/catalog-json/file-moves-fingerprints",
+      test_file_moves_fingerprints);
   g_test_add_func ("/catalog-json/unsafe-ids", test_unsafe_ids);
   g_test_add_func ("/catalog-json/symlink-refused", test_symlink_refused);
   g_test_add_func ("/catalog-json/lock-wait", test_lock_wait);
