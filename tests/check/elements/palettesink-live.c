@@ -611,8 +611,10 @@ GST_START_TEST (test_live_framedecimate)
       updates++;
     fail_unless (share_of (l->data, red) > 0.999);
   }
-  /* last frame at 1.967 s: updates due at 0.5, 1 and 1.5 s */
-  fail_unless_equals_int (updates, 3);
+  /* last frame at 1.967 s: updates due at 0.5, 1 and 1.5 s, and one at
+   * 2 s when EOS reaches the sink that late (a loaded machine, a sanitizer
+   * build: seen in CI's ASan stage) */
+  fail_unless (updates == 3 || updates == 4, "%u updates", updates);
   gst_structure_get_uint64 (g_list_last (run.palettes)->data, "frames",
       &analysed);
   /* kept frames at 0, 0.267, 0.5, 0.767, ... : 8 of 60 */
