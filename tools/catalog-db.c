@@ -22,6 +22,10 @@ struct _CatalogDb
 {
   sqlite3 *handle;
   gchar *name;
+  GHashTable *statements;       /* SQL text: its compiled sqlite3_stmt */
+  /* films whose absolute path (the notebook's) a folder may still claim;
+   * < 0: to count again */
+  gint64 n_unclaimed_absolute;
   gboolean ready;               /* opened and migrated: ours to write */
 };
 
@@ -189,16 +193,40 @@ column_blob_text (sqlite3_stmt * stmt, gint index)
   return g_strndup (blob ? blob : "", sqlite3_column_bytes (stmt, index));
 }
 
+/* A statement is compiled once per connection and kept: compiling was a
+ * third of a run over 5,000 done films. Callers give it back with
+ * release(), never finalize it. */
 static sqlite3_stmt *
 prepare (CatalogDb * db, const gchar * sql, GError ** error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
 
-  if (sqlite3_prepare_v2 (db->handle, sql, -1, &stmt, NULL) != SQLITE_OK) {
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
+          &stmt, NULL) != SQLITE_OK) {
+    sqlite3_finalize (stmt);
     set_db_error (db, error, "cannot read the catalog");
     return NULL;
   }
+  g_hash_table_insert (db->statements, g_strdup (sql), stmt);
   return stmt;
+}
+
+/* Ready for the next use: no open read, no old bindings. */
+static void
+release (sqlite3_stmt * stmt)
+{
+  if (stmt == NULL)
+    return;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
 }
 
 static gint64
@@ -209,7 +237,7 @@ query_int (CatalogDb * db, const gchar * sql, gint64 fallback)
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return value;
 }
 
@@ -225,7 +253,7 @@ table_columns (CatalogDb * db, const gchar * table)
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (columns,
         g_strdup ((const gchar *) sqlite3_column_text (stmt, 1)));
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (columns->len == 0) {
     g_ptr_array_unref (columns);
     return NULL;
@@ -320,7 +348,7 @@ use_wal (CatalogDb * db, GError ** error)
     return FALSE;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     mode = column_text (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (mode != NULL && g_ascii_strcasecmp (mode, "wal") != 0)
     ok = catalog_db_set_setting (db, JOURNAL_MODE_SETTING, mode, error) &&
         exec (db, "PRAGMA journal_mode = WAL", error);
@@ -355,6 +383,9 @@ catalog_db_open (const gchar * filename, GError ** error)
   CatalogDb *db = g_new0 (CatalogDb, 1);
   gint rc;
 
+  db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      finalize_statement);
+  db->n_unclaimed_absolute = -1;
   db->name = g_filename_display_name (filename);
   if (g_file_test (filename, G_FILE_TEST_IS_SYMLINK) &&
       !g_file_test (filename, G_FILE_TEST_EXISTS)) {
@@ -406,6 +437,8 @@ catalog_db_close (CatalogDb * db)
     return;
   if (db->handle != NULL && db->ready)
     restore_journal_mode (db);
+  /* statements first: a connection with statements left does not close */
+  g_hash_table_destroy (db->statements);
   sqlite3_close_v2 (db->handle);
   g_free (db->name);
   g_free (db);
@@ -514,7 +547,7 @@ get_film (CatalogDb * db, gint64 movie_id, GError ** error)
     film = read_film (stmt);
   else
     set_db_error (db, error, "the film vanished from the catalog");
-  sqlite3_finalize (stmt);
+  release (stmt);
   return film;
 }
 
@@ -526,7 +559,7 @@ step_id (sqlite3_stmt * stmt)
 
   if (sqlite3_step (stmt) == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return id;
 }
 
@@ -551,22 +584,41 @@ match_folder (CatalogDb * db, const CatalogFolder * folder, GError ** error)
       return id;
   }
   if (folder->display_path != NULL) {
+    stmt = prepare (db, "SELECT id FROM movies m WHERE path = ?1"
+        " AND NOT EXISTS (SELECT 1 FROM gp_films g WHERE g.movie_id = m.id"
+        "  AND g.file IS NOT NULL)", error);
+    if (stmt == NULL)
+      return -2;
+    bind_text (stmt, 1, folder->display_path);
+    if ((id = step_id (stmt)) >= 0)
+      return id;
+  }
+  /* The end of an absolute path reads every film: only while there are
+   * such paths to claim (a catalog of ours has none, the notebook's are
+   * claimed one by one), or a first run over a big library would be
+   * quadratic. */
+  if (db->n_unclaimed_absolute < 0)
+    db->n_unclaimed_absolute = query_int (db, "SELECT count(*) FROM movies m"
+        " WHERE substr (path, 1, 1) = '/' AND NOT EXISTS (SELECT 1"
+        " FROM gp_films g WHERE g.movie_id = m.id AND g.file IS NOT NULL)", 1);
+  if (folder->display_path != NULL && db->n_unclaimed_absolute > 0) {
     gchar *tail = g_strconcat ("/", folder->display_path, NULL);
 
-    stmt = prepare (db, "SELECT id FROM movies m WHERE (path = ?1 OR"
-        " (length (path) > length (?2) AND substr (path, -length (?2)) = ?2))"
+    stmt = prepare (db, "SELECT id FROM movies m WHERE"
+        " length (path) > length (?1) AND substr (path, -length (?1)) = ?1"
         " AND NOT EXISTS (SELECT 1 FROM gp_films g WHERE g.movie_id = m.id"
         "  AND g.file IS NOT NULL) ORDER BY id LIMIT 1", error);
     if (stmt == NULL) {
       g_free (tail);
       return -2;
     }
-    bind_text (stmt, 1, folder->display_path);
-    bind_text (stmt, 2, tail);
+    bind_text (stmt, 1, tail);
     id = step_id (stmt);
     g_free (tail);
-    if (id >= 0)
+    if (id >= 0) {
+      db->n_unclaimed_absolute = -1;
       return id;
+    }
   }
   /* Title, year and director all equal, NULL matching NULL: two Hamlets of
    * 1948 by different directors stay two films. */
@@ -601,12 +653,14 @@ insert_movie (CatalogDb * db, const CatalogFolder * folder,
   bind_text (stmt, 4, folder->director);
   bind_text (stmt, 5, folder->year);
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE) {
     if (rc != SQLITE_CONSTRAINT)
       set_db_error (db, error, "cannot add a film");
     return -1;
   }
+  if (path != NULL && g_path_is_absolute (path))
+    db->n_unclaimed_absolute = -1;
   return sqlite3_last_insert_rowid (db->handle);
 }
 
@@ -619,7 +673,7 @@ run_stmt (CatalogDb * db, sqlite3_stmt * stmt, const gchar * what,
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return set_db_error (db, error, what);
   return TRUE;
@@ -630,6 +684,7 @@ sync_folder (CatalogDb * db, const CatalogFolder * folder, gint64 * movie_id,
     GError ** error)
 {
   sqlite3_stmt *stmt;
+  gint rc;
   gint64 id = match_folder (db, folder, error);
 
   if (id == -2)
@@ -653,7 +708,8 @@ sync_folder (CatalogDb * db, const CatalogFolder * folder, gint64 * movie_id,
   } else {
     stmt = prepare (db, "INSERT INTO gp_films (movie_id, file, ours)"
         " VALUES (?1, ?2, 0) ON CONFLICT (movie_id) DO UPDATE"
-        " SET file = coalesce (?2, file)", error);
+        " SET file = coalesce (?2, file) WHERE file IS NOT coalesce (?2, file)",
+        error);
     if (stmt == NULL)
       return FALSE;
     sqlite3_bind_int64 (stmt, 1, id);
@@ -676,12 +732,11 @@ sync_folder (CatalogDb * db, const CatalogFolder * folder, gint64 * movie_id,
     bind_text (stmt, 3, folder->display_path);
     bind_text (stmt, 4, folder->director);
     bind_text (stmt, 5, folder->year);
-    if (sqlite3_step (stmt) == SQLITE_CONSTRAINT) {
-      /* the path is another film's now: keep ours as it was */
-      sqlite3_finalize (stmt);
-    } else if (!run_stmt (db, stmt, "cannot update a film", error)) {
-      return FALSE;
-    }
+    rc = sqlite3_step (stmt);
+    release (stmt);
+    /* SQLITE_CONSTRAINT: the path is another film's now; ours stays */
+    if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
+      return set_db_error (db, error, "cannot update a film");
   }
   *movie_id = id;
   return TRUE;
@@ -692,7 +747,7 @@ catalog_db_sync_folder (CatalogDb * db, const CatalogFolder * folder,
     GError ** error)
 {
   gboolean own_transaction = sqlite3_get_autocommit (db->handle);
-  gint64 movie_id;
+  gint64 movie_id = -1;
 
   if (own_transaction && !catalog_db_begin (db, error))
     return NULL;
@@ -1197,7 +1252,7 @@ catalog_db_list_films (CatalogDb * db, GError ** error)
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
     g_ptr_array_add (films, read_film (stmt));
   }
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE) {
     set_db_error (db, error, "cannot read the catalog");
     g_ptr_array_unref (films);
@@ -1302,6 +1357,7 @@ read_fingerprint (sqlite3_stmt * stmt, gint first)
     for (j = 0; j < k; j++) {
       guint32 bits;
       gfloat share;
+      gchar digits[G_ASCII_DTOSTR_BUF_SIZE];
       JsonArray *c;
 
       memcpy (&bits, w + (i * k + j) * sizeof (gfloat), sizeof (gfloat));
@@ -1314,7 +1370,11 @@ read_fingerprint (sqlite3_stmt * stmt, gint first)
       json_array_add_int_element (c, rgb[(i * k + j) * 3 + 1]);
       json_array_add_int_element (c, rgb[(i * k + j) * 3 + 2]);
       json_array_add_array_element (frame, c);
-      json_array_add_double_element (frame_weights, share);
+      /* float32 holds 7 digits: printed with 17, 0.209931 would come
+       * back as 0.20993100106716156, a third more text in a JSON file */
+      json_array_add_double_element (frame_weights,
+          g_ascii_strtod (g_ascii_formatd (digits, sizeof (digits), "%.7g",
+                  share), NULL));
     }
     json_array_add_array_element (colors, frame);
     json_array_add_array_element (weights, frame_weights);
@@ -1429,7 +1489,7 @@ catalog_db_get_palettes (CatalogDb * db, gint64 movie_id,
       json_object_unref);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (palettes, read_palette (stmt, with_fingerprint));
-  sqlite3_finalize (stmt);
+  release (stmt);
   if (rc != SQLITE_DONE) {
     set_db_error (db, error, "cannot read the catalog");
     g_ptr_array_unref (palettes);
@@ -1465,7 +1525,7 @@ catalog_db_get_setting (CatalogDb * db, const gchar * key)
   bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = column_text (stmt, 0);
-  sqlite3_finalize (stmt);
+  release (stmt);
   return value;
 }
 
@@ -1548,4 +1608,10 @@ catalog_db_restore_failure (CatalogDb * db, gint64 movie_id,
 out:
   g_free (status);
   return ok;
+}
+
+gint64
+catalog_db_get_n_changes (CatalogDb * db)
+{
+  return sqlite3_total_changes64 (db->handle);
 }

@@ -53,6 +53,10 @@ typedef struct
 void catalog_film_free (CatalogFilm * film);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CatalogFilm, catalog_film_free);
 
+/* Rows written through DB so far: tells whether a step changed
+ * anything. */
+gint64 catalog_db_get_n_changes (CatalogDb * db);
+
 /* "Title (Year, Director)", "Title (Year)" or "Title", as library folders
  * name films. */
 gchar *catalog_film_describe (const CatalogFilm * film);

@@ -710,10 +710,15 @@ import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
         RECORD_MAX_JSON_DEPTH);
     goto out;
   }
-  import.data = data;
   import.spans = g_array_new (FALSE, FALSE, sizeof (Span));
   rest = lift_fingerprints (data, length, import.spans);
+  /* A big catalog is held once at a time: the text without fingerprints,
+   * then its tree; the whole text only while it has fingerprints to read. */
+  if (import.spans->len == 0)
+    g_clear_pointer (&data, g_free);
+  import.data = data;
   catalog = catalog_load_from_data (rest, -1, filename, error);
+  g_clear_pointer (&rest, g_free);
   if (catalog == NULL)
     goto out;
   n = catalog_get_n_movies (catalog);

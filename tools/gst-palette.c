@@ -422,6 +422,7 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
   GError *error = NULL;
   GPtrArray *folders = catalog_scan_library (library_dir, &error);
   GPtrArray *films;
+  gint64 changes;
   guint i;
 
   if (folders == NULL) {
@@ -438,6 +439,7 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
       g_ptr_array_remove_index (folders, i - 1);
   }
   films = g_ptr_array_new_with_free_func ((GDestroyNotify) catalog_film_free);
+  changes = catalog_db_get_n_changes (run->db);
   if (!catalog_db_begin (run->db, &error))
     goto fail;
   for (i = 0; i < folders->len; i++) {
@@ -453,8 +455,8 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
   if (!catalog_db_commit (run->db, &error))
     goto fail;
   /* Written before any film starts, so new films are listed even if the
-   * run is stopped at once. */
-  if (!save_catalog (run))
+   * run is stopped at once; a JSON catalog is not written for nothing. */
+  if (catalog_db_get_n_changes (run->db) != changes && !save_catalog (run))
     goto out;
   for (i = 0; i < folders->len; i++)
     consider_film (run, films->pdata[i],
