@@ -1120,6 +1120,44 @@ insert_fingerprint (CatalogDb * db, const gchar * id, JsonObject * record,
   return ok;
 }
 
+/* What the film is now: in gp_films, and in `movies` when the row is ours.
+ * NULL and < 0 leave a column as it is. */
+static gboolean
+store_film (CatalogDb * db, gint64 movie_id, const gchar * status,
+    const gchar * type, const gchar * added, gint64 frames, gint64 length,
+    GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "UPDATE gp_films SET"
+      " frames = coalesce (?2, frames), length = coalesce (?3, length)"
+      " WHERE movie_id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  if (frames >= 0)
+    sqlite3_bind_int64 (stmt, 2, frames);
+  if (length >= 0)
+    sqlite3_bind_int64 (stmt, 3, length);
+  if (!run_stmt (db, stmt, "cannot update the film", error))
+    return FALSE;
+  stmt = prepare (db, "UPDATE movies SET status = coalesce (?4, status),"
+      " type = coalesce (?5, type), added = coalesce (?6, added),"
+      " frames = coalesce (?2, frames), length = coalesce (?3, length)"
+      " WHERE id = ?1 AND EXISTS (SELECT 1 FROM gp_films"
+      "  WHERE movie_id = ?1 AND ours = 1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  if (frames >= 0)
+    sqlite3_bind_int64 (stmt, 2, frames);
+  if (length >= 0)
+    sqlite3_bind_int64 (stmt, 3, length);
+  bind_text (stmt, 4, status);
+  bind_text (stmt, 5, type);
+  bind_text (stmt, 6, added);
+  return run_stmt (db, stmt, "cannot update the film", error);
+}
+
 static gboolean
 add_palette (CatalogDb * db, gint64 movie_id, JsonObject * record,
     gint64 frames, gint64 length, GError ** error)
@@ -1149,31 +1187,13 @@ add_palette (CatalogDb * db, gint64 movie_id, JsonObject * record,
   if (!run_stmt (db, stmt, "cannot update the film", error))
     return FALSE;
   stmt = prepare (db, "UPDATE gp_films SET error = NULL, retry = 0,"
-      " attempts = 0, last_attempt = NULL,"
-      " frames = coalesce (?2, frames), length = coalesce (?3, length)"
-      " WHERE movie_id = ?1", error);
+      " attempts = 0, last_attempt = NULL WHERE movie_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, movie_id);
-  if (frames >= 0)
-    sqlite3_bind_int64 (stmt, 2, frames);
-  if (length >= 0)
-    sqlite3_bind_int64 (stmt, 3, length);
-  if (!run_stmt (db, stmt, "cannot update the film", error))
-    return FALSE;
-  stmt = prepare (db, "UPDATE movies SET status = ?4,"
-      " frames = coalesce (?2, frames), length = coalesce (?3, length)"
-      " WHERE id = ?1 AND EXISTS (SELECT 1 FROM gp_films"
-      "  WHERE movie_id = ?1 AND ours = 1)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, movie_id);
-  if (frames >= 0)
-    sqlite3_bind_int64 (stmt, 2, frames);
-  if (length >= 0)
-    sqlite3_bind_int64 (stmt, 3, length);
-  bind_text (stmt, 4, CATALOG_STATUS_FOUND);
-  return run_stmt (db, stmt, "cannot update the film", error);
+  return run_stmt (db, stmt, "cannot update the film", error) &&
+      store_film (db, movie_id, CATALOG_STATUS_FOUND, NULL, NULL, frames,
+      length, error);
 }
 
 gboolean
@@ -1547,33 +1567,7 @@ gboolean
 catalog_db_restore_film (CatalogDb * db, gint64 movie_id, const gchar * type,
     const gchar * added, gint64 frames, gint64 length, GError ** error)
 {
-  sqlite3_stmt *stmt = prepare (db, "UPDATE movies SET"
-      " type = coalesce (?2, type), added = coalesce (?3, added),"
-      " frames = coalesce (?4, frames), length = coalesce (?5, length)"
-      " WHERE id = ?1 AND EXISTS (SELECT 1 FROM gp_films"
-      "  WHERE movie_id = ?1 AND ours = 1)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, movie_id);
-  bind_text (stmt, 2, type);
-  bind_text (stmt, 3, added);
-  if (frames >= 0)
-    sqlite3_bind_int64 (stmt, 4, frames);
-  if (length >= 0)
-    sqlite3_bind_int64 (stmt, 5, length);
-  if (!run_stmt (db, stmt, "cannot update the film", error))
-    return FALSE;
-  stmt = prepare (db, "UPDATE gp_films SET frames = coalesce (?2, frames),"
-      " length = coalesce (?3, length) WHERE movie_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, movie_id);
-  if (frames >= 0)
-    sqlite3_bind_int64 (stmt, 2, frames);
-  if (length >= 0)
-    sqlite3_bind_int64 (stmt, 3, length);
-  return run_stmt (db, stmt, "cannot update the film", error);
+  return store_film (db, movie_id, NULL, type, added, frames, length, error);
 }
 
 gboolean
