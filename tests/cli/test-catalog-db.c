@@ -14,8 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "test-files.h"
-
-static const gchar *gst_palette_bin;
+#include "cli-run.h"
 
 #define RED 0xff0000
 #define GREEN 0x00ff00
@@ -127,65 +126,6 @@ note (const gchar * format, ...)
 
 /* --- running gst-palette ------------------------------------------------- */
 
-typedef struct
-{
-  gint status;                  /* exit code, or 128 + signal */
-  gchar *out;
-  gchar *err;
-} Result;
-
-static void
-result_clear (Result * r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static gint
-exit_code (gint wait_status)
-{
-  if (WIFEXITED (wait_status))
-    return WEXITSTATUS (wait_status);
-  return 128 + WTERMSIG (wait_status);
-}
-
-/* Runs gst-palette with the NULL-terminated arguments. */
-static Result
-run (const gchar * first, ...)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  GError *error = NULL;
-  Result r = { 0, };
-  const gchar *arg;
-  gint wait_status;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) gst_palette_bin);
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const gchar *))
-      g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, 0, NULL, NULL, &r.out,
-      &r.err, &wait_status, &error);
-  g_assert_no_error (error);
-  r.status = exit_code (wait_status);
-  {
-    gchar *command = g_strjoinv (" ", (gchar **) argv->pdata);
-
-    note ("%s: status %d, stderr:\n%.2000s", command, r.status, r.err);
-    g_free (command);
-  }
-  g_ptr_array_unref (argv);
-  return r;
-}
-
-static void
-assert_contains (const gchar * text, const gchar * part)
-{
-  if (strstr (text, part) == NULL)
-    g_error ("\"%s\" not found in:\n%s", part, text);
-}
 
 /* Runs and expects exit status EXPECTED. */
 #define run_expect(expected, ...) G_STMT_START { \

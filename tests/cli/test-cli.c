@@ -13,8 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "test-files.h"
-
-static const gchar *gst_palette_bin;
+#include "cli-run.h"
 
 #define RED 0xff0000
 #define WHITE 0xffffff
@@ -89,54 +88,6 @@ make_film (const gchar * library, const gchar * folder, const gchar * file,
   return path;
 }
 
-typedef struct
-{
-  gint status;                  /* exit code, or 128 + signal */
-  gchar *out;
-  gchar *err;
-} Result;
-
-static void
-result_clear (Result * r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static gint
-exit_code (gint wait_status)
-{
-  if (WIFEXITED (wait_status))
-    return WEXITSTATUS (wait_status);
-  return 128 + WTERMSIG (wait_status);
-}
-
-/* Runs gst-palette with the NULL-terminated arguments. */
-static Result
-run (const gchar * first, ...)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  GError *error = NULL;
-  Result r = { 0, };
-  const gchar *arg;
-  gint wait_status;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) gst_palette_bin);
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const gchar *))
-      g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, 0, NULL,
-          NULL, &r.out, &r.err, &wait_status, &error));
-  g_assert_no_error (error);
-  r.status = exit_code (wait_status);
-  g_test_message ("status %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out,
-      r.err);
-  g_ptr_array_unref (argv);
-  return r;
-}
 
 static JsonNode *
 load_json (const gchar * path)
@@ -209,13 +160,6 @@ assert_null_member (JsonObject * movie, const gchar * member)
 {
   g_assert_true (json_object_has_member (movie, member));
   g_assert_true (json_object_get_null_member (movie, member));
-}
-
-static void
-assert_contains (const gchar * text, const gchar * part)
-{
-  if (strstr (text, part) == NULL)
-    g_error ("\"%s\" not found in:\n%s", part, text);
 }
 
 

@@ -1,0 +1,73 @@
+/* gst-palette command line tests: running the binary and reading what it
+ * said. One copy for every test program that runs it. */
+#ifndef GST_PALETTE_CLI_RUN_H
+#define GST_PALETTE_CLI_RUN_H
+
+#include <glib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* The binary under test: argv[1] of the test program. */
+static const gchar *gst_palette_bin;
+
+typedef struct
+{
+  gint status;                  /* exit code, or 128 + signal */
+  gchar *out;
+  gchar *err;
+} Result;
+
+static inline void
+result_clear (Result * r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static inline gint
+exit_code (gint wait_status)
+{
+  if (WIFEXITED (wait_status))
+    return WEXITSTATUS (wait_status);
+  return 128 + WTERMSIG (wait_status);
+}
+
+/* Runs gst-palette with the NULL-terminated arguments; the command, its
+ * status and what it printed go to the test log. */
+static inline Result
+run (const gchar * first, ...)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *error = NULL;
+  Result r = { 0, };
+  const gchar *arg;
+  gint wait_status;
+  gchar *command;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) gst_palette_bin);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const gchar *))
+      g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, 0, NULL,
+          NULL, &r.out, &r.err, &wait_status, &error));
+  g_assert_no_error (error);
+  r.status = exit_code (wait_status);
+  command = g_strjoinv (" ", (gchar **) argv->pdata);
+  g_test_message ("%s: status %d\nstdout:\n%.2000s\nstderr:\n%.2000s",
+      command, r.status, r.out, r.err);
+  g_free (command);
+  g_ptr_array_unref (argv);
+  return r;
+}
+
+static inline void
+assert_contains (const gchar * text, const gchar * part)
+{
+  if (strstr (text, part) == NULL)
+    g_error ("\"%s\" not found in:\n%s", part, text);
+}
+
+#endif
