@@ -14,6 +14,7 @@
 #include "catalog-db.h"
 
 #include <gio/gio.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -1080,8 +1081,12 @@ insert_fingerprint (CatalogDb * db, const gchar * id, JsonObject * record,
     JsonArray *frame = array_at (colors, i);
     JsonArray *frame_weights = array_at (weights, i);
     guint m = frame ? json_array_get_length (frame) : 0;
+    gdouble t, share;
 
-    put_double_le (&ts[i], number_at (timestamps, i));
+    /* kept within what a JSON printer writes back as a number: a hostile
+     * 1e20 came back as "1e+20.0", inf as "inf.0", neither JSON */
+    t = number_at (timestamps, i);
+    put_double_le (&ts[i], isfinite (t) ? CLAMP (t, -1e9, 1e9) : 0.0);
     for (j = 0; j < m; j++) {
       JsonArray *c = array_at (frame, j);
       guint c3;
@@ -1089,8 +1094,10 @@ insert_fingerprint (CatalogDb * db, const gchar * id, JsonObject * record,
       for (c3 = 0; c3 < 3; c3++)
         rgb[(i * k + j) * 3 + c3] = (guint8) CLAMP (number_at (c, c3) + 0.5,
             0.0, 255.0);
-      /* absent weights: equal shares, as record_get_fingerprint reads */
-      w[i * k + j] = frame_weights ? number_at (frame_weights, j) : 1.0;
+      /* absent weights: equal shares, as record_get_fingerprint reads; a
+       * share is 0 to 1 (1e39 would be inf as a float) */
+      share = frame_weights ? number_at (frame_weights, j) : 1.0;
+      w[i * k + j] = isfinite (share) ? CLAMP (share, 0.0, 1.0) : 0.0;
     }
   }
 #if G_BYTE_ORDER == G_BIG_ENDIAN

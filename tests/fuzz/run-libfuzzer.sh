@@ -4,8 +4,9 @@
 # from its checked-in corpus for RUNS inputs (CI's smoke run; see
 # tests/README.md for longer runs). The engine target gets RUNS/20: each of
 # its inputs builds a film analyzer (3 MiB of histograms), about 0.2 s under
-# ASan with coverage. New interesting inputs go to a temporary
-# folder, not into the source tree.
+# ASan with coverage. The catalog-import target gets RUNS/4: each of its
+# inputs opens up to three SQLite databases and writes files. New
+# interesting inputs go to a temporary folder, not into the source tree.
 #   tests/fuzz/run-libfuzzer.sh BUILD [RUNS]
 set -eu
 build=$1
@@ -15,11 +16,12 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
-for name in engine json folder-name; do
+for name in engine json folder-name catalog-import; do
   mkdir -p "$scratch/$name"
   case $name in
     engine) max_len=4096; target_runs=$((runs / 20)) ;;
     json) max_len=8192; target_runs=$runs ;;
+    catalog-import) max_len=8192; target_runs=$((runs / 4)) ;;
     *) max_len=512; target_runs=$runs ;;
   esac
   echo "fuzz-$name: $target_runs runs from $(ls "$here/corpus/$name" | wc -l) corpus inputs"
