@@ -1352,6 +1352,25 @@ set_json_column (JsonObject * record, const gchar * name,
     json_object_set_null_member (record, name);
 }
 
+/* The shortest decimal that reads back as the same float32 (6 to 9
+ * digits): a float printed as a double, 0.20993100106716156, is a third
+ * more text in a JSON file than 0.209931. BUF: G_ASCII_DTOSTR_BUF_SIZE. */
+static const gchar *
+format_share (gchar * buf, gfloat share)
+{
+  gint digits;
+
+  for (digits = 6; digits <= 9; digits++) {
+    gchar format[8];
+
+    g_snprintf (format, sizeof (format), "%%.%dg", digits);
+    g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, format, share);
+    if ((gfloat) g_ascii_strtod (buf, NULL) == share)
+      break;
+  }
+  return buf;
+}
+
 static JsonNode *
 read_fingerprint (sqlite3_stmt * stmt, gint first)
 {
@@ -1397,11 +1416,9 @@ read_fingerprint (sqlite3_stmt * stmt, gint first)
       json_array_add_int_element (c, rgb[(i * k + j) * 3 + 1]);
       json_array_add_int_element (c, rgb[(i * k + j) * 3 + 2]);
       json_array_add_array_element (frame, c);
-      /* float32 holds 7 digits: printed with 17, 0.209931 would come
-       * back as 0.20993100106716156, a third more text in a JSON file */
+      /* the shortest decimal of the float (see format_share) */
       json_array_add_double_element (frame_weights,
-          g_ascii_strtod (g_ascii_formatd (digits, sizeof (digits), "%.7g",
-                  share), NULL));
+          g_ascii_strtod (format_share (digits, share), NULL));
     }
     json_array_add_array_element (colors, frame);
     json_array_add_array_element (weights, frame_weights);
@@ -1615,4 +1632,81 @@ gint64
 catalog_db_get_n_changes (CatalogDb * db)
 {
   return sqlite3_total_changes64 (db->handle);
+}
+
+/* The fingerprint as JSON text straight from its row: exporting 5,000
+ * films through json-glib's tree took 0.1 s a fingerprint. The same text
+ * as read_fingerprint's, numbers as record_to_data prints them. */
+gchar *
+catalog_db_print_fingerprint (CatalogDb * db, const gchar * palette_id)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT n_samples, n_colors,"
+      " timestamps, colors, weights FROM gp_fingerprints"
+      " WHERE palette_id = ?", NULL);
+  GString *text = NULL;
+  const guint8 *ts, *rgb, *w;
+  guint n, k, i, j, pass;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, palette_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    goto out;
+  n = sqlite3_column_int (stmt, 0);
+  k = sqlite3_column_int (stmt, 1);
+  ts = sqlite3_column_blob (stmt, 2);
+  rgb = sqlite3_column_blob (stmt, 3);
+  w = sqlite3_column_blob (stmt, 4);
+  if ((guint) sqlite3_column_bytes (stmt, 2) != n * sizeof (gdouble) ||
+      (guint) sqlite3_column_bytes (stmt, 3) != n * k * 3 ||
+      (guint) sqlite3_column_bytes (stmt, 4) != n * k * sizeof (gfloat))
+    goto out;
+  text = g_string_sized_new (64 + n * (24 + k * 32));
+  g_string_append (text, "{\"timestamps\":[");
+  for (i = 0; i < n; i++) {
+    gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_ascii_formatd (buf, sizeof (buf), "%.17g", get_double_le (ts + i * 8));
+    g_string_append (text, i ? "," : "");
+    g_string_append (text, buf);
+    if (!strpbrk (buf, ".eEn"))
+      g_string_append (text, ".0");
+  }
+  /* pass 0: the colors, pass 1: their shares; zero shares are padding */
+  for (pass = 0; pass < 2; pass++) {
+    g_string_append (text, pass ? "],\"weights\":[" : "],\"colors\":[");
+    for (i = 0; i < n; i++) {
+      gboolean first = TRUE;
+
+      g_string_append (text, i ? ",[" : "[");
+      for (j = 0; j < k; j++) {
+        const guint8 *c = rgb + (i * k + j) * 3;
+        gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+        guint32 bits;
+        gfloat share;
+
+        memcpy (&bits, w + (i * k + j) * sizeof (gfloat), sizeof (gfloat));
+        bits = GUINT32_FROM_LE (bits);
+        memcpy (&share, &bits, sizeof (gfloat));
+        if (share <= 0.0f)
+          continue;
+        g_string_append (text, first ? "" : ",");
+        first = FALSE;
+        if (pass == 0) {
+          g_string_append_printf (text, "[%u,%u,%u]", c[0], c[1], c[2]);
+        } else {
+          format_share (buf, share);
+          g_string_append (text, buf);
+          if (!strpbrk (buf, ".eE"))
+            g_string_append (text, ".0");
+        }
+      }
+      g_string_append_c (text, ']');
+    }
+  }
+  g_string_append (text, "]}");
+
+out:
+  release (stmt);
+  return text ? g_string_free (text, FALSE) : NULL;
 }

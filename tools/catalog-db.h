@@ -125,6 +125,10 @@ gchar *catalog_db_get_setting (CatalogDb * db, const gchar * key);
 gboolean catalog_db_set_setting (CatalogDb * db, const gchar * key,
     const gchar * value, GError ** error);
 
+/* The palette's fingerprint as a JSON object's text (timestamps, colors,
+ * weights), or NULL when it has none. */
+gchar *catalog_db_print_fingerprint (CatalogDb * db, const gchar * palette_id);
+
 /* A palette id no catalog has: 128 random bits, as a UUID. */
 gchar *catalog_db_new_palette_id (void);
 
