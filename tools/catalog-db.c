@@ -12,6 +12,7 @@
 #endif
 
 #include "catalog-db.h"
+#include "record.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -848,29 +849,6 @@ colors_to_json (JsonObject * record, GError ** error)
   return g_string_free (text, FALSE);
 }
 
-/* What no column holds, so that a record comes back whole. */
-static gchar *
-extra_members (JsonObject * record)
-{
-  GList *names = json_object_get_members (record), *l;
-  JsonObject *extra = json_object_new ();
-  JsonNode *node;
-  gchar *text = NULL;
-
-  for (l = names; l != NULL; l = l->next)
-    if (!g_strv_contains (record_columns, l->data))
-      json_object_set_member (extra, l->data,
-          json_node_copy (json_object_get_member (record, l->data)));
-  g_list_free (names);
-  if (json_object_get_size (extra) > 0) {
-    node = json_node_init_object (json_node_alloc (), extra);
-    text = node_to_json (node);
-    json_node_unref (node);
-  }
-  json_object_unref (extra);
-  return text;
-}
-
 static gboolean
 palette_id_exists (CatalogDb * db, const gchar * id)
 {
@@ -881,12 +859,6 @@ palette_id_exists (CatalogDb * db, const gchar * id)
     return FALSE;
   bind_text (stmt, 1, id);
   return step_id (stmt) >= 0;
-}
-
-gboolean
-catalog_db_has_palette (CatalogDb * db, const gchar * palette_id)
-{
-  return palette_id_exists (db, palette_id);
 }
 
 static gboolean
@@ -969,7 +941,8 @@ insert_palette_details (CatalogDb * db, const gchar * id,
   hex = node_to_json (member (record, "hex"));
   sampling = node_to_json (member (record, "sampling"));
   source = node_to_json (member (record, "source"));
-  extra = extra_members (record);
+  /* what no column holds, so that a record comes back whole */
+  extra = record_members_except (record, record_columns);
   bind_text (stmt, 1, id);
   bind_text (stmt, 2, weights);
   bind_text (stmt, 3, hex);
@@ -1219,49 +1192,56 @@ catalog_db_add_palette (CatalogDb * db, gint64 movie_id, JsonObject * record,
   return !own_transaction || catalog_db_commit (db, error);
 }
 
+/* ATTEMPTS: how many there were, or 0 for one more than the catalog
+ * counted. */
+static gboolean
+store_failure (CatalogDb * db, gint64 movie_id, const gchar * reason,
+    gboolean retry, guint attempts, const gchar * date, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "INSERT INTO gp_films (movie_id, ours,"
+      " error, retry, attempts, last_attempt)"
+      " VALUES (?1, 0, ?2, ?3, max (?4, 1), ?5)"
+      " ON CONFLICT (movie_id) DO UPDATE SET error = ?2, retry = ?3,"
+      " attempts = CASE WHEN ?4 > 0 THEN ?4 ELSE attempts + 1 END,"
+      " last_attempt = ?5", error);
+  gchar *status;
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  bind_text (stmt, 2, reason);
+  sqlite3_bind_int (stmt, 3, retry);
+  sqlite3_bind_int (stmt, 4, attempts);
+  bind_text (stmt, 5, date);
+  if (!run_stmt (db, stmt, "cannot record the failure", error))
+    return FALSE;
+  status = g_strconcat ("Error: ", reason, NULL);
+  ok = store_film (db, movie_id, status, NULL, NULL, -1, -1, error);
+  g_free (status);
+  return ok;
+}
+
 gboolean
 catalog_db_set_failed (CatalogDb * db, gint64 movie_id, const gchar * reason,
     gboolean retry, GError ** error)
 {
   gboolean own_transaction = sqlite3_get_autocommit (db->handle);
   gchar *now = catalog_now_iso8601 ();
-  gchar *status = g_strconcat ("Error: ", reason, NULL);
-  sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
+  gboolean ok;
 
-  if (own_transaction && !catalog_db_begin (db, error))
-    goto out;
-  stmt = prepare (db, "INSERT INTO gp_films (movie_id, ours, error, retry,"
-      " attempts, last_attempt) VALUES (?1, 0, ?2, ?3, 1, ?4)"
-      " ON CONFLICT (movie_id) DO UPDATE SET error = ?2, retry = ?3,"
-      " attempts = attempts + 1, last_attempt = ?4", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, movie_id);
-  bind_text (stmt, 2, reason);
-  sqlite3_bind_int (stmt, 3, retry);
-  bind_text (stmt, 4, now);
-  if (!run_stmt (db, stmt, "cannot record the failure", error))
-    goto fail;
-  stmt = prepare (db, "UPDATE movies SET status = ?2 WHERE id = ?1"
-      " AND EXISTS (SELECT 1 FROM gp_films WHERE movie_id = ?1 AND ours = 1)",
-      error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, movie_id);
-  bind_text (stmt, 2, status);
-  if (!run_stmt (db, stmt, "cannot record the failure", error))
-    goto fail;
-  ok = !own_transaction || catalog_db_commit (db, error);
-  goto out;
-
-fail:
-  if (own_transaction)
-    catalog_db_rollback (db);
-out:
+  if (own_transaction && !catalog_db_begin (db, error)) {
+    g_free (now);
+    return FALSE;
+  }
+  ok = store_failure (db, movie_id, reason, retry, 0, now, error);
   g_free (now);
-  g_free (status);
-  return ok;
+  if (!ok) {
+    if (own_transaction)
+      catalog_db_rollback (db);
+    return FALSE;
+  }
+  return !own_transaction || catalog_db_commit (db, error);
 }
 
 GPtrArray *
@@ -1439,7 +1419,6 @@ read_palette (sqlite3_stmt * stmt, gboolean with_fingerprint)
   /* legacy rows (the notebook's) have no gp_palettes row */
   gboolean ours = sqlite3_column_type (stmt, 19) != SQLITE_NULL;
   JsonObject *resize;
-  JsonNode *extra;
 
   set_column (record, "id", stmt, 0);
   set_bool_column (record, "active", stmt, 26);
@@ -1478,19 +1457,7 @@ read_palette (sqlite3_stmt * stmt, gboolean with_fingerprint)
     set_column (record, "saturation_factor", stmt, 12);
   if (sqlite3_column_type (stmt, 13) != SQLITE_NULL)
     set_column (record, "saturation_threshold", stmt, 13);
-  extra = parse_json ((const gchar *) sqlite3_column_text (stmt, 25));
-  if (extra != NULL && JSON_NODE_HOLDS_OBJECT (extra)) {
-    JsonObject *object = json_node_get_object (extra);
-    GList *names = json_object_get_members (object), *l;
-
-    for (l = names; l != NULL; l = l->next)
-      if (!json_object_has_member (record, l->data))
-        json_object_set_member (record, l->data,
-            json_node_copy (json_object_get_member (object, l->data)));
-    g_list_free (names);
-  }
-  if (extra != NULL)
-    json_node_unref (extra);
+  record_add_members (record, (const gchar *) sqlite3_column_text (stmt, 25));
   if (with_fingerprint && sqlite3_column_type (stmt, 27) != SQLITE_NULL) {
     JsonNode *fp = read_fingerprint (stmt, 27);
 
@@ -1599,33 +1566,8 @@ catalog_db_restore_failure (CatalogDb * db, gint64 movie_id,
     const gchar * reason, gboolean retry, guint attempts,
     const gchar * last_attempt, GError ** error)
 {
-  gchar *status = g_strconcat ("Error: ", reason, NULL);
-  sqlite3_stmt *stmt = prepare (db, "INSERT INTO gp_films (movie_id, ours,"
-      " error, retry, attempts, last_attempt) VALUES (?1, 0, ?2, ?3, ?4, ?5)"
-      " ON CONFLICT (movie_id) DO UPDATE SET error = ?2, retry = ?3,"
-      " attempts = ?4, last_attempt = ?5", error);
-  gboolean ok = FALSE;
-
-  if (stmt == NULL)
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, movie_id);
-  bind_text (stmt, 2, reason);
-  sqlite3_bind_int (stmt, 3, retry);
-  sqlite3_bind_int (stmt, 4, MAX (attempts, 1));
-  bind_text (stmt, 5, last_attempt);
-  if (!run_stmt (db, stmt, "cannot record the failure", error))
-    goto out;
-  stmt = prepare (db, "UPDATE movies SET status = ?2 WHERE id = ?1"
-      " AND EXISTS (SELECT 1 FROM gp_films WHERE movie_id = ?1 AND ours = 1)",
-      error);
-  if (stmt == NULL)
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, movie_id);
-  bind_text (stmt, 2, status);
-  ok = run_stmt (db, stmt, "cannot record the failure", error);
-out:
-  g_free (status);
-  return ok;
+  return store_failure (db, movie_id, reason, retry, MAX (attempts, 1),
+      last_attempt, error);
 }
 
 gint64

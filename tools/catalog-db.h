@@ -94,7 +94,6 @@ gboolean catalog_db_add_palette (CatalogDb * db, gint64 movie_id,
 gboolean catalog_db_set_failed (CatalogDb * db, gint64 movie_id,
     const gchar * reason, gboolean retry, GError ** error);
 
-gboolean catalog_db_has_palette (CatalogDb * db, const gchar * palette_id);
 
 /* Every film, by title (CatalogFilm). */
 GPtrArray *catalog_db_list_films (CatalogDb * db, GError ** error);

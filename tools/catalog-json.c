@@ -45,6 +45,21 @@ catalog_json_fingerprints_dir (const gchar * filename)
   return g_strdup_printf ("%.*s.fingerprints", (gint) length, filename);
 }
 
+gboolean
+catalog_json_is_fingerprints_dir (const gchar * path)
+{
+  gchar *catalog;
+  gboolean found;
+
+  if (!g_str_has_suffix (path, ".fingerprints"))
+    return FALSE;
+  catalog = g_strdup_printf ("%.*s.json",
+      (gint) (strlen (path) - strlen (".fingerprints")), path);
+  found = g_file_test (catalog, G_FILE_TEST_IS_REGULAR);
+  g_free (catalog);
+  return found;
+}
+
 /* Palette ids name the fingerprint files: an id that would reach out of the
  * folder ("../x", "a/b"), hide in it (".x") or not fit in a file name has
  * none, neither read nor written. */
@@ -484,52 +499,6 @@ static const gchar *const root_members[] = { "last_updated", "movies", NULL };
 /* gp_catalog's key for a JSON catalog's own top-level members */
 #define JSON_EXTRA_SETTING "json-extra-members"
 
-static gchar *
-extra_members (JsonObject * object, const gchar * const *known)
-{
-  GList *names = json_object_get_members (object), *l;
-  JsonObject *extra = json_object_new ();
-  gchar *text = NULL;
-
-  for (l = names; l != NULL; l = l->next)
-    if (!g_strv_contains (known, l->data))
-      json_object_set_member (extra, l->data,
-          json_node_copy (json_object_get_member (object, l->data)));
-  g_list_free (names);
-  if (json_object_get_size (extra) > 0) {
-    JsonNode *node = json_node_init_object (json_node_alloc (), extra);
-
-    text = json_to_string (node, FALSE);
-    json_node_unref (node);
-  }
-  json_object_unref (extra);
-  return text;
-}
-
-static void
-add_extra_members (JsonObject * object, const gchar * extra)
-{
-  JsonParser *parser;
-  JsonNode *root;
-
-  if (extra == NULL)
-    return;
-  parser = json_parser_new ();
-  if (json_parser_load_from_data (parser, extra, -1, NULL) &&
-      (root = json_parser_get_root (parser)) != NULL &&
-      JSON_NODE_HOLDS_OBJECT (root)) {
-    JsonObject *members = json_node_get_object (root);
-    GList *names = json_object_get_members (members), *l;
-
-    for (l = names; l != NULL; l = l->next)
-      if (!json_object_has_member (object, l->data))
-        json_object_set_member (object, l->data,
-            json_node_copy (json_object_get_member (members, l->data)));
-    g_list_free (names);
-  }
-  g_object_unref (parser);
-}
-
 static void
 set_nullable_string (JsonObject * object, const gchar * name,
     const gchar * value)
@@ -602,7 +571,7 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
           length, error))
     goto out;
 
-  extra = extra_members (movie, movie_members);
+  extra = record_members_except (movie, movie_members);
   if (extra != NULL && g_strcmp0 (extra, film->extra) != 0 &&
       !catalog_db_set_film_extra (import->db, film->movie_id, extra, error))
     goto out;
@@ -748,7 +717,7 @@ import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
       goto out;
     }
   }
-  root_extra = extra_members (catalog_get_root (catalog), root_members);
+  root_extra = record_members_except (catalog_get_root (catalog), root_members);
   if (root_extra != NULL &&
       !catalog_db_set_setting (db, JSON_EXTRA_SETTING, root_extra, error)) {
     catalog_db_rollback (db);
@@ -956,7 +925,7 @@ export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
     json_array_add_object_element (palettes, json_object_ref (record));
   }
   json_object_set_array_member (movie, "palettes", palettes);
-  add_extra_members (movie, film->extra);
+  record_add_members (movie, film->extra);
   catalog_add_movie (catalog, movie);
   g_ptr_array_unref (records);
   g_free (status);
@@ -980,7 +949,7 @@ catalog_json_export (CatalogDb * db, const gchar * filename, GError ** error)
 
   catalog = catalog_new ();
   extra = catalog_db_get_setting (db, JSON_EXTRA_SETTING);
-  add_extra_members (catalog_get_root (catalog), extra);
+  record_add_members (catalog_get_root (catalog), extra);
   g_free (extra);
   dir = catalog_json_fingerprints_dir (filename);
   for (i = 0; ok && i < films->len; i++)

@@ -236,3 +236,49 @@ record_to_data (JsonObject * record, gboolean pretty, gsize * length)
   g_object_unref (generator);
   return data;
 }
+
+gchar *
+record_members_except (JsonObject * object, const gchar * const *known)
+{
+  GList *names = json_object_get_members (object), *l;
+  JsonObject *extra = json_object_new ();
+  gchar *text = NULL;
+
+  for (l = names; l != NULL; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      json_object_set_member (extra, l->data,
+          json_node_copy (json_object_get_member (object, l->data)));
+  g_list_free (names);
+  if (json_object_get_size (extra) > 0) {
+    JsonNode *node = json_node_init_object (json_node_alloc (), extra);
+
+    text = json_to_string (node, FALSE);
+    json_node_unref (node);
+  }
+  json_object_unref (extra);
+  return text;
+}
+
+void
+record_add_members (JsonObject * object, const gchar * extra)
+{
+  JsonParser *parser;
+  JsonNode *root;
+
+  if (extra == NULL)
+    return;
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, extra, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (root)) {
+    JsonObject *members = json_node_get_object (root);
+    GList *names = json_object_get_members (members), *l;
+
+    for (l = names; l != NULL; l = l->next)
+      if (!json_object_has_member (object, l->data))
+        json_object_set_member (object, l->data,
+            json_node_copy (json_object_get_member (members, l->data)));
+    g_list_free (names);
+  }
+  g_object_unref (parser);
+}

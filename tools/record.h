@@ -33,6 +33,14 @@ GPtrArray *record_get_fingerprint (JsonObject * record, GError ** error);
 gboolean record_json_depth_ok (const gchar * data, gsize length,
     guint max_depth);
 
+/* The members of OBJECT not named in KNOWN, as a JSON object's text, or
+ * NULL when there are none: what a catalog keeps aside for want of a
+ * column, so that an object comes back whole. */
+gchar *record_members_except (JsonObject * object,
+    const gchar * const *known);
+/* Adds the members of EXTRA (such a text, or NULL) that OBJECT lacks. */
+void record_add_members (JsonObject * object, const gchar * extra);
+
 JsonObject *record_load (const gchar * filename, GError ** error);
 gchar *record_to_data (JsonObject * record, gboolean pretty, gsize * length);
 
