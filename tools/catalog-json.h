@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 /* The fingerprint folder of the catalog FILENAME: FILENAME without its
  * ".json", plus ".fingerprints". */
 gchar *catalog_json_fingerprints_dir (const gchar * filename);
+/* TRUE when the folder PATH is the fingerprint folder of a JSON catalog
+ * beside it (NAME.fingerprints of NAME.json): in a library, not a film. */
+gboolean catalog_json_is_fingerprints_dir (const gchar * path);
 
 /* Merges the JSON catalog FILENAME into DB: films are matched as
  * catalog_db_sync_folder matches them, palettes by id (a palette the film

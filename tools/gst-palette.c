@@ -395,25 +395,6 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   g_free (name);
 }
 
-static gboolean
-is_fingerprint_folder (const gchar * library_dir, const gchar * name)
-{
-  gchar *stem, *catalog, *sidecar;
-  gboolean found;
-
-  if (!g_str_has_suffix (name, ".fingerprints"))
-    return FALSE;
-  stem = g_strndup (name, strlen (name) - strlen (".fingerprints"));
-  catalog = g_strdup_printf ("%s/%s.json", library_dir, stem);
-  sidecar = catalog_json_fingerprints_dir (catalog);
-  found = g_file_test (catalog, G_FILE_TEST_IS_REGULAR) &&
-      g_str_has_suffix (sidecar, name);
-  g_free (sidecar);
-  g_free (catalog);
-  g_free (stem);
-  return found;
-}
-
 /* Adds the folders of LIBRARY_DIR to the catalog in one transaction, then
  * queues those that need a palette. */
 static gboolean
@@ -434,9 +415,11 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
    * NAME.fingerprints beside NAME.json: not a film. */
   for (i = folders->len; i > 0; i--) {
     CatalogFolder *folder = folders->pdata[i - 1];
+    gchar *path = g_build_filename (library_dir, folder->name, NULL);
 
-    if (is_fingerprint_folder (library_dir, folder->name))
+    if (catalog_json_is_fingerprints_dir (path))
       g_ptr_array_remove_index (folders, i - 1);
+    g_free (path);
   }
   films = g_ptr_array_new_with_free_func ((GDestroyNotify) catalog_film_free);
   changes = catalog_db_get_n_changes (run->db);

@@ -14,7 +14,6 @@
  * that palettes without an inline fingerprint import without one. */
 
 #include <string.h>
-#include <sys/stat.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -22,35 +21,10 @@
 #include "catalog-db.h"
 #include "catalog-json.h"
 #include "fuzz-common.h"
+/* remove_tree: one for every test program, never following links */
+#include "../test-files.h"
 
 static gchar *scratch_dir;
-
-/* Removes PATH and, when it is a folder (not a link to one), what it
- * holds. */
-static void
-remove_tree (const gchar * path)
-{
-  struct stat st;
-
-  if (lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode)) {
-    GDir *dir = g_dir_open (path, 0, NULL);
-    const gchar *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-      gchar *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-      g_free (child);
-    }
-    if (dir != NULL)
-      g_dir_close (dir);
-    g_rmdir (path);
-  } else {
-    g_unlink (path);
-  }
-}
 
 /* Empties the scratch folder: what one input left there. */
 static void
