@@ -81,32 +81,6 @@ fingerprint_path (const gchar * dir, const gchar * id)
   return path;
 }
 
-static const gchar *
-get_string (JsonObject * object, const gchar * member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* The notebook writes years as strings; hand-edited catalogs have numbers. */
-static gchar *
-get_year (JsonObject * movie)
-{
-  JsonNode *node = json_object_get_member (movie, "year");
-
-  if (node == NULL)
-    return NULL;
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  return NULL;
-}
-
-/* A count or a number of seconds, or -1 when unknown. */
 static gboolean
 get_flag (JsonObject * object, const gchar * member)
 {
@@ -116,6 +90,7 @@ get_flag (JsonObject * object, const gchar * member)
       && json_node_get_boolean (node);
 }
 
+/* A count or a number of seconds, or -1 when unknown. */
 static gint64
 get_count (JsonObject * movie, const gchar * member)
 {
@@ -342,7 +317,7 @@ static gboolean
 attach_fingerprint (JsonObject * record, const gchar * dir, GError ** error)
 {
   JsonNode *member = json_object_get_member (record, "fingerprint");
-  const gchar *id = get_string (record, "id");
+  const gchar *id = record_get_string (record, "id");
   JsonObject *fingerprint;
   GError *local_error = NULL;
   gchar *path;
@@ -370,8 +345,8 @@ attach_fingerprint (JsonObject * record, const gchar * dir, GError ** error)
 static gboolean
 has_palette (GPtrArray * known, JsonObject * record)
 {
-  const gchar *id = get_string (record, "id");
-  const gchar *date = get_string (record, "calculation_date");
+  const gchar *id = record_get_string (record, "id");
+  const gchar *date = record_get_string (record, "calculation_date");
   JsonNode *colors = json_object_get_member (record, "colors");
   guint i;
 
@@ -379,10 +354,10 @@ has_palette (GPtrArray * known, JsonObject * record)
     JsonObject *other = known->pdata[i];
     JsonNode *other_colors = json_object_get_member (other, "colors");
 
-    if (id != NULL && g_strcmp0 (id, get_string (other, "id")) == 0)
+    if (id != NULL && g_strcmp0 (id, record_get_string (other, "id")) == 0)
       return TRUE;
     if (date != NULL
-        && g_strcmp0 (date, get_string (other, "calculation_date")) == 0
+        && g_strcmp0 (date, record_get_string (other, "calculation_date")) == 0
         && colors != NULL && other_colors != NULL
         && json_node_equal (colors, other_colors))
       return TRUE;
@@ -398,8 +373,8 @@ compare_dates (gconstpointer a, gconstpointer b)
   JsonObject *ra = *(JsonObject * const *) a;
   JsonObject *rb = *(JsonObject * const *) b;
 
-  return g_strcmp0 (get_string (ra, "calculation_date"),
-      get_string (rb, "calculation_date"));
+  return g_strcmp0 (record_get_string (ra, "calculation_date"),
+      record_get_string (rb, "calculation_date"));
 }
 
 typedef struct
@@ -448,7 +423,7 @@ static gboolean
 take_fingerprint (Import * import, JsonObject * record, GError ** error)
 {
   JsonNode *member = json_object_get_member (record, "fingerprint");
-  const gchar *id = get_string (record, "id");
+  const gchar *id = record_get_string (record, "id");
   JsonObject *fingerprint;
   gboolean ok = TRUE;
 
@@ -500,16 +475,6 @@ static const gchar *const root_members[] = { "last_updated", "movies", NULL };
 #define JSON_EXTRA_SETTING "json-extra-members"
 
 static void
-set_nullable_string (JsonObject * object, const gchar * name,
-    const gchar * value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, name, value);
-  else
-    json_object_set_null_member (object, name);
-}
-
-static void
 set_nullable_count (JsonObject * object, const gchar * name, gint64 value)
 {
   if (value >= 0)
@@ -522,7 +487,7 @@ static gboolean
 import_movie (Import * import, JsonObject * movie, GError ** error)
 {
   CatalogFolder folder = { 0 };
-  const gchar *status = get_string (movie, "status");
+  const gchar *status = record_get_string (movie, "status");
   const gchar *failure = NULL;
   CatalogFilm *film = NULL;
   GPtrArray *known = NULL, *records = NULL;
@@ -533,16 +498,16 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
   gboolean ok = FALSE, new_film = FALSE;
   guint i;
 
-  folder.title = (gchar *) get_string (movie, "title");
-  folder.year = get_year (movie);
-  folder.director = (gchar *) get_string (movie, "director");
-  folder.display_path = (gchar *) get_string (movie, "path");
+  folder.title = (gchar *) record_get_string (movie, "title");
+  folder.year = catalog_movie_dup_year (movie);
+  folder.director = (gchar *) record_get_string (movie, "director");
+  folder.display_path = (gchar *) record_get_string (movie, "path");
   /* Ours is relative to the library, and names the film's file as a scan
    * does, so a film is matched by it again on the next import or scan. The
    * notebook's is absolute (another machine's): it is only `movies.path`,
    * which a scan matches by its end and then replaces. */
-  if (get_string (movie, "file") != NULL)
-    file = g_uri_unescape_string (get_string (movie, "file"), NULL);
+  if (record_get_string (movie, "file") != NULL)
+    file = g_uri_unescape_string (record_get_string (movie, "file"), NULL);
   if (file != NULL)
     folder.file = file;
   else if (folder.display_path != NULL
@@ -567,7 +532,7 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
     new_film = TRUE;
   }
   if (new_film && !catalog_db_restore_film (import->db, film->movie_id,
-          get_string (movie, "type"), get_string (movie, "added"), frames,
+          record_get_string (movie, "type"), record_get_string (movie, "added"), frames,
           length, error))
     goto out;
 
@@ -610,7 +575,7 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
   if (failure != NULL && g_strcmp0 (film->error, failure) != 0
       && !catalog_db_restore_failure (import->db, film->movie_id, failure,
           get_flag (movie, "retry"), MAX (get_count (movie, "attempts"), 1),
-          get_string (movie, "last_attempt"), error))
+          record_get_string (movie, "last_attempt"), error))
     goto out;
   ok = TRUE;
 
@@ -851,7 +816,7 @@ export_fingerprints (CatalogDb * db, GPtrArray * records, const gchar * dir,
   guint i;
 
   for (i = 0; ok && i < records->len; i++) {
-    const gchar *id = get_string (records->pdata[i], "id");
+    const gchar *id = record_get_string (records->pdata[i], "id");
     gchar *path, *text;
     gboolean exists;
 
@@ -894,10 +859,10 @@ export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
   /* The notebook's members, in its order. */
   movie = json_object_new ();
   json_object_set_string_member (movie, "title", film->title);
-  set_nullable_string (movie, "status", status ? status : film->status);
-  set_nullable_string (movie, "director", film->director);
-  set_nullable_string (movie, "year", film->year);
-  set_nullable_string (movie, "path", film->path);
+  record_set_string_or_null (movie, "status", status ? status : film->status);
+  record_set_string_or_null (movie, "director", film->director);
+  record_set_string_or_null (movie, "year", film->year);
+  record_set_string_or_null (movie, "path", film->path);
   set_nullable_count (movie, "frames", film->frames);
   set_nullable_count (movie, "length", film->length);
   if (film->file != NULL && g_strcmp0 (film->file, film->path) != 0) {
@@ -913,7 +878,7 @@ export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
     json_object_set_string_member (movie, "added", film->added);
   if (film->error != NULL) {
     json_object_set_int_member (movie, "attempts", film->attempts);
-    set_nullable_string (movie, "last_attempt", film->last_attempt);
+    record_set_string_or_null (movie, "last_attempt", film->last_attempt);
     json_object_set_boolean_member (movie, "retry", film->retry);
   }
   /* The notebook appends, so its history reads oldest first. */

@@ -49,15 +49,6 @@ print_line (FILE * out, CatalogFilm * film, JsonObject * newest,
   g_free (heading);
 }
 
-static void
-set_nullable (JsonObject * object, const gchar * name, const gchar * text)
-{
-  if (text != NULL)
-    json_object_set_string_member (object, name, text);
-  else
-    json_object_set_null_member (object, name);
-}
-
 static JsonNode *
 film_to_json (CatalogFilm * film, GPtrArray * palettes)
 {
@@ -67,13 +58,13 @@ film_to_json (CatalogFilm * film, GPtrArray * palettes)
 
   json_object_set_int_member (object, "id", film->movie_id);
   json_object_set_string_member (object, "title", film->title);
-  set_nullable (object, "year", film->year);
-  set_nullable (object, "director", film->director);
-  set_nullable (object, "path", film->path);
-  set_nullable (object, "status", film->status);
-  set_nullable (object, "error", film->error);
+  record_set_string_or_null (object, "year", film->year);
+  record_set_string_or_null (object, "director", film->director);
+  record_set_string_or_null (object, "path", film->path);
+  record_set_string_or_null (object, "status", film->status);
+  record_set_string_or_null (object, "error", film->error);
   json_object_set_int_member (object, "attempts", film->attempts);
-  set_nullable (object, "last_attempt", film->last_attempt);
+  record_set_string_or_null (object, "last_attempt", film->last_attempt);
   for (i = 0; i < palettes->len; i++)
     json_array_add_object_element (array,
         json_object_ref (palettes->pdata[i]));

@@ -373,16 +373,6 @@ catalog_get_movie (Catalog * catalog, guint index)
   return json_array_get_object_element (catalog->movies, index);
 }
 
-static const gchar *
-movie_get_string (JsonObject * movie, const gchar * member)
-{
-  JsonNode *node = json_object_get_member (movie, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 JsonObject *
 catalog_find_movie (Catalog * catalog, const gchar * title)
 {
@@ -391,24 +381,14 @@ catalog_find_movie (Catalog * catalog, const gchar * title)
   for (i = 0; i < n; i++) {
     JsonObject *movie = catalog_get_movie (catalog, i);
 
-    if (g_strcmp0 (movie_get_string (movie, "title"), title) == 0)
+    if (g_strcmp0 (record_get_string (movie, "title"), title) == 0)
       return movie;
   }
   return NULL;
 }
 
-static void
-set_string_or_null (JsonObject * object, const gchar * member,
-    const gchar * value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, member, value);
-  else
-    json_object_set_null_member (object, member);
-}
-
-static gchar *
-year_to_string (JsonObject * movie)
+gchar *
+catalog_movie_dup_year (JsonObject * movie)
 {
   JsonNode *node = json_object_get_member (movie, "year");
 
@@ -430,9 +410,9 @@ catalog_update_folder (Catalog * catalog, const CatalogFolder * folder)
   /* Title and year together tell remakes apart. */
   for (i = 0; i < n && movie == NULL; i++) {
     JsonObject *candidate = catalog_get_movie (catalog, i);
-    gchar *year = year_to_string (candidate);
+    gchar *year = catalog_movie_dup_year (candidate);
 
-    if (g_strcmp0 (movie_get_string (candidate, "title"), folder->title) == 0
+    if (g_strcmp0 (record_get_string (candidate, "title"), folder->title) == 0
         && g_strcmp0 (year, folder->year) == 0)
       movie = candidate;
     g_free (year);
@@ -452,15 +432,15 @@ catalog_update_folder (Catalog * catalog, const CatalogFolder * folder)
   }
 
   /* A file that changed makes the old frame count meaningless. */
-  if (g_strcmp0 (movie_get_string (movie, "path"),
+  if (g_strcmp0 (record_get_string (movie, "path"),
           folder->display_path) != 0) {
     json_object_set_null_member (movie, "frames");
     json_object_set_null_member (movie, "length");
   }
-  set_string_or_null (movie, "status", folder->status);
-  set_string_or_null (movie, "director", folder->director);
-  set_string_or_null (movie, "year", folder->year);
-  set_string_or_null (movie, "path", folder->display_path);
+  record_set_string_or_null (movie, "status", folder->status);
+  record_set_string_or_null (movie, "director", folder->director);
+  record_set_string_or_null (movie, "year", folder->year);
+  record_set_string_or_null (movie, "path", folder->display_path);
   if (!json_object_has_member (movie, "palettes") ||
       JSON_NODE_HOLDS_NULL (json_object_get_member (movie, "palettes")))
     json_object_set_array_member (movie, "palettes", json_array_new ());
@@ -497,7 +477,7 @@ catalog_movie_add_palette (JsonObject * movie, JsonObject * record,
 void
 catalog_movie_set_status (JsonObject * movie, const gchar * status)
 {
-  set_string_or_null (movie, "status", status);
+  record_set_string_or_null (movie, "status", status);
 }
 
 gchar *
@@ -517,8 +497,8 @@ compare_movies (gconstpointer a, gconstpointer b)
   JsonObject *mb = json_node_get_object (*(JsonNode * const *) b);
 
   /* Python's sort: by code point, which strcmp() gives for UTF-8. */
-  return g_strcmp0 (movie_get_string (ma, "title"),
-      movie_get_string (mb, "title"));
+  return g_strcmp0 (record_get_string (ma, "title"),
+      record_get_string (mb, "title"));
 }
 
 static void

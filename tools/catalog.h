@@ -73,6 +73,9 @@ guint catalog_get_n_movies (Catalog * catalog);
 JsonObject *catalog_get_movie (Catalog * catalog, guint index);
 JsonObject *catalog_find_movie (Catalog * catalog, const gchar * title);
 guint catalog_movie_n_palettes (JsonObject * movie);
+/* The year as text: the notebook writes strings, hand-edited catalogs
+ * numbers. NULL when there is none. */
+gchar *catalog_movie_dup_year (JsonObject * movie);
 
 /* Appends RECORD (taken) to the film's palettes and sets frames/length;
  * FRAMES or LENGTH < 0 leave null. */

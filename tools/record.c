@@ -282,3 +282,23 @@ record_add_members (JsonObject * object, const gchar * extra)
   }
   g_object_unref (parser);
 }
+
+const gchar *
+record_get_string (JsonObject * object, const gchar * member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+void
+record_set_string_or_null (JsonObject * object, const gchar * member,
+    const gchar * value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+  else
+    json_object_set_null_member (object, member);
+}

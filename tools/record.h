@@ -33,6 +33,12 @@ GPtrArray *record_get_fingerprint (JsonObject * record, GError ** error);
 gboolean record_json_depth_ok (const gchar * data, gsize length,
     guint max_depth);
 
+/* MEMBER of OBJECT when it is a string, else NULL. */
+const gchar *record_get_string (JsonObject * object, const gchar * member);
+/* Sets MEMBER to VALUE, or to null when VALUE is NULL. */
+void record_set_string_or_null (JsonObject * object, const gchar * member,
+    const gchar * value);
+
 /* The members of OBJECT not named in KNOWN, as a JSON object's text, or
  * NULL when there are none: what a catalog keeps aside for want of a
  * column, so that an object comes back whole. */
