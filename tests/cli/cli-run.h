@@ -1,8 +1,9 @@
 /* gst-palette command line tests: running the binary and reading what it
- * said. One copy for every test program that runs it. */
+ * said and drew. One copy for every test program that runs it. */
 #ifndef GST_PALETTE_CLI_RUN_H
 #define GST_PALETTE_CLI_RUN_H
 
+#include <cairo.h>
 #include <glib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -68,6 +69,16 @@ assert_contains (const gchar * text, const gchar * part)
 {
   if (strstr (text, part) == NULL)
     g_error ("\"%s\" not found in:\n%s", part, text);
+}
+
+/* The 0xRRGGBB of the pixel at X, Y of an RGB24 or ARGB32 surface. */
+static inline guint32
+png_pixel (cairo_surface_t * surface, gint x, gint y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+
+  return *(const guint32 *) (data + y * cairo_image_surface_get_stride
+      (surface) + x * 4) & 0xffffff;
 }
 
 #endif

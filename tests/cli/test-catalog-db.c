@@ -1264,15 +1264,6 @@ test_failures_json (void)
 
 /* --- 8. the catalog without the films ------------------------------------ */
 
-static guint32
-png_pixel (cairo_surface_t * surface, gint x, gint y)
-{
-  const guint8 *data = cairo_image_surface_get_data (surface);
-
-  return *(const guint32 *) (data + y * cairo_image_surface_get_stride
-      (surface) + x * 4) & 0xffffff;
-}
-
 static cairo_surface_t *
 load_png (const gchar * dir, const gchar * name)
 {

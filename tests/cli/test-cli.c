@@ -449,15 +449,6 @@ test_refuses_bad_catalog (void)
   g_free (dir);
 }
 
-static guint32
-png_pixel (cairo_surface_t * surface, gint x, gint y)
-{
-  const guint8 *data = cairo_image_surface_get_data (surface);
-
-  return *(const guint32 *) (data + y * cairo_image_surface_get_stride
-      (surface) + x * 4) & 0xffffff;
-}
-
 static gboolean
 pixel_near (guint32 p, guint32 expected)
 {
