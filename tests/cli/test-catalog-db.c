@@ -793,16 +793,16 @@ test_recalc_ids (void)
 
 /* --- 4. relative paths --------------------------------------------------- */
 
+/* Every row SQL gives, its columns joined with '|', one row a line. */
 static gchar *
-movies_dump (sqlite3 * db)
+db_dump (sqlite3 * db, const gchar * sql)
 {
-  sqlite3_stmt *stmt = db_prepare (db, "SELECT id, title, path, frames,"
-      " length, status FROM movies ORDER BY id");
+  sqlite3_stmt *stmt = db_prepare (db, "%s", sql);
   GString *dump = g_string_new (NULL);
   gint i;
 
   while (sqlite3_step (stmt) == SQLITE_ROW) {
-    for (i = 0; i < 6; i++) {
+    for (i = 0; i < sqlite3_column_count (stmt); i++) {
       const guchar *text = sqlite3_column_text (stmt, i);
 
       g_string_append_printf (dump, "%s|", text ? (const gchar *) text :
@@ -812,6 +812,13 @@ movies_dump (sqlite3 * db)
   }
   sqlite3_finalize (stmt);
   return g_string_free (dump, FALSE);
+}
+
+static gchar *
+movies_dump (sqlite3 * db)
+{
+  return db_dump (db, "SELECT id, title, path, frames, length, status"
+      " FROM movies ORDER BY id");
 }
 
 static void
@@ -1510,24 +1517,12 @@ static gchar *
 palettes_dump (const gchar * catalog)
 {
   sqlite3 *db = db_open (catalog, TRUE);
-  sqlite3_stmt *stmt = db_prepare (db, "SELECT m.title, m.year, p.id,"
-      " p.colors, p.calculation_date, p.active FROM palettes p JOIN movies m"
+  gchar *dump = db_dump (db, "SELECT m.title, m.year, p.id, p.colors,"
+      " p.calculation_date, p.active FROM palettes p JOIN movies m"
       " ON m.id = p.movie_id ORDER BY p.id");
-  GString *dump = g_string_new (NULL);
-  gint i;
 
-  while (sqlite3_step (stmt) == SQLITE_ROW) {
-    for (i = 0; i < 6; i++) {
-      const guchar *text = sqlite3_column_text (stmt, i);
-
-      g_string_append_printf (dump, "%s|", text ? (const gchar *) text :
-          "NULL");
-    }
-    g_string_append_c (dump, '\n');
-  }
-  sqlite3_finalize (stmt);
   sqlite3_close (db);
-  return g_string_free (dump, FALSE);
+  return dump;
 }
 
 static gboolean
