@@ -370,6 +370,17 @@ real_catalog (void)
       NULL;
 }
 
+/* The real catalog is only ever changed in a copy. */
+static void
+copy_file (const gchar * from, const gchar * to)
+{
+  GBytes *bytes = read_bytes (from);
+
+  g_assert_true (g_file_set_contents (to, g_bytes_get_data (bytes, NULL),
+          g_bytes_get_size (bytes), NULL));
+  g_bytes_unref (bytes);
+}
+
 /* --- 1. the real catalog ------------------------------------------------- */
 
 static const gchar monkeys_folder[] = "12 Monkeys (1995)";
@@ -397,7 +408,6 @@ test_real_catalog (void)
 {
   const gchar *original = real_catalog ();
   gchar *dir, *copy, *library, *uri, *monkeys_new_id, *ringers_palette;
-  GBytes *bytes;
   sqlite3 *db, *odb;
   GPtrArray *rows, *original_rows;
   GHashTable *old_palettes;
@@ -412,10 +422,7 @@ test_real_catalog (void)
   dir = g_dir_make_tmp ("gst-palette-realdb-XXXXXX", NULL);
   copy = g_build_filename (dir, "movies.db", NULL);
   library = g_build_filename (dir, "library", NULL);
-  bytes = read_bytes (original);
-  g_assert_true (g_file_set_contents (copy, g_bytes_get_data (bytes, NULL),
-          g_bytes_get_size (bytes), NULL));
-  g_bytes_unref (bytes);
+  copy_file (original, copy);
 
   /* Two new films; 12 Monkeys, whose movies.path is the author's Google
    * Drive path ending in this folder and file, and that has palettes; Dead
@@ -1680,7 +1687,6 @@ test_real_catalog_export_import (void)
 {
   const gchar *original = real_catalog ();
   gchar *dir, *copy, *exported, *imported, *sql, *view_before, *view_after;
-  GBytes *bytes;
   GError *error = NULL;
   JsonParser *parser;
   sqlite3 *db;
@@ -1696,10 +1702,7 @@ test_real_catalog_export_import (void)
   copy = g_build_filename (dir, "movies.db", NULL);
   exported = g_build_filename (dir, "movies_palettes.json", NULL);
   imported = g_build_filename (dir, "new.db", NULL);
-  bytes = read_bytes (original);
-  g_assert_true (g_file_set_contents (copy, g_bytes_get_data (bytes, NULL),
-          g_bytes_get_size (bytes), NULL));
-  g_bytes_unref (bytes);
+  copy_file (original, copy);
 
   run_expect (0, "export", "-c", copy, exported);
   parser = json_parser_new ();
