@@ -1166,14 +1166,20 @@ add_palette (CatalogDb * db, gint64 movie_id, JsonObject * record,
   sqlite3_bind_int64 (stmt, 1, movie_id);
   if (!run_stmt (db, stmt, "cannot update the film", error))
     return FALSE;
+  /* A failure newer than the palette (a --recalc that failed; results
+   * merged out of order) stays the film's latest news. */
   stmt = prepare (db, "UPDATE gp_films SET error = NULL, retry = 0,"
-      " attempts = 0, last_attempt = NULL WHERE movie_id = ?1", error);
+      " attempts = 0, last_attempt = NULL WHERE movie_id = ?1"
+      " AND (last_attempt IS NULL OR ?2 IS NULL OR last_attempt <= ?2)",
+      error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, movie_id);
-  return run_stmt (db, stmt, "cannot update the film", error) &&
-      store_film (db, movie_id, CATALOG_STATUS_FOUND, NULL, NULL, frames,
-      length, error);
+  bind_member (stmt, 2, record, "calculation_date");
+  if (!run_stmt (db, stmt, "cannot update the film", error))
+    return FALSE;
+  return store_film (db, movie_id, sqlite3_changes (db->handle) > 0 ?
+      CATALOG_STATUS_FOUND : NULL, NULL, NULL, frames, length, error);
 }
 
 gboolean

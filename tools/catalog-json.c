@@ -377,7 +377,7 @@ compare_dates (gconstpointer a, gconstpointer b)
       record_get_string (rb, "calculation_date"));
 }
 
-typedef struct
+typedef struct _CatalogJsonImport
 {
   CatalogDb *db;
   const gchar *filename;
@@ -427,7 +427,12 @@ take_fingerprint (Import * import, JsonObject * record, GError ** error)
   JsonObject *fingerprint;
   gboolean ok = TRUE;
 
-  if (member == NULL || json_node_get_value_type (member) != G_TYPE_INT64
+  /* A film handed over whole (from another database) has it inline. */
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member)
+      && import->load_fingerprints)
+    return TRUE;
+  if (member == NULL || import->spans == NULL
+      || json_node_get_value_type (member) != G_TYPE_INT64
       || json_node_get_int (member) < 0
       || json_node_get_int (member) >= import->spans->len) {
     json_object_remove_member (record, "fingerprint");
@@ -481,6 +486,32 @@ set_nullable_count (JsonObject * object, const gchar * name, gint64 value)
     json_object_set_int_member (object, name, value);
   else
     json_object_set_null_member (object, name);
+}
+
+/* Whether the failure of MOVIE tells DB's film something new. Compared
+ * with the film's error so that importing one file again (each merge of a
+ * shared catalog does) does not count one more attempt; and by date, so
+ * that results merged in any order end the same: a failure older than the
+ * film's last failure or than one of its palettes is history. */
+static gboolean
+failure_is_news (CatalogFilm * film, GPtrArray * known, JsonObject * movie,
+    const gchar * failure)
+{
+  const gchar *date = record_get_string (movie, "last_attempt");
+  guint i;
+
+  if (date == NULL)
+    return g_strcmp0 (film->error, failure) != 0;
+  if (film->last_attempt != NULL && strcmp (date, film->last_attempt) <= 0)
+    return FALSE;
+  for (i = 0; i < known->len; i++) {
+    const gchar *palette_date = record_get_string (known->pdata[i],
+        "calculation_date");
+
+    if (palette_date != NULL && strcmp (palette_date, date) >= 0)
+      return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -570,9 +601,7 @@ import_movie (Import * import, JsonObject * movie, GError ** error)
     import->n_palettes++;
   }
 
-  /* Compared with the film's error so that importing one file again (each
-   * merge of a shared catalog does) does not count one more attempt. */
-  if (failure != NULL && g_strcmp0 (film->error, failure) != 0
+  if (failure != NULL && failure_is_news (film, known, movie, failure)
       && !catalog_db_restore_failure (import->db, film->movie_id, failure,
           get_flag (movie, "retry"), MAX (get_count (movie, "attempts"), 1),
           record_get_string (movie, "last_attempt"), error))
@@ -610,35 +639,17 @@ get_film_ids (CatalogDb * db, GError ** error)
   return ids;
 }
 
+/* Imports FILENAME's text DATA (taken) within the caller's transaction.
+ * ROOT_EXTRA (may be NULL) gets the catalog's own top-level members. */
 static gboolean
-import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
-    guint * n_films, guint * n_palettes, GError ** error)
+import_data (Import * import, const gchar * filename, gchar * data,
+    gsize length, gchar ** root_extra, GError ** error)
 {
   Catalog *catalog = NULL;
-  Import import = { db, filename, NULL, load_fingerprints, NULL, NULL, NULL,
-    0, 0
-  };
-  gchar *fingerprints_dir = NULL, *root_extra = NULL, *data = NULL;
-  gchar *rest = NULL;
-  GError *read_error = NULL;
+  gchar *fingerprints_dir = NULL, *rest = NULL;
   gboolean ok = FALSE;
-  gsize length;
   guint i, n;
 
-  if (n_films != NULL)
-    *n_films = 0;
-  if (n_palettes != NULL)
-    *n_palettes = 0;
-
-  /* A missing file is an empty catalog; a damaged one an error naming it. */
-  if (!g_file_get_contents (filename, &data, &length, &read_error)) {
-    if (g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-      g_error_free (read_error);
-      return TRUE;
-    }
-    g_propagate_error (error, read_error);
-    return FALSE;
-  }
   if (length == 0) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "%s: damaged catalog: the file is empty", filename);
@@ -650,13 +661,13 @@ import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
         RECORD_MAX_JSON_DEPTH);
     goto out;
   }
-  import.spans = g_array_new (FALSE, FALSE, sizeof (Span));
-  rest = lift_fingerprints (data, length, import.spans);
+  import->spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  rest = lift_fingerprints (data, length, import->spans);
   /* A big catalog is held once at a time: the text without fingerprints,
    * then its tree; the whole text only while it has fingerprints to read. */
-  if (import.spans->len == 0)
+  if (import->spans->len == 0)
     g_clear_pointer (&data, g_free);
-  import.data = data;
+  import->data = data;
   catalog = catalog_load_from_data (rest, -1, filename, error);
   g_clear_pointer (&rest, g_free);
   if (catalog == NULL)
@@ -665,24 +676,87 @@ import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
   if (!validate_palettes (catalog, filename, error))
     goto out;
 
-  import.film_ids = get_film_ids (db, error);
-  if (import.film_ids == NULL)
-    goto out;
   fingerprints_dir = catalog_json_fingerprints_dir (filename);
-  import.fingerprints_dir = fingerprints_dir;
-
-  /* One transaction: a file that fails half way (a damaged fingerprint
-   * file, a full disk) leaves the database as it was. */
-  if (!catalog_db_begin (db, error))
-    goto out;
+  import->filename = filename;
+  import->fingerprints_dir = fingerprints_dir;
   for (i = 0; i < n; i++) {
-    if (!import_movie (&import, catalog_get_movie (catalog, i), error)) {
-      catalog_db_rollback (db);
+    if (!import_movie (import, catalog_get_movie (catalog, i), error)) {
       g_prefix_error (error, "importing %s: ", filename);
       goto out;
     }
   }
-  root_extra = record_members_except (catalog_get_root (catalog), root_members);
+  if (root_extra != NULL)
+    *root_extra = record_members_except (catalog_get_root (catalog),
+        root_members);
+  ok = TRUE;
+
+out:
+  g_clear_pointer (&import->spans, g_array_unref);
+  import->data = NULL;
+  import->filename = NULL;
+  import->fingerprints_dir = NULL;
+  g_free (fingerprints_dir);
+  g_free (rest);
+  g_free (data);
+  if (catalog != NULL)
+    catalog_free (catalog);
+  return ok;
+}
+
+/* A missing file is an empty catalog; a damaged one an error naming it. */
+static gboolean
+read_catalog_file (const gchar * filename, gchar ** data, gsize * length,
+    GError ** error)
+{
+  GError *read_error = NULL;
+
+  *data = NULL;
+  *length = 0;
+  if (g_file_get_contents (filename, data, length, &read_error))
+    return TRUE;
+  if (g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+    g_error_free (read_error);
+    return TRUE;
+  }
+  g_propagate_error (error, read_error);
+  return FALSE;
+}
+
+static gboolean
+import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
+    guint * n_films, guint * n_palettes, GError ** error)
+{
+  Import import = { db, NULL, NULL, load_fingerprints, NULL, NULL, NULL,
+    0, 0
+  };
+  gchar *root_extra = NULL, *data;
+  gboolean ok = FALSE;
+  gsize length;
+
+  if (n_films != NULL)
+    *n_films = 0;
+  if (n_palettes != NULL)
+    *n_palettes = 0;
+  if (!read_catalog_file (filename, &data, &length, error))
+    return FALSE;
+  if (data == NULL)
+    return TRUE;
+
+  import.film_ids = get_film_ids (db, error);
+  if (import.film_ids == NULL) {
+    g_free (data);
+    return FALSE;
+  }
+  /* One transaction: a file that fails half way (a damaged fingerprint
+   * file, a full disk) leaves the database as it was. */
+  if (!catalog_db_begin (db, error)) {
+    g_free (data);
+    goto out;
+  }
+  if (!import_data (&import, filename, data, length, &root_extra, error)) {
+    catalog_db_rollback (db);
+    goto out;
+  }
   if (root_extra != NULL &&
       !catalog_db_set_setting (db, JSON_EXTRA_SETTING, root_extra, error)) {
     catalog_db_rollback (db);
@@ -697,16 +771,8 @@ import_file (CatalogDb * db, const gchar * filename, gboolean load_fingerprints,
   ok = TRUE;
 
 out:
-  if (import.film_ids != NULL)
-    g_hash_table_unref (import.film_ids);
-  if (import.spans != NULL)
-    g_array_unref (import.spans);
-  g_free (fingerprints_dir);
+  g_hash_table_unref (import.film_ids);
   g_free (root_extra);
-  g_free (rest);
-  g_free (data);
-  if (catalog != NULL)
-    catalog_free (catalog);
   return ok;
 }
 
@@ -715,6 +781,53 @@ catalog_json_import (CatalogDb * db, const gchar * filename, guint * n_films,
     guint * n_palettes, GError ** error)
 {
   return import_file (db, filename, TRUE, n_films, n_palettes, error);
+}
+
+CatalogJsonImport *
+catalog_json_import_new (CatalogDb * db, GError ** error)
+{
+  GHashTable *film_ids = get_film_ids (db, error);
+  Import *import;
+
+  if (film_ids == NULL)
+    return NULL;
+  import = g_new0 (Import, 1);
+  import->db = db;
+  import->load_fingerprints = TRUE;
+  import->film_ids = film_ids;
+  return import;
+}
+
+gboolean
+catalog_json_import_add_file (CatalogJsonImport * import,
+    const gchar * filename, GError ** error)
+{
+  gchar *data;
+  gsize length;
+
+  if (!read_catalog_file (filename, &data, &length, error))
+    return FALSE;
+  return data == NULL || import_data (import, filename, data, length, NULL,
+      error);
+}
+
+gboolean
+catalog_json_import_add_movie (CatalogJsonImport * import, JsonObject * movie,
+    GError ** error)
+{
+  return import_movie (import, movie, error);
+}
+
+void
+catalog_json_import_free (CatalogJsonImport * import, guint * n_films,
+    guint * n_palettes)
+{
+  if (n_films != NULL)
+    *n_films = import->n_films;
+  if (n_palettes != NULL)
+    *n_palettes = import->n_palettes;
+  g_hash_table_unref (import->film_ids);
+  g_free (import);
 }
 
 gboolean
@@ -835,29 +948,17 @@ export_fingerprints (CatalogDb * db, GPtrArray * records, const gchar * dir,
   return ok;
 }
 
-static gboolean
-export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
-    const gchar * dir, GError ** error)
+JsonObject *
+catalog_json_movie_new (const CatalogFilm * film, GPtrArray * records)
 {
-  GPtrArray *records;
-  JsonObject *movie;
+  JsonObject *movie = json_object_new ();
   JsonArray *palettes;
   gchar *status = NULL;
   guint i;
 
-  records = catalog_db_get_palettes (db, film->movie_id, FALSE, error);
-  if (records == NULL)
-    return FALSE;
-  /* Written first: a reader of the new catalog finds them. */
-  if (!export_fingerprints (db, records, dir, error)) {
-    g_ptr_array_unref (records);
-    return FALSE;
-  }
-
   if (film->error != NULL)
     status = g_strconcat (STATUS_ERROR_PREFIX, film->error, NULL);
   /* The notebook's members, in its order. */
-  movie = json_object_new ();
   json_object_set_string_member (movie, "title", film->title);
   record_set_string_or_null (movie, "status", status ? status : film->status);
   record_set_string_or_null (movie, "director", film->director);
@@ -883,17 +984,34 @@ export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
   }
   /* The notebook appends, so its history reads oldest first. */
   palettes = json_array_sized_new (records->len);
-  for (i = records->len; i > 0; i--) {
-    JsonObject *record = records->pdata[i - 1];
-
-    json_object_remove_member (record, "fingerprint");
-    json_array_add_object_element (palettes, json_object_ref (record));
-  }
+  for (i = records->len; i > 0; i--)
+    json_array_add_object_element (palettes,
+        json_object_ref (records->pdata[i - 1]));
   json_object_set_array_member (movie, "palettes", palettes);
   record_add_members (movie, film->extra);
-  catalog_add_movie (catalog, movie);
-  g_ptr_array_unref (records);
   g_free (status);
+  return movie;
+}
+
+static gboolean
+export_film (CatalogDb * db, Catalog * catalog, CatalogFilm * film,
+    const gchar * dir, GError ** error)
+{
+  GPtrArray *records;
+  guint i;
+
+  records = catalog_db_get_palettes (db, film->movie_id, FALSE, error);
+  if (records == NULL)
+    return FALSE;
+  /* Written first: a reader of the new catalog finds them. */
+  if (!export_fingerprints (db, records, dir, error)) {
+    g_ptr_array_unref (records);
+    return FALSE;
+  }
+  for (i = 0; i < records->len; i++)
+    json_object_remove_member (records->pdata[i], "fingerprint");
+  catalog_add_movie (catalog, catalog_json_movie_new (film, records));
+  g_ptr_array_unref (records);
   return TRUE;
 }
 

@@ -36,6 +36,31 @@ gboolean catalog_json_is_fingerprints_dir (const gchar * path);
 gboolean catalog_json_import (CatalogDb * db, const gchar * filename,
     guint * n_films, guint * n_palettes, GError ** error);
 
+/* An import of many films into DB, a film at a time, with no transaction
+ * of its own (the caller's batches them): how `gst-palette merge` takes
+ * results folders (one-film JSON catalogs, fingerprints inline) and other
+ * databases. Matching, palettes by id and failures by date as
+ * catalog_json_import, so that merging twice or in another order ends the
+ * same. */
+typedef struct _CatalogJsonImport CatalogJsonImport;
+
+CatalogJsonImport *catalog_json_import_new (CatalogDb * db, GError ** error);
+/* FILENAME's top-level members other than the films are dropped. */
+gboolean catalog_json_import_add_file (CatalogJsonImport * import,
+    const gchar * filename, GError ** error);
+/* MOVIE as catalog_json_movie_new makes it, fingerprints inline. */
+gboolean catalog_json_import_add_movie (CatalogJsonImport * import,
+    JsonObject * movie, GError ** error);
+/* N_FILMS and N_PALETTES (may be NULL) get how many were new. */
+void catalog_json_import_free (CatalogJsonImport * import, guint * n_films,
+    guint * n_palettes);
+
+/* FILM with RECORDS (newest first, as catalog_db_get_palettes gives them)
+ * as one film of the notebook's catalog: the one shape a film has outside
+ * a database. */
+JsonObject *catalog_json_movie_new (const CatalogFilm * film,
+    GPtrArray * records);
+
 /* Sets RECORD's fingerprint from the fingerprint folder of the JSON
  * catalog CATALOG_FILENAME when it has none and the folder has it: a run
  * on a JSON catalog leaves fingerprints there, out of its database. */
