@@ -176,12 +176,11 @@ catalog_folder_scan (const gchar * library_dir, const gchar * name,
 }
 
 GPtrArray *
-catalog_scan_library (const gchar * library_dir, GError ** error)
+catalog_list_folder_names (const gchar * library_dir, GError ** error)
 {
   GDir *dir;
   const gchar *entry;
-  GPtrArray *names, *folders;
-  guint i;
+  GPtrArray *names;
 
   dir = g_dir_open (library_dir, 0, error);
   if (dir == NULL)
@@ -196,7 +195,18 @@ catalog_scan_library (const gchar * library_dir, GError ** error)
   }
   g_dir_close (dir);
   g_ptr_array_sort (names, compare_strings);
+  return names;
+}
 
+GPtrArray *
+catalog_scan_library (const gchar * library_dir, GError ** error)
+{
+  GPtrArray *names = catalog_list_folder_names (library_dir, error);
+  GPtrArray *folders;
+  guint i;
+
+  if (names == NULL)
+    return NULL;
   folders = g_ptr_array_new_with_free_func ((GDestroyNotify)
       catalog_folder_free);
   for (i = 0; i < names->len; i++) {

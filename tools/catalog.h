@@ -45,6 +45,11 @@ gboolean catalog_is_video_file (const gchar * filename);
 CatalogFolder *catalog_folder_scan (const gchar * library_dir,
     const gchar * name, GError ** error);
 
+/* The names of the film folders of a library folder, sorted, without
+ * reading inside them. */
+GPtrArray *catalog_list_folder_names (const gchar * library_dir,
+    GError ** error);
+
 /* Lists the film folders of a library folder, sorted by name. */
 GPtrArray *catalog_scan_library (const gchar * library_dir, GError ** error);
 

@@ -16,8 +16,13 @@
 #include "catalog-json.h"
 #include "catalog-view.h"
 #include "demo-clip.h"
+#include "events.h"
+#include "film-key.h"
+#include "film-list.h"
+#include "merge.h"
 #include "record.h"
 #include "render.h"
+#include "results.h"
 #include "runner.h"
 #include "terminal.h"
 
@@ -26,8 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_FAILED_FILMS 1
+/* Exit statuses an engine (Slurm, GNU parallel, Kubernetes) can act on:
+ * retrying a film of bad media gives the same failure, a transient one
+ * (a read error on the NAS, the catalog busy, a disk full) may pass. */
 #define EXIT_USAGE 2
+#define EXIT_FAILED_FOR_GOOD 3
+#define EXIT_TEMPFAIL 75        /* sysexits.h's EX_TEMPFAIL */
 
 typedef struct
 {
@@ -37,6 +46,13 @@ typedef struct
   gboolean recalc;
   gboolean retry_failed;
   gchar *only;
+  gchar **films;
+  gchar *films_from;
+  gboolean nul_separated;
+  gchar *shard;
+  gchar *results_dir;
+  gchar *events_path;
+  gboolean todo;
   gint jobs;
   gboolean quiet;
   gboolean print_json;
@@ -75,6 +91,8 @@ typedef struct
   gchar *title;                 /* shown in messages */
   gchar *output_name;           /* base name of -o files */
   gint64 movie_id;              /* catalog mode: the film's id, else -1 */
+  CatalogFolder *folder;        /* with --results: its folder, else NULL */
+  gint64 started;               /* monotonic time its pipeline started */
 } Film;
 
 typedef struct
@@ -86,7 +104,11 @@ typedef struct
   CatalogDb *db;
   CatalogJsonFile *json_file;
   Runner *runner;
-  guint failed;
+  Events *events;
+  guint shard_index;
+  guint shard_count;            /* 0: no --shard */
+  guint failed_for_good;        /* bad media: a retry fails the same */
+  guint failed_transient;       /* may pass: worth a retry */
   gboolean color_output;
 } Run;
 
@@ -95,6 +117,8 @@ film_free (Film * film)
 {
   g_free (film->title);
   g_free (film->output_name);
+  if (film->folder)
+    catalog_folder_free (film->folder);
   g_free (film);
 }
 
@@ -183,6 +207,25 @@ write_outputs (Run * run, Film * film, JsonObject * record, GError ** error)
   return ok;
 }
 
+/* Errors that may pass by themselves: the catalog busy, a disk full, a
+ * folder not writable or a read error (a network share's hiccup). */
+static gboolean
+error_is_transient (const GError * error)
+{
+  return error->domain == G_FILE_ERROR ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+}
+
+static gdouble
+film_seconds (Film * film)
+{
+  return film->started > 0 ?
+      (g_get_monotonic_time () - film->started) / (gdouble) G_USEC_PER_SEC : 0;
+}
+
 /* A JSON catalog is written back after each change (merged with what
  * another process wrote meanwhile); an SQLite one has committed already. */
 static gboolean
@@ -199,12 +242,19 @@ save_catalog (Run * run)
   return FALSE;
 }
 
+/* The film is analysed but could not be kept: the catalog or the results
+ * folder refused it, worth a retry. */
 static void
-catalog_error (Run * run, Film * film, GError * error)
+store_error (Run * run, Film * film, const gchar * where, GError * error)
 {
-  run->failed++;
-  say (run, stderr, "gst-palette: %s: could not save it in the catalog: "
-      "%s\n", film->title, error->message);
+  JsonObject *details = json_object_new ();
+
+  run->failed_transient++;
+  say (run, stderr, "gst-palette: %s: could not save it in the %s: %s\n",
+      film->title, where, error->message);
+  json_object_set_string_member (details, "class", "transient");
+  json_object_set_string_member (details, "error", error->message);
+  events_write (run->events, "fail", film->title, details);
   g_error_free (error);
 }
 
@@ -219,20 +269,38 @@ set_source_title (JsonObject * record, const gchar * title)
 }
 
 /* RETRY: the failure may pass by itself (a file still being copied), so
- * the next run tries the film again unasked. */
+ * the next run tries the film again unasked. TRANSIENT: a read error or a
+ * stall, not the file's fault: never kept as the film's failure in a
+ * results folder, and the exit status asks the engine for a retry. */
 static void
-film_failed (Run * run, Film * film, const gchar * reason, gboolean retry)
+film_failed (Run * run, Film * film, const gchar * reason, gboolean retry,
+    gboolean transient)
 {
+  JsonObject *details = json_object_new ();
   GError *error = NULL;
 
-  run->failed++;
+  if (transient)
+    run->failed_transient++;
+  else
+    run->failed_for_good++;
   say (run, stderr, "gst-palette: %s: %s\n", film->title, reason);
+  json_object_set_string_member (details, "class", transient ? "transient" :
+      "bad-media");
+  json_object_set_string_member (details, "error", reason);
+  json_object_set_double_member (details, "seconds", film_seconds (film));
+  events_write (run->events, "fail", film->title, details);
+
+  if (film->folder != NULL && !transient &&
+      !results_write (run->options->results_dir, film->folder, NULL, reason,
+          retry, -1, -1, &error))
+    store_error (run, film, "results folder", error);
   if (film->movie_id < 0)
     return;
-  if (!catalog_db_set_failed (run->db, film->movie_id, reason, retry, &error))
-    catalog_error (run, film, error);
-  else
-    save_catalog (run);
+  if (!catalog_db_set_failed (run->db, film->movie_id, reason,
+          retry || transient, &error))
+    store_error (run, film, "catalog", error);
+  else if (!save_catalog (run))
+    run->failed_transient++;
 }
 
 static gboolean
@@ -244,6 +312,45 @@ record_is_complete (JsonObject * record)
       json_node_get_boolean (complete);
 }
 
+/* Keeps a complete palette in the catalog or the results folder; FALSE
+ * when it could not be kept. */
+static gboolean
+keep_palette (Run * run, Film * film, Analysis * analysis,
+    JsonObject * record)
+{
+  GError *error = NULL;
+  gchar *id;
+
+  if (film->movie_id < 0 && film->folder == NULL)
+    return TRUE;
+  /* palettesink's id is the notebook's, 6 hex digits of a date to the
+   * second: not unique enough for the frontend's primary key, nor for a
+   * merge to tell palettes apart. */
+  id = catalog_db_new_palette_id ();
+  json_object_set_string_member (record, "id", id);
+  g_free (id);
+  set_source_title (record, film->title);
+  if (film->folder != NULL) {
+    if (results_write (run->options->results_dir, film->folder, record, NULL,
+            FALSE, analysis_get_frames (analysis),
+            analysis_get_length (analysis), &error))
+      return TRUE;
+    store_error (run, film, "results folder", error);
+    return FALSE;
+  }
+  if (!catalog_db_add_palette (run->db, film->movie_id, record,
+          analysis_get_frames (analysis), analysis_get_length (analysis),
+          &error)) {
+    store_error (run, film, "catalog", error);
+    return FALSE;
+  }
+  if (!save_catalog (run)) {
+    run->failed_transient++;
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void
 film_succeeded (Run * run, Film * film, Analysis * analysis,
     JsonObject * record)
@@ -251,30 +358,16 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
   GError *error = NULL;
   gboolean complete = record_is_complete (record);
 
-  if (film->movie_id >= 0 && complete) {
-    gchar *id = catalog_db_new_palette_id ();
-
-    /* palettesink's id is the notebook's, 6 hex digits of a date to the
-     * second: not unique enough for the frontend's primary key. */
-    json_object_set_string_member (record, "id", id);
-    g_free (id);
-    set_source_title (record, film->title);
-    if (!catalog_db_add_palette (run->db, film->movie_id, record,
-            analysis_get_frames (analysis), analysis_get_length (analysis),
-            &error)) {
-      catalog_error (run, film, error);
-      return;
-    }
-    if (!save_catalog (run))
-      run->failed++;
-  }
+  if (complete && !keep_palette (run, film, analysis, record))
+    return;
 
   if (run->options->print_json) {
     gchar *data = record_to_data (record, TRUE, NULL);
 
     say (run, stdout, "%s\n", data);
     g_free (data);
-  } else if (!run->options->quiet || film->movie_id < 0) {
+  } else if (!run->options->quiet || (film->movie_id < 0 &&
+          film->folder == NULL)) {
     runner_clear_progress (run->runner);
     terminal_print_palette (stdout, record, film->title, run->color_output,
         NULL);
@@ -282,17 +375,40 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
 
   /* The palette is kept even when an image cannot be written. */
   if (!write_outputs (run, film, record, &error)) {
-    run->failed++;
+    run->failed_transient++;
     say (run, stderr, "gst-palette: %s: %s\n", film->title, error->message);
     g_error_free (error);
   }
 
   /* A film cut short has a palette of its beginning only: shown, but a
    * failure, and never kept as the film's palette. */
-  if (!complete)
+  if (!complete) {
     film_failed (run, film, "the file ends before its end (cut short or "
         "still being written); its palette covers only the start and was "
-        "not kept", TRUE);
+        "not kept", TRUE, FALSE);
+  } else {
+    JsonObject *details = json_object_new ();
+
+    json_object_set_double_member (details, "seconds", film_seconds (film));
+    events_write (run->events, "done", film->title, details);
+  }
+}
+
+/* Whether retrying the film may give another outcome. */
+static gboolean
+film_failure_is_transient (Analysis * analysis)
+{
+  return analysis == NULL;
+}
+
+static void
+on_film_started (Runner * runner, gpointer film, gpointer user_data)
+{
+  Run *run = user_data;
+  Film *f = film;
+
+  f->started = g_get_monotonic_time ();
+  events_write (run->events, "start", f->title, NULL);
 }
 
 static void
@@ -302,7 +418,8 @@ on_film_done (Runner * runner, gpointer film, Analysis * analysis,
   if (record != NULL)
     film_succeeded (user_data, film, analysis, record);
   else
-    film_failed (user_data, film, error, FALSE);
+    film_failed (user_data, film, error, FALSE,
+        film_failure_is_transient (analysis));
 }
 
 static Film *
@@ -318,10 +435,25 @@ film_new (const gchar * title, const gchar * output_name, gint64 movie_id)
 
 static void
 queue_film (Run * run, const gchar * title, const gchar * path,
-    const gchar * output_name, gint64 movie_id)
+    const gchar * output_name, gint64 movie_id, CatalogFolder * folder)
 {
-  runner_add (run->runner, title, path, film_new (title, output_name,
-          movie_id), (GDestroyNotify) film_free);
+  Film *film = film_new (title, output_name, movie_id);
+
+  film->folder = folder;
+  runner_add (run->runner, title, path, film, (GDestroyNotify) film_free);
+}
+
+/* The exit status of a run that was not stopped: a transient failure asks
+ * for a retry, which redoes only what failed so (films that failed for
+ * good are kept as such and skipped). */
+static gint
+run_status (Run * run)
+{
+  if (run->failed_transient > 0)
+    return EXIT_TEMPFAIL;
+  if (run->failed_for_good > 0)
+    return EXIT_FAILED_FOR_GOOD;
+  return EXIT_SUCCESS;
 }
 
 /* Runs the queued films; returns the process exit status. */
@@ -331,19 +463,20 @@ run_films (Run * run)
   gint signum = runner_run (run->runner);
   guint total = runner_get_total (run->runner);
   guint finished = runner_get_finished (run->runner);
+  guint failed = run->failed_for_good + run->failed_transient;
 
   if (signum != 0) {
     fprintf (stderr, "gst-palette: interrupted by %s; %u of %u films "
         "finished%s, %u not done\n", g_strsignal (signum), finished, total,
-        run->db ? " and saved in the catalog" : "", total - finished);
+        run->db ? " and saved in the catalog" : run->options->results_dir ?
+        " and saved in the results folder" : "", total - finished);
     return 128 + signum;
   }
-  if (run->failed > 0) {
-    fprintf (stderr, "gst-palette: %u of %u films failed\n", run->failed,
-        total);
-    return EXIT_FAILED_FILMS;
-  }
-  return EXIT_SUCCESS;
+  if (failed > 0)
+    fprintf (stderr, "gst-palette: %u of %u films failed (%u for good, %u "
+        "worth a retry)\n", failed, total, run->failed_for_good,
+        run->failed_transient);
+  return run_status (run);
 }
 
 /* What a run found in the catalog and left alone. */
@@ -355,6 +488,34 @@ typedef struct
   guint no_file;
 } Selection;
 
+/* Why a film is left alone, or NULL when it needs a palette: from its
+ * catalog row FILM, or from its files in the results folder (STATE). */
+static const gchar *
+skip_reason (Options * o, CatalogFilm * film, ResultsState state,
+    gboolean has_file)
+{
+  gboolean done = film ? film->n_palettes > 0 : state == RESULTS_STATE_DONE;
+  gboolean failed = film ? film->error != NULL && !film->retry :
+      state == RESULTS_STATE_FAILED;
+
+  if (!has_file)
+    return "no file";
+  if (done && !o->recalc)
+    return "done";
+  if (failed && !o->retry_failed && !o->recalc)
+    return "failed before";
+  return NULL;
+}
+
+static void
+skip_film (Run * run, const gchar * title, const gchar * reason)
+{
+  JsonObject *details = json_object_new ();
+
+  json_object_set_string_member (details, "reason", reason);
+  events_write (run->events, "skip", title, details);
+}
+
 /* Queues FILM unless it is done, failed before, or has no one file.
  * FULL_PATH is where its file is now, or NULL. */
 static void
@@ -362,11 +523,15 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
     Selection * selection)
 {
   Options *o = run->options;
+  const gchar *reason;
   gchar *name;
 
   if (o->only != NULL && g_strcmp0 (film->title, o->only) != 0)
     return;
   selection->matched++;
+  reason = skip_reason (o, film, RESULTS_STATE_NONE, full_path != NULL);
+  if (reason != NULL)
+    skip_film (run, film->title, reason);
   if (full_path == NULL) {
     selection->no_file++;
     if (!o->quiet)
@@ -374,14 +539,14 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
           film->status ? film->status : "no file path");
     return;
   }
-  if (film->n_palettes > 0 && !o->recalc) {
+  if (g_strcmp0 (reason, "done") == 0) {
     selection->done++;
     if (o->only != NULL && !o->quiet)
       fprintf (stderr, "gst-palette: %s: has a palette already, skipped "
           "(--recalc computes a new one)\n", film->title);
     return;
   }
-  if (film->error != NULL && !film->retry && !o->retry_failed && !o->recalc) {
+  if (reason != NULL) {
     selection->failed_before++;
     if (!o->quiet)
       fprintf (stderr, "gst-palette: %s: failed before (%s; %u attempt%s, "
@@ -391,17 +556,170 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
     return;
   }
   name = catalog_film_describe (film);
-  queue_film (run, film->title, full_path, name, film->movie_id);
+  queue_film (run, film->title, full_path, name, film->movie_id, NULL);
   g_free (name);
 }
 
-/* Adds the folders of LIBRARY_DIR to the catalog in one transaction, then
- * queues those that need a palette. */
+/* --results: queues FOLDER (taken) unless the results folder has it. */
+static void
+consider_result_film (Run * run, CatalogFolder * folder,
+    Selection * selection)
+{
+  Options *o = run->options;
+  ResultsState state = results_get_state (o->results_dir, folder->name);
+  const gchar *reason = skip_reason (o, NULL, state, folder->file != NULL);
+  gchar *name;
+
+  if (o->only != NULL && g_strcmp0 (folder->title, o->only) != 0) {
+    catalog_folder_free (folder);
+    return;
+  }
+  selection->matched++;
+  if (reason != NULL) {
+    skip_film (run, folder->title, reason);
+    if (folder->file == NULL) {
+      selection->no_file++;
+      if (!o->quiet)
+        fprintf (stderr, "gst-palette: %s: %s, skipped\n", folder->title,
+            folder->status);
+    } else if (g_str_equal (reason, "done")) {
+      selection->done++;
+    } else {
+      selection->failed_before++;
+    }
+    catalog_folder_free (folder);
+    return;
+  }
+  name = g_filename_display_name (folder->name);
+  queue_film (run, folder->title, folder->full_path, name, -1, folder);
+  g_free (name);
+}
+
+/* The film folders of LIBRARY_DIR the run works on: those named by --film
+ * and --films-from, else all; of those, the ones of this --shard. Only the
+ * chosen folders are read, so that each worker of a cluster reads its own
+ * films, not the whole library. A named folder that is not there fails
+ * (for good), as a film would. */
+static GPtrArray *
+select_folders (Run * run, const gchar * library_dir, GError ** error)
+{
+  Options *o = run->options;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *folders = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      catalog_folder_free);
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gchar **film;
+  guint i;
+
+  for (film = o->films; film != NULL && *film != NULL; film++) {
+    gchar *name = film_list_name_in_library (library_dir, *film, error);
+
+    if (name == NULL)
+      goto fail;
+    g_ptr_array_add (names, name);
+  }
+  if (o->films_from != NULL) {
+    GPtrArray *listed = film_list_read (o->films_from, o->nul_separated,
+        error);
+
+    if (listed == NULL)
+      goto fail;
+    for (i = 0; i < listed->len; i++) {
+      gchar *name = film_list_name_in_library (library_dir,
+          listed->pdata[i], error);
+
+      if (name == NULL) {
+        g_ptr_array_unref (listed);
+        goto fail;
+      }
+      g_ptr_array_add (names, name);
+    }
+    g_ptr_array_unref (listed);
+  }
+  if (o->films == NULL && o->films_from == NULL) {
+    g_ptr_array_unref (names);
+    names = catalog_list_folder_names (library_dir, error);
+    if (names == NULL)
+      goto fail;
+  }
+
+  for (i = 0; i < names->len; i++) {
+    const gchar *name = names->pdata[i];
+    gchar *path = g_build_filename (library_dir, name, NULL);
+    GError *scan_error = NULL;
+    CatalogFolder *folder;
+
+    if (g_hash_table_contains (seen, name) || (run->shard_count > 0 &&
+            !film_key_in_shard (name, run->shard_index, run->shard_count)) ||
+        /* A JSON catalog kept in the library has its fingerprint folder
+         * there, NAME.fingerprints beside NAME.json: not a film. */
+        catalog_json_is_fingerprints_dir (path)) {
+      g_free (path);
+      continue;
+    }
+    g_free (path);
+    g_hash_table_add (seen, (gpointer) name);
+    folder = catalog_folder_scan (library_dir, name, &scan_error);
+    if (folder != NULL) {
+      g_ptr_array_add (folders, folder);
+      continue;
+    }
+    /* Listed but gone (or unreadable): a whole-library scan does not see
+     * it; a named film fails. */
+    if (o->films != NULL || o->films_from != NULL) {
+      gchar *shown = g_filename_display_name (name);
+      JsonObject *details = json_object_new ();
+
+      fprintf (stderr, "gst-palette: %s: %s\n", shown, scan_error->message);
+      json_object_set_string_member (details, "class", "bad-media");
+      json_object_set_string_member (details, "error", scan_error->message);
+      events_write (run->events, "fail", shown, details);
+      run->failed_for_good++;
+      g_free (shown);
+    }
+    g_error_free (scan_error);
+  }
+  g_hash_table_unref (seen);
+  g_ptr_array_unref (names);
+  return folders;
+
+fail:
+  g_hash_table_unref (seen);
+  g_ptr_array_unref (names);
+  g_ptr_array_unref (folders);
+  return NULL;
+}
+
+/* --results: the chosen films of LIBRARY_DIR, against the results folder
+ * alone (no catalog). */
+static gboolean
+queue_result_films (Run * run, const gchar * library_dir,
+    Selection * selection)
+{
+  GError *error = NULL;
+  GPtrArray *folders = select_folders (run, library_dir, &error);
+  guint i;
+
+  if (folders == NULL) {
+    fprintf (stderr, "gst-palette: %s\n", error->message);
+    g_error_free (error);
+    return FALSE;
+  }
+  /* each folder goes to its film */
+  g_ptr_array_set_free_func (folders, NULL);
+  for (i = 0; i < folders->len; i++)
+    consider_result_film (run, folders->pdata[i], selection);
+  g_ptr_array_unref (folders);
+  return TRUE;
+}
+
+/* Adds the chosen folders of LIBRARY_DIR to the catalog in one
+ * transaction, then queues those that need a palette. */
 static gboolean
 sync_library (Run * run, const gchar * library_dir, Selection * selection)
 {
   GError *error = NULL;
-  GPtrArray *folders = catalog_scan_library (library_dir, &error);
+  GPtrArray *folders = select_folders (run, library_dir, &error);
   GPtrArray *films;
   gint64 changes;
   guint i;
@@ -410,16 +728,6 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
     fprintf (stderr, "gst-palette: %s\n", error->message);
     g_error_free (error);
     return FALSE;
-  }
-  /* A JSON catalog kept in the library has its fingerprint folder there,
-   * NAME.fingerprints beside NAME.json: not a film. */
-  for (i = folders->len; i > 0; i--) {
-    CatalogFolder *folder = folders->pdata[i - 1];
-    gchar *path = g_build_filename (library_dir, folder->name, NULL);
-
-    if (catalog_json_is_fingerprints_dir (path))
-      g_ptr_array_remove_index (folders, i - 1);
-    g_free (path);
   }
   films = g_ptr_array_new_with_free_func ((GDestroyNotify) catalog_film_free);
   changes = catalog_db_get_n_changes (run->db);
@@ -450,6 +758,8 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
 
 fail:
   fprintf (stderr, "gst-palette: %s\n", error->message);
+  if (error_is_transient (error))
+    run->failed_transient++;
   g_error_free (error);
 out:
   g_ptr_array_unref (films);
@@ -513,23 +823,34 @@ run_catalog (Run * run, GPtrArray * library_dirs)
   Selection selection = { 0, };
   guint i;
 
-  if (!open_catalog (run, &error)) {
-    fprintf (stderr, "gst-palette: %s\ngst-palette: the catalog was left "
-        "untouched; give another --catalog file or repair this one\n",
-        error->message);
-    g_error_free (error);
-    return EXIT_USAGE;
-  }
-
-  for (i = 0; i < library_dirs->len; i++)
-    if (!sync_library (run, library_dirs->pdata[i], &selection))
+  if (o->results_dir != NULL) {
+    if (!results_prepare (o->results_dir, &error)) {
+      fprintf (stderr, "gst-palette: %s\n", error->message);
+      g_error_free (error);
+      return EXIT_TEMPFAIL;
+    }
+    if (!queue_result_films (run, library_dirs->pdata[0], &selection))
       return EXIT_USAGE;
-  if (library_dirs->len == 0 && !queue_catalog_films (run, &selection))
-    return EXIT_USAGE;
+  } else {
+    if (!open_catalog (run, &error)) {
+      gboolean transient = error_is_transient (error);
+
+      fprintf (stderr, "gst-palette: %s\ngst-palette: the catalog was left "
+          "untouched%s\n", error->message, transient ? "; try again" :
+          "; give another --catalog file or repair this one");
+      g_error_free (error);
+      return transient ? EXIT_TEMPFAIL : EXIT_USAGE;
+    }
+    for (i = 0; i < library_dirs->len; i++)
+      if (!sync_library (run, library_dirs->pdata[i], &selection))
+        return run->failed_transient > 0 ? EXIT_TEMPFAIL : EXIT_USAGE;
+    if (library_dirs->len == 0 && !queue_catalog_films (run, &selection))
+      return EXIT_USAGE;
+  }
 
   if (o->only != NULL && selection.matched == 0) {
     fprintf (stderr, "gst-palette: --only \"%s\": no film with that title in "
-        "the catalog\n", o->only);
+        "the %s\n", o->only, o->results_dir ? "library" : "catalog");
     return EXIT_USAGE;
   }
   if (!o->quiet && o->only == NULL && selection.done > 0)
@@ -543,7 +864,7 @@ run_catalog (Run * run, GPtrArray * library_dirs)
   if (runner_get_total (run->runner) == 0) {
     if (!o->quiet)
       fprintf (stderr, "gst-palette: nothing to do\n");
-    return EXIT_SUCCESS;
+    return run_status (run);
   }
   return run_films (run);
 }
@@ -559,7 +880,7 @@ run_files (Run * run, GPtrArray * files)
     gchar *stem = dot && dot != base ? g_strndup (base, dot - base) :
         g_strdup (base);
 
-    queue_film (run, stem, files->pdata[i], stem, -1);
+    queue_film (run, stem, files->pdata[i], stem, -1, NULL);
     g_free (stem);
     g_free (base);
   }
@@ -577,7 +898,7 @@ run_demo (Run * run)
       DEMO_CLIP_N_SHOTS * DEMO_CLIP_SHOT_FRAMES / DEMO_CLIP_FPS,
       DEMO_CLIP_WIDTH, DEMO_CLIP_HEIGHT, DEMO_CLIP_FPS, DEMO_CLIP_N_SHOTS,
       demo_clip_describe ());
-  queue_film (run, "built-in demo clip", NULL, "demo", -1);
+  queue_film (run, "built-in demo clip", NULL, "demo", -1, NULL);
   return run_films (run);
 }
 
@@ -664,7 +985,7 @@ default_catalog (const gchar * library_dir)
 
 /* The verbs that use the catalog alone, without decoding. */
 static const gchar *const catalog_verbs[] = {
-  "list", "draw", "import", "export", NULL
+  "list", "draw", "import", "export", "merge", NULL
 };
 
 static CatalogDb *
@@ -699,6 +1020,185 @@ open_catalog_for_verb (Run * run, gboolean sqlite_only)
   return run->db;
 }
 
+static gboolean
+open_events (Run * run)
+{
+  GError *error = NULL;
+
+  if (run->options->events_path == NULL)
+    return TRUE;
+  run->events = events_open (run->options->events_path, &error);
+  if (run->events != NULL)
+    return TRUE;
+  fprintf (stderr, "gst-palette: %s\n", error->message);
+  g_error_free (error);
+  return FALSE;
+}
+
+static gboolean
+parse_shard (Run * run)
+{
+  GError *error = NULL;
+
+  if (run->options->shard == NULL)
+    return TRUE;
+  if (film_key_parse_shard (run->options->shard, &run->shard_index,
+          &run->shard_count, &error))
+    return TRUE;
+  fprintf (stderr, "gst-palette: %s\n", error->message);
+  g_error_free (error);
+  return FALSE;
+}
+
+/* gst-palette list LIBRARY --todo: the folder names of the films that a run
+ * would work on, for an engine to size a job array or feed GNU parallel.
+ * The catalog is read, never changed: the folders are matched to it in a
+ * transaction that is rolled back. */
+static gint
+list_todo (Run * run, gchar ** inputs)
+{
+  Options *o = run->options;
+  GError *error = NULL;
+  GPtrArray *folders = NULL, *dirs;
+  const gchar *library;
+  gint status = EXIT_SUCCESS;
+  guint i, n_listed = 0;
+
+  dirs = g_ptr_array_new ();
+  for (i = 0; inputs != NULL && inputs[i] != NULL; i++)
+    g_ptr_array_add (dirs, inputs[i]);
+  if (dirs->len != 1 || !g_file_test (dirs->pdata[0], G_FILE_TEST_IS_DIR)) {
+    fprintf (stderr, "gst-palette list --todo: give one library folder\n");
+    g_ptr_array_unref (dirs);
+    return EXIT_USAGE;
+  }
+  library = dirs->pdata[0];
+  if (o->catalog_path == NULL && o->results_dir == NULL)
+    o->catalog_path = default_catalog (library);
+  /* A catalog that does not exist yet has nothing done: not created. */
+  if (o->catalog_path != NULL &&
+      g_file_test (o->catalog_path, G_FILE_TEST_EXISTS) &&
+      !open_catalog (run, &error))
+    goto fail;
+  if (run->db != NULL && !catalog_db_begin (run->db, &error))
+    goto fail;
+  if (!parse_shard (run)) {
+    status = EXIT_USAGE;
+    goto out;
+  }
+  folders = select_folders (run, library, &error);
+  if (folders == NULL)
+    goto fail;
+  for (i = 0; i < folders->len; i++) {
+    CatalogFolder *folder = folders->pdata[i];
+    CatalogFilm *film = NULL;
+    ResultsState state = RESULTS_STATE_NONE;
+    gboolean todo;
+
+    if (run->db != NULL) {
+      film = catalog_db_sync_folder (run->db, folder, &error);
+      if (film == NULL)
+        goto fail;
+    }
+    if (o->results_dir != NULL)
+      state = results_get_state (o->results_dir, folder->name);
+    todo = skip_reason (o, film, RESULTS_STATE_NONE,
+        folder->file != NULL) == NULL && (o->results_dir == NULL ||
+        skip_reason (o, NULL, state, TRUE) == NULL);
+    catalog_film_free (film);
+    if (!todo || (o->only != NULL && g_strcmp0 (folder->title, o->only)))
+      continue;
+    if (!o->nul_separated && strchr (folder->name, '\n') != NULL) {
+      fprintf (stderr, "gst-palette list: \"%s\" has a newline in its name: "
+          "use -0 for NUL-separated names\n", folder->title);
+      status = EXIT_FAILED_FOR_GOOD;
+      continue;
+    }
+    fwrite (folder->name, 1, strlen (folder->name), stdout);
+    fputc (o->nul_separated ? '\0' : '\n', stdout);
+    n_listed++;
+  }
+  if (fflush (stdout) != 0) {
+    fprintf (stderr, "gst-palette list: cannot write the list: %s\n",
+        g_strerror (errno));
+    status = EXIT_TEMPFAIL;
+  }
+  if (!o->quiet)
+    fprintf (stderr, "gst-palette list: %u film%s to do\n", n_listed,
+        n_listed == 1 ? "" : "s");
+  goto out;
+
+fail:
+  fprintf (stderr, "gst-palette list: %s\n", error->message);
+  status = error_is_transient (error) ? EXIT_TEMPFAIL : EXIT_USAGE;
+  g_error_free (error);
+out:
+  if (run->db != NULL)
+    catalog_db_rollback (run->db);
+  if (folders != NULL)
+    g_ptr_array_unref (folders);
+  g_ptr_array_unref (dirs);
+  return status;
+}
+
+/* gst-palette merge -c CATALOG SOURCE...: results folders and shard
+ * catalogs into one catalog. */
+static gint
+run_merge (Run * run, GPtrArray * sources)
+{
+  Options *o = run->options;
+  GError *error = NULL;
+  gint status = EXIT_SUCCESS;
+  guint i, j;
+
+  if (o->catalog_path == NULL || sources->len == 0) {
+    fprintf (stderr, "gst-palette merge: give the catalog and what to merge "
+        "into it: gst-palette merge -c CATALOG.db RESULTS_DIR|SHARD.db...\n");
+    return EXIT_USAGE;
+  }
+  for (i = 0; i < sources->len; i++)
+    if (!g_file_test (sources->pdata[i], G_FILE_TEST_EXISTS)) {
+      fprintf (stderr, "gst-palette merge: %s: no such results folder or "
+          "catalog\n", (const gchar *) sources->pdata[i]);
+      return EXIT_USAGE;
+    }
+  if (!catalog_db_is_sqlite_name (o->catalog_path)) {
+    fprintf (stderr, "gst-palette merge: %s: give an SQLite catalog (.db) to "
+        "-c\n", o->catalog_path);
+    return EXIT_USAGE;
+  }
+  if (!open_catalog (run, &error)) {
+    fprintf (stderr, "gst-palette merge: %s\n", error->message);
+    status = error_is_transient (error) ? EXIT_TEMPFAIL : EXIT_USAGE;
+    g_error_free (error);
+    return status;
+  }
+  for (i = 0; i < sources->len && status == EXIT_SUCCESS; i++) {
+    MergeCounts counts = { 0, };
+    const gchar *source = sources->pdata[i];
+
+    if (!merge_source (run->db, source, &counts, &error)) {
+      fprintf (stderr, "gst-palette merge: %s\n", error->message);
+      status = error_is_transient (error) ? EXIT_TEMPFAIL :
+          EXIT_FAILED_FOR_GOOD;
+      g_clear_error (&error);
+    }
+    for (j = 0; counts.damaged != NULL && j < counts.damaged->len; j++)
+      fprintf (stderr, "gst-palette merge: skipped: %s\n",
+          (const gchar *) counts.damaged->pdata[j]);
+    if (counts.damaged != NULL && status == EXIT_SUCCESS)
+      status = EXIT_FAILED_FOR_GOOD;
+    if (!o->quiet)
+      fprintf (stderr, "gst-palette merge: %s: %u film%s read, %u new "
+          "film%s, %u new palette%s\n", source, counts.n_results,
+          counts.n_results == 1 ? "" : "s", counts.n_films,
+          counts.n_films == 1 ? "" : "s", counts.n_palettes,
+          counts.n_palettes == 1 ? "" : "s");
+    merge_counts_clear (&counts);
+  }
+  return status;
+}
+
 static gint
 run_verb (Run * run, gchar ** inputs)
 {
@@ -709,6 +1209,13 @@ run_verb (Run * run, gchar ** inputs)
   gint n;
   guint i;
 
+  if (o->todo && !g_str_equal (o->verb, "list")) {
+    fprintf (stderr, "gst-palette %s: --todo is for gst-palette list\n",
+        o->verb);
+    return EXIT_USAGE;
+  }
+  if (g_str_equal (o->verb, "list") && o->todo)
+    return list_todo (run, inputs);
   /* list and draw take a library folder for its default catalog */
   for (i = 0; inputs != NULL && inputs[i] != NULL; i++) {
     if (o->catalog_path == NULL && g_file_test (inputs[i],
@@ -725,6 +1232,8 @@ run_verb (Run * run, gchar ** inputs)
     return EXIT_USAGE;
   }
 
+  if (g_str_equal (o->verb, "merge"))
+    return run_merge (run, files);
   if (g_str_equal (o->verb, "list")) {
     if ((db = open_catalog_for_verb (run, FALSE)) == NULL)
       return EXIT_USAGE;
@@ -795,8 +1304,9 @@ run_verb (Run * run, gchar ** inputs)
 
 fail:
   fprintf (stderr, "gst-palette %s: %s\n", o->verb, error->message);
+  n = error_is_transient (error) ? EXIT_TEMPFAIL : EXIT_FAILED_FOR_GOOD;
   g_error_free (error);
-  return EXIT_FAILED_FILMS;
+  return n;
 }
 
 static GOptionContext *
@@ -819,6 +1329,28 @@ make_option_context (Options * o)
         "No progress display and no per-film listing", NULL},
     {"version", 0, 0, G_OPTION_ARG_NONE, &o->version,
         "Print the version and exit", NULL},
+    {NULL}
+  };
+  const GOptionEntry cluster_entries[] = {
+    {"film", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->films,
+        "Process the film of this folder of the library (repeatable)", "DIR"},
+    {"films-from", 0, 0, G_OPTION_ARG_FILENAME, &o->films_from,
+        "Process the film folders listed in FILE, one per line (-: standard "
+          "input)", "FILE"},
+    {"null", '0', 0, G_OPTION_ARG_NONE, &o->nul_separated,
+        "--films-from and list --todo: names are NUL-separated", NULL},
+    {"shard", 0, 0, G_OPTION_ARG_STRING, &o->shard,
+        "Process shard K of N of the films (K from 0; N alone: K from "
+          "SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)", "K/N"},
+    {"results", 0, 0, G_OPTION_ARG_FILENAME, &o->results_dir,
+        "Write one result file per film into DIR instead of a catalog "
+          "(gst-palette merge takes them into one)", "DIR"},
+    {"todo", 0, 0, G_OPTION_ARG_NONE, &o->todo,
+        "list: print the folder names of the films still to do, one per "
+          "line", NULL},
+    {"events", 0, 0, G_OPTION_ARG_FILENAME, &o->events_path,
+        "Append progress events to FILE as JSON Lines (-: standard output)",
+        "FILE"},
     {NULL}
   };
   const GOptionEntry output_entries[] = {
@@ -915,6 +1447,10 @@ make_option_context (Options * o)
   g_option_context_add_main_entries (context, main_entries, NULL);
   g_option_context_add_main_entries (context, library_entries, NULL);
 
+  group = g_option_group_new ("cluster", "Across machines (docs/cluster.md):",
+      "Show the options for running on many machines", NULL, NULL);
+  g_option_group_add_entries (group, cluster_entries);
+  g_option_context_add_group (context, group);
   group = g_option_group_new ("output", "Output options:",
       "Show the output options", NULL, NULL);
   g_option_group_add_entries (group, output_entries);
@@ -932,6 +1468,11 @@ options_clear (Options * o)
 {
   g_free (o->catalog_path);
   g_free (o->only);
+  g_strfreev (o->films);
+  g_free (o->films_from);
+  g_free (o->shard);
+  g_free (o->results_dir);
+  g_free (o->events_path);
   g_free (o->output_dir);
   g_free (o->json_file);
   g_free (o->fingerprint_file);
@@ -965,17 +1506,34 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
         (const gchar *) files->pdata[0]);
     return FALSE;
   }
-  if (dirs->len > 0 && o->catalog_path == NULL)
+  if ((o->films || o->films_from || o->shard || o->results_dir) &&
+      dirs->len != 1) {
+    fprintf (stderr, "gst-palette: --film, --films-from, --shard and "
+        "--results work on one library folder: give it\n");
+    return FALSE;
+  }
+  if (o->results_dir != NULL && o->catalog_path != NULL) {
+    fprintf (stderr, "gst-palette: --results writes one file per film "
+        "instead of a catalog; merge them afterwards with gst-palette merge "
+        "-c %s %s\n", o->catalog_path, o->results_dir);
+    return FALSE;
+  }
+  if (o->nul_separated && o->films_from == NULL) {
+    fprintf (stderr, "gst-palette: -0 reads --films-from NUL-separated: give "
+        "--films-from\n");
+    return FALSE;
+  }
+  if (dirs->len > 0 && o->catalog_path == NULL && o->results_dir == NULL)
     o->catalog_path = default_catalog (dirs->pdata[0]);
   if ((o->only != NULL || o->recalc || o->retry_failed) &&
-      o->catalog_path == NULL) {
+      o->catalog_path == NULL && o->results_dir == NULL) {
     fprintf (stderr, "gst-palette: --only, --recalc and --retry-failed work "
         "on a catalog "
         "(--catalog FILE or library folders)\n");
     return FALSE;
   }
   if ((o->json_file || o->fingerprint_file || o->swatch_file) &&
-      (files->len > 1 || o->catalog_path != NULL)) {
+      (files->len > 1 || dirs->len > 0 || o->catalog_path != NULL)) {
     fprintf (stderr, "gst-palette: --write-json, --fingerprint and --swatch "
         "name one film's files; use --output-dir for several\n");
     return FALSE;
@@ -1044,6 +1602,7 @@ main (int argc, char **argv)
   if (options.verb != NULL) {
     status = run_verb (&run, options.inputs);
   } else if (!check_options (&options, files, dirs) ||
+      !open_events (&run) || !parse_shard (&run) ||
       !build_settings (&options, &run.settings, files->len == 0
           && options.catalog_path == NULL)) {
     status = EXIT_USAGE;
@@ -1055,7 +1614,8 @@ main (int argc, char **argv)
   } else {
     run.runner = runner_new (&run.settings, options.jobs, !options.quiet &&
         terminal_is_tty (stderr), on_film_done, &run);
-    if (options.catalog_path != NULL)
+    runner_set_started_func (run.runner, on_film_started);
+    if (options.catalog_path != NULL || options.results_dir != NULL)
       status = run_catalog (&run, dirs);
     else if (files->len > 0)
       status = run_files (&run, files);
@@ -1063,6 +1623,17 @@ main (int argc, char **argv)
       status = run_demo (&run);
   }
 
+  if (run.events != NULL) {
+    JsonObject *details = json_object_new ();
+
+    json_object_set_int_member (details, "exit_status", status);
+    json_object_set_int_member (details, "failed_for_good",
+        run.failed_for_good);
+    json_object_set_int_member (details, "failed_transient",
+        run.failed_transient);
+    events_write (run.events, "end", NULL, details);
+    events_close (run.events);
+  }
   runner_free (run.runner);
   if (run.json_file)
     catalog_json_file_close (run.json_file);

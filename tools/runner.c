@@ -23,6 +23,7 @@ struct _Runner
   guint jobs;
   gboolean show_progress;
   RunnerFilmDone done;
+  RunnerFilmStarted started;
   gpointer user_data;
 
   GMainLoop *loop;
@@ -72,6 +73,12 @@ runner_free (Runner * runner)
   if (runner->progress)
     terminal_progress_free (runner->progress);
   g_free (runner);
+}
+
+void
+runner_set_started_func (Runner * runner, RunnerFilmStarted started)
+{
+  runner->started = started;
 }
 
 void
@@ -148,6 +155,8 @@ start_jobs (Runner * runner)
       continue;
     }
     g_ptr_array_add (runner->running, job);
+    if (runner->started)
+      runner->started (runner, job->film, runner->user_data);
   }
   if (runner->running->len == 0)
     g_main_loop_quit (runner->loop);

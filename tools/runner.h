@@ -20,6 +20,11 @@ Runner *runner_new (const AnalysisSettings * settings, guint jobs,
     gboolean show_progress, RunnerFilmDone done, gpointer user_data);
 void runner_free (Runner * runner);
 
+/* Called from the main loop as each film's pipeline starts. */
+typedef void (*RunnerFilmStarted) (Runner * runner, gpointer film,
+    gpointer user_data);
+void runner_set_started_func (Runner * runner, RunnerFilmStarted started);
+
 /* Queues a film; PATH NULL is the built-in demo clip. FILM goes back to
  * DONE, and is freed with FREE_FILM. */
 void runner_add (Runner * runner, const gchar * title, const gchar * path,

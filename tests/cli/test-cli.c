@@ -206,11 +206,11 @@ test_library (void)
   g_rand_free (rand);
 
   /* First run: every film with one file is processed, the corrupt one
-   * fails with a one-line reason and makes the exit status 1. Paths are
+   * fails with a one-line reason and makes the exit status 3. Paths are
    * stored relative to the library root. */
   r = run ("--catalog", catalog_path, "--step", "1", "--jobs", "2", library,
       NULL);
-  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpint (r.status, ==, 3);
   assert_contains (r.err, "gst-palette: Corrupt: ");
   assert_contains (r.err, "1 of 4 films failed");
   assert_contains (r.out, "Red Film: ");
@@ -315,7 +315,7 @@ test_library (void)
   /* --retry-failed tries it again, and it fails again. */
   r = run ("--catalog", catalog_path, "--step", "1", "--retry-failed",
       library, NULL);
-  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpint (r.status, ==, 3);
   assert_contains (r.err, "gst-palette: Corrupt: ");
   assert_contains (r.err, "1 of 1 films failed");
   result_clear (&r);
@@ -664,7 +664,8 @@ test_stall (void)
     g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
     g_spawn_close_pid (pid);
     g_test_message ("stderr:\n%s", err->str);
-    g_assert_cmpint (exit_code (wait_status), ==, 1);
+    /* a stall may pass (a network share waking up): worth a retry */
+    g_assert_cmpint (exit_code (wait_status), ==, 75);
     assert_contains (err->str, "gst-palette: stuck: stalled: no video frame "
         "decoded in 1 s");
     g_string_free (err, TRUE);
