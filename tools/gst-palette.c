@@ -90,6 +90,8 @@ typedef struct
 {
   gchar *title;                 /* shown in messages */
   gchar *output_name;           /* base name of -o files */
+  gchar *name;                  /* in events: the folder's name (UTF-8)
+                                 * in a library, else the file */
   gint64 movie_id;              /* catalog mode: the film's id, else -1 */
   CatalogFolder *folder;        /* with --results: its folder, else NULL */
   gint64 started;               /* monotonic time its pipeline started */
@@ -117,6 +119,7 @@ film_free (Film * film)
 {
   g_free (film->title);
   g_free (film->output_name);
+  g_free (film->name);
   if (film->folder)
     catalog_folder_free (film->folder);
   g_free (film);
@@ -219,11 +222,12 @@ error_is_transient (const GError * error)
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
 }
 
-static gdouble
-film_seconds (Film * film)
+/* Whole milliseconds: a JSON double of json-glib prints 17 digits. */
+static void
+set_elapsed (JsonObject * details, Film * film)
 {
-  return film->started > 0 ?
-      (g_get_monotonic_time () - film->started) / (gdouble) G_USEC_PER_SEC : 0;
+  json_object_set_int_member (details, "elapsed_ms", film->started > 0 ?
+      (g_get_monotonic_time () - film->started) / 1000 : 0);
 }
 
 /* A JSON catalog is written back after each change (merged with what
@@ -254,7 +258,7 @@ store_error (Run * run, Film * film, const gchar * where, GError * error)
       film->title, where, error->message);
   json_object_set_string_member (details, "class", "transient");
   json_object_set_string_member (details, "error", error->message);
-  events_write (run->events, "fail", film->title, details);
+  events_write (run->events, "fail", film->name, details);
   g_error_free (error);
 }
 
@@ -287,8 +291,8 @@ film_failed (Run * run, Film * film, const gchar * reason, gboolean retry,
   json_object_set_string_member (details, "class", transient ? "transient" :
       "bad-media");
   json_object_set_string_member (details, "error", reason);
-  json_object_set_double_member (details, "seconds", film_seconds (film));
-  events_write (run->events, "fail", film->title, details);
+  set_elapsed (details, film);
+  events_write (run->events, "fail", film->name, details);
 
   if (film->folder != NULL && !transient &&
       !results_write (run->options->results_dir, film->folder, NULL, reason,
@@ -389,8 +393,8 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
   } else {
     JsonObject *details = json_object_new ();
 
-    json_object_set_double_member (details, "seconds", film_seconds (film));
-    events_write (run->events, "done", film->title, details);
+    set_elapsed (details, film);
+    events_write (run->events, "done", film->name, details);
   }
 }
 
@@ -408,7 +412,7 @@ on_film_started (Runner * runner, gpointer film, gpointer user_data)
   Film *f = film;
 
   f->started = g_get_monotonic_time ();
-  events_write (run->events, "start", f->title, NULL);
+  events_write (run->events, "start", f->name, NULL);
 }
 
 static void
@@ -434,11 +438,13 @@ film_new (const gchar * title, const gchar * output_name, gint64 movie_id)
 }
 
 static void
-queue_film (Run * run, const gchar * title, const gchar * path,
-    const gchar * output_name, gint64 movie_id, CatalogFolder * folder)
+queue_film (Run * run, const gchar * title, const gchar * name,
+    const gchar * path, const gchar * output_name, gint64 movie_id,
+    CatalogFolder * folder)
 {
   Film *film = film_new (title, output_name, movie_id);
 
+  film->name = g_filename_display_name (name);
   film->folder = folder;
   runner_add (run->runner, title, path, film, (GDestroyNotify) film_free);
 }
@@ -516,6 +522,18 @@ skip_film (Run * run, const gchar * title, const gchar * reason)
   events_write (run->events, "skip", title, details);
 }
 
+/* The name of FILM's folder in the library, as events name it: the first
+ * part of its relative path, else the name a folder of it would have. */
+static gchar *
+film_folder_name (CatalogFilm * film)
+{
+  if (film->file != NULL && !g_path_is_absolute (film->file) &&
+      strchr (film->file, G_DIR_SEPARATOR) != NULL)
+    return g_strndup (film->file, strchr (film->file, G_DIR_SEPARATOR) -
+        film->file);
+  return catalog_film_describe (film);
+}
+
 /* Queues FILM unless it is done, failed before, or has no one file.
  * FULL_PATH is where its file is now, or NULL. */
 static void
@@ -524,19 +542,21 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
 {
   Options *o = run->options;
   const gchar *reason;
-  gchar *name;
+  gchar *name, *folder_name;
 
   if (o->only != NULL && g_strcmp0 (film->title, o->only) != 0)
     return;
   selection->matched++;
   reason = skip_reason (o, film, RESULTS_STATE_NONE, full_path != NULL);
+  folder_name = film_folder_name (film);
   if (reason != NULL)
-    skip_film (run, film->title, reason);
+    skip_film (run, folder_name, reason);
   if (full_path == NULL) {
     selection->no_file++;
     if (!o->quiet)
       fprintf (stderr, "gst-palette: %s: %s, skipped\n", film->title,
           film->status ? film->status : "no file path");
+    g_free (folder_name);
     return;
   }
   if (g_strcmp0 (reason, "done") == 0) {
@@ -544,6 +564,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
     if (o->only != NULL && !o->quiet)
       fprintf (stderr, "gst-palette: %s: has a palette already, skipped "
           "(--recalc computes a new one)\n", film->title);
+    g_free (folder_name);
     return;
   }
   if (reason != NULL) {
@@ -553,11 +574,14 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
           "the last %s), skipped\n", film->title, film->error,
           film->attempts, film->attempts == 1 ? "" : "s",
           film->last_attempt ? film->last_attempt : "at an unknown date");
+    g_free (folder_name);
     return;
   }
   name = catalog_film_describe (film);
-  queue_film (run, film->title, full_path, name, film->movie_id, NULL);
+  queue_film (run, film->title, folder_name, full_path, name, film->movie_id,
+      NULL);
   g_free (name);
+  g_free (folder_name);
 }
 
 /* --results: queues FOLDER (taken) unless the results folder has it. */
@@ -576,7 +600,10 @@ consider_result_film (Run * run, CatalogFolder * folder,
   }
   selection->matched++;
   if (reason != NULL) {
-    skip_film (run, folder->title, reason);
+    gchar *shown = g_filename_display_name (folder->name);
+
+    skip_film (run, shown, reason);
+    g_free (shown);
     if (folder->file == NULL) {
       selection->no_file++;
       if (!o->quiet)
@@ -591,7 +618,8 @@ consider_result_film (Run * run, CatalogFolder * folder,
     return;
   }
   name = g_filename_display_name (folder->name);
-  queue_film (run, folder->title, folder->full_path, name, -1, folder);
+  queue_film (run, folder->title, folder->name, folder->full_path, name, -1,
+      folder);
   g_free (name);
 }
 
@@ -880,7 +908,7 @@ run_files (Run * run, GPtrArray * files)
     gchar *stem = dot && dot != base ? g_strndup (base, dot - base) :
         g_strdup (base);
 
-    queue_film (run, stem, files->pdata[i], stem, -1, NULL);
+    queue_film (run, stem, files->pdata[i], files->pdata[i], stem, -1, NULL);
     g_free (stem);
     g_free (base);
   }
@@ -898,7 +926,7 @@ run_demo (Run * run)
       DEMO_CLIP_N_SHOTS * DEMO_CLIP_SHOT_FRAMES / DEMO_CLIP_FPS,
       DEMO_CLIP_WIDTH, DEMO_CLIP_HEIGHT, DEMO_CLIP_FPS, DEMO_CLIP_N_SHOTS,
       demo_clip_describe ());
-  queue_film (run, "built-in demo clip", NULL, "demo", -1, NULL);
+  queue_film (run, "built-in demo clip", "demo", NULL, "demo", -1, NULL);
   return run_films (run);
 }
 
