@@ -64,6 +64,13 @@ run (const gchar * first, ...)
   return r;
 }
 
+/* Runs and expects exit status EXPECTED. */
+#define run_expect(expected, ...) G_STMT_START { \
+    Result r_ = run (__VA_ARGS__, NULL); \
+    g_assert_cmpint (r_.status, ==, (expected)); \
+    result_clear (&r_); \
+  } G_STMT_END
+
 static inline void
 assert_contains (const gchar * text, const gchar * part)
 {

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include "test-files.h"
 #include "cli-run.h"
+#include "cli-library.h"
+#include "cli-db.h"
 
 #define RED 0xff0000
 #define GREEN 0x00ff00
@@ -22,8 +24,6 @@
 #define YELLOW 0xffff00
 #define MAGENTA 0xff00ff
 #define CYAN 0x00ffff
-#define CLIP_FPS 10
-#define CLIP_FRAMES 20
 
 /* The exact SQL of the frontend's src/routes/api/movies/+server.ts: every
  * movie with its newest active palette. */
@@ -36,58 +36,6 @@ static const gchar frontend_sql[] =
     " m.title";
 
 /* --- clips and libraries ------------------------------------------------- */
-
-/* FRAMES frames of solid RGB at CLIP_FPS, 64x36, VP8 in WebM. */
-static void
-make_clip (const gchar * path, guint32 rgb, guint frames)
-{
-  gchar *description = g_strdup_printf ("videotestsrc pattern=solid-color "
-      "foreground-color=0x%08x num-buffers=%u "
-      "! video/x-raw,format=I420,width=64,height=36,framerate=%d/1 "
-      "! vp8enc deadline=1 ! webmmux ! filesink name=sink",
-      0xff000000u | rgb, frames, CLIP_FPS);
-  GError *error = NULL;
-  GstElement *pipeline = gst_parse_launch (description, &error);
-  GstElement *sink;
-  GstBus *bus;
-  GstMessage *message;
-
-  g_assert_no_error (error);
-  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-  g_object_set (sink, "location", path, NULL);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
-  gst_message_unref (message);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (sink);
-  gst_object_unref (pipeline);
-  g_free (description);
-}
-
-/* LIBRARY/FOLDER/FILE, a clip of RGB; returns its path. */
-static gchar *
-make_film (const gchar * library, const gchar * folder, const gchar * file,
-    guint32 rgb, guint frames)
-{
-  gchar *dir = g_build_filename (library, folder, NULL);
-  gchar *path = g_build_filename (dir, file, NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  make_clip (path, rgb, frames);
-  g_free (dir);
-  return path;
-}
-
-static void
-add_film (const gchar * library, const gchar * folder, const gchar * file,
-    guint32 rgb)
-{
-  g_free (make_film (library, folder, file, rgb, CLIP_FRAMES));
-}
 
 static GBytes *
 read_bytes (const gchar * path)
@@ -124,107 +72,8 @@ note (const gchar * format, ...)
   g_free (text);
 }
 
-/* --- running gst-palette ------------------------------------------------- */
-
-
-/* Runs and expects exit status EXPECTED. */
-#define run_expect(expected, ...) G_STMT_START { \
-    Result r_ = run (__VA_ARGS__, NULL); \
-    g_assert_cmpint (r_.status, ==, (expected)); \
-    result_clear (&r_); \
-  } G_STMT_END
 
 /* --- the database -------------------------------------------------------- */
-
-static sqlite3 *
-db_open (const gchar * path, gboolean read_only)
-{
-  sqlite3 *db = NULL;
-  gchar *uri = g_strdup_printf ("file:%s%s", path,
-      read_only ? "?mode=ro" : "");
-  gint rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_URI | (read_only ?
-          SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE), NULL);
-
-  if (rc != SQLITE_OK)
-    g_error ("cannot open %s: %s", path, sqlite3_errmsg (db));
-  sqlite3_busy_timeout (db, 10000);
-  g_free (uri);
-  return db;
-}
-
-static sqlite3_stmt *
-db_prepare_va (sqlite3 * db, const gchar * format, va_list args)
-{
-  gchar *sql = sqlite3_vmprintf (format, args);
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  sqlite3_free (sql);
-  return stmt;
-}
-
-static sqlite3_stmt *
-db_prepare (sqlite3 * db, const gchar * format, ...)
-{
-  va_list args;
-  sqlite3_stmt *stmt;
-
-  va_start (args, format);
-  stmt = db_prepare_va (db, format, args);
-  va_end (args);
-  return stmt;
-}
-
-/* The first column of the first row as an integer (-1: no row). Formats
- * with sqlite3_mprintf: %Q quotes a string. */
-static gint64
-db_int (sqlite3 * db, const gchar * format, ...)
-{
-  va_list args;
-  sqlite3_stmt *stmt;
-  gint64 value = -1;
-  gint rc;
-
-  va_start (args, format);
-  stmt = db_prepare_va (db, format, args);
-  va_end (args);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    g_error ("%s: %s", sqlite3_sql (stmt), sqlite3_errmsg (db));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-/* The first column of the first row as text, NULL for NULL or no row. */
-static gchar *
-db_text (sqlite3 * db, const gchar * format, ...)
-{
-  va_list args;
-  sqlite3_stmt *stmt;
-  gchar *value = NULL;
-
-  va_start (args, format);
-  stmt = db_prepare_va (db, format, args);
-  va_end (args);
-  if (sqlite3_step (stmt) == SQLITE_ROW
-      && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strndup ((const gchar *) sqlite3_column_blob (stmt, 0),
-        sqlite3_column_bytes (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static void
-db_exec (sqlite3 * db, const gchar * sql)
-{
-  gchar *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
 
 /* One row of the frontend's query. */
 typedef struct
@@ -799,27 +648,6 @@ test_recalc_ids (void)
 }
 
 /* --- 4. relative paths --------------------------------------------------- */
-
-/* Every row SQL gives, its columns joined with '|', one row a line. */
-static gchar *
-db_dump (sqlite3 * db, const gchar * sql)
-{
-  sqlite3_stmt *stmt = db_prepare (db, "%s", sql);
-  GString *dump = g_string_new (NULL);
-  gint i;
-
-  while (sqlite3_step (stmt) == SQLITE_ROW) {
-    for (i = 0; i < sqlite3_column_count (stmt); i++) {
-      const guchar *text = sqlite3_column_text (stmt, i);
-
-      g_string_append_printf (dump, "%s|", text ? (const gchar *) text :
-          "NULL");
-    }
-    g_string_append_c (dump, '\n');
-  }
-  sqlite3_finalize (stmt);
-  return g_string_free (dump, FALSE);
-}
 
 static gchar *
 movies_dump (sqlite3 * db)
