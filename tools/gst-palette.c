@@ -1450,7 +1450,7 @@ make_option_context (Options * o)
   GOptionGroup *group;
 
   context = g_option_context_new ("[FILE...] | [--catalog CATALOG] DIR... | "
-      "list|draw|import|export ...");
+      "list|draw|import|export|merge ...");
   g_option_context_set_summary (context,
       "Find the dominant colors of films with GStreamer "
       "(framedecimate ! palettesink).\n\n"
@@ -1466,12 +1466,21 @@ make_option_context (Options * o)
       "                             fingerprint, ring and swatch images\n"
       "  gst-palette import -c CATALOG.db FILE.json...\n"
       "  gst-palette export -c CATALOG.db FILE.json\n"
-      "                             between SQLite and the notebook's JSON");
+      "                             between SQLite and the notebook's JSON\n\n"
+      "Across machines (docs/cluster.md):\n"
+      "  gst-palette list DIR --todo [-0]\n"
+      "                             the film folders still to do\n"
+      "  gst-palette --shard K/N --results RESULTS DIR\n"
+      "                             one worker's share, one file per film\n"
+      "  gst-palette merge -c CATALOG.db RESULTS|SHARD.db...\n"
+      "                             results into the catalog");
   g_option_context_set_description (context,
-      "Exit status: 0 when every film was done, 1 when some failed (one line "
-      "each on\nstandard error), 2 for bad usage or an unusable catalog, "
-      "128+N when stopped by\nsignal N (the catalog then holds every film "
-      "finished before).\n");
+      "Exit status: 0 when every film was done or skipped; 3 when some "
+      "failed for good\n(bad media, one line each on standard error); 75 "
+      "when something failed that a\nretry may mend (a read error, a stall, "
+      "the catalog busy, a disk full); 2 for bad\nusage or an unusable "
+      "catalog; 128+N when stopped by signal N (the catalog or\nthe results "
+      "folder then holds every film finished before).\n");
   g_option_context_add_main_entries (context, main_entries, NULL);
   g_option_context_add_main_entries (context, library_entries, NULL);
 
