@@ -76,7 +76,7 @@ events_write (Events * events, const gchar * event, const gchar * film,
   JsonGenerator *generator = json_generator_new ();
   JsonNode *root;
   GList *members, *l;
-  gchar *now, *text, *shown = NULL;
+  gchar *now, *text, *line_text, *shown = NULL;
 
   if (events == NULL) {
     if (details != NULL)
@@ -105,17 +105,14 @@ events_write (Events * events, const gchar * event, const gchar * film,
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
   /* one write() per line, newline included: O_APPEND keeps lines whole */
-  {
-    gchar *with_newline = g_strconcat (text, "\n", NULL);
-
-    if (!write_all (events->fd, with_newline, strlen (with_newline))
-        && !events->warned) {
-      events->warned = TRUE;
-      g_printerr ("gst-palette: warning: cannot write events: %s\n",
-          g_strerror (errno));
-    }
-    g_free (with_newline);
+  line_text = g_strconcat (text, "\n", NULL);
+  if (!write_all (events->fd, line_text, strlen (line_text))
+      && !events->warned) {
+    events->warned = TRUE;
+    g_printerr ("gst-palette: warning: cannot write events: %s\n",
+        g_strerror (errno));
   }
+  g_free (line_text);
   g_free (text);
   g_free (now);
   g_free (shown);
