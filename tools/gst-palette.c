@@ -1641,7 +1641,7 @@ main (int argc, char **argv)
   } else if (!check_options (&options, files, dirs) ||
       !open_events (&run) || !parse_shard (&run) ||
       !build_settings (&options, &run.settings, files->len == 0
-          && options.catalog_path == NULL)) {
+          && dirs->len == 0 && options.catalog_path == NULL)) {
     status = EXIT_USAGE;
   } else if (!analysis_ensure_plugins (&error) ||
       !analysis_check_settings (&run.settings, &error)) {
