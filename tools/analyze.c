@@ -242,7 +242,9 @@ on_no_more_pads (GstElement * decoder, Analysis * analysis)
  * posted: one from inside an analysis pipeline that did not get as far as
  * the pipeline itself was dropped on its way, and is sent to the pipeline's
  * bus as a DROPPED_ERROR_MESSAGE. The bus watch then tells a fatal drop
- * from a handled one (see check_dropped_errors()). */
+ * from a handled one (see check_dropped_errors()). A GStreamer built
+ * without tracer hooks never calls them: there only the stall timeout
+ * ends such a film. */
 typedef struct
 {
   GstElement *origin;           /* posted the error */
