@@ -34,11 +34,43 @@ struct _Analysis
   gpointer done_data;
   gboolean finished;
   gchar *error;
+  AnalysisFailure failure;
+  /* Errors that a bin dropped on their way up, as DROPPED_ERROR_MESSAGE
+   * application messages, until we know whether they were fatal. */
+  GPtrArray *dropped_errors;
+  guint dropped_check;
   JsonObject *record;
   GstStructure *last_palette;   /* the last `palette` message, as a fallback */
 };
 
+GST_DEBUG_CATEGORY_STATIC (analysis_debug);
+#define GST_CAT_DEFAULT analysis_debug
+
 #define NO_VIDEO_MESSAGE "gst-palette-no-video"
+#define DROPPED_ERROR_MESSAGE "gst-palette-dropped-error"
+
+/* Marks the pipelines of analyses for the error tracer. */
+static GQuark analysis_pipeline_quark;
+
+AnalysisFailure
+analysis_failure_from_error (const GError * error)
+{
+  if (error == NULL)
+    return ANALYSIS_FAILURE_NONE;
+  /* Every stream error is about the bytes of the film: not a film, no
+   * decodable stream, damaged data. That includes CODEC_NOT_FOUND, a codec
+   * that no installed plugin decodes: the same installation gives the same
+   * answer every time, and decodebin also says so of data that only looks
+   * like a stream. */
+  if (error->domain == GST_STREAM_ERROR)
+    return ANALYSIS_FAILURE_BAD_MEDIA;
+  /* Reading the file failed (vanished, unreadable, I/O error, no space or
+   * memory left), or the machine cannot run the pipeline: a missing plugin
+   * (GST_CORE_ERROR_MISSING_PLUGIN) is a fault of the installation, not of
+   * the film, and a batch engine may retry on a node where it is installed,
+   * or after it was installed. None of these blames the film. */
+  return ANALYSIS_FAILURE_TRANSIENT;
+}
 
 gboolean
 analysis_ensure_plugins (GError ** error)
@@ -191,15 +223,175 @@ on_no_more_pads (GstElement * decoder, Analysis * analysis)
             gst_structure_new_empty (NO_VIDEO_MESSAGE)));
 }
 
+/* Errors that never reach the pipeline's bus.
+ *
+ * decodebin (gstdecodebin2.c, parsebin alike) filters the errors of an
+ * element it is plugging, so that it can try the next factory when that
+ * one fails to start. Once the element reached PAUSED it calls
+ * remove_error_filter (dbin, element, NULL), which throws the filtered
+ * errors away. A demuxer in pull mode starts its streaming thread inside
+ * that state change: when the thread posts its error before the filter is
+ * removed (qtdemux on an MP4 file without a moov box finds no stream at
+ * once), the error is lost, the demuxer has paused without a pad, and the
+ * pipeline waits for ever to preroll. The window is a few microseconds
+ * wide; it is hit mostly when the demuxer's thread is an idle one of
+ * GStreamer's task pool, which it is from the second film of a process on,
+ * and the plugging thread is preempted.
+ *
+ * No bus sees such an error, so a tracer hook watches every error as it is
+ * posted: one from inside an analysis pipeline that did not get as far as
+ * the pipeline itself was dropped on its way, and is sent to the pipeline's
+ * bus as a DROPPED_ERROR_MESSAGE. The bus watch then tells a fatal drop
+ * from a handled one (see check_dropped_errors()). A GStreamer built
+ * without tracer hooks never calls them: there only the stall timeout
+ * ends such a film. */
+typedef struct
+{
+  GstElement *origin;           /* posted the error */
+  GstElement *pipeline;         /* the analysis pipeline it is in */
+  guint32 seqnum;
+  guint depth;                  /* other posts of ORIGIN inside this one */
+  gboolean arrived;             /* the pipeline posted it on its bus */
+  GError *error;
+  gchar *debug;
+} PostedError;
+
+/* The error being posted by this thread. */
+static GPrivate posted_error;
+
+typedef GstTracer AnalysisErrorTracer;
+typedef GstTracerClass AnalysisErrorTracerClass;
+
+static GType analysis_error_tracer_get_type (void);
+G_DEFINE_TYPE (AnalysisErrorTracer, analysis_error_tracer, GST_TYPE_TRACER);
+
+static void
+analysis_error_tracer_class_init (AnalysisErrorTracerClass * klass)
+{
+}
+
+static void
+analysis_error_tracer_init (AnalysisErrorTracer * self)
+{
+}
+
+/* The analysis pipeline ELEMENT is in (a new reference), or NULL. */
+static GstElement *
+find_analysis_pipeline (GstElement * element)
+{
+  GstObject *object = gst_object_ref (GST_OBJECT (element));
+  GstObject *parent;
+
+  while ((parent = gst_object_get_parent (object)) != NULL) {
+    gst_object_unref (object);
+    object = parent;
+  }
+  if (g_object_get_qdata (G_OBJECT (object), analysis_pipeline_quark) == NULL) {
+    gst_object_unref (object);
+    return NULL;
+  }
+  return GST_ELEMENT (object);
+}
+
+static void
+on_post_message_pre (GObject * tracer, GstClockTime ts, GstElement * element,
+    GstMessage * message)
+{
+  PostedError *posted = g_private_get (&posted_error);
+  GstElement *pipeline;
+
+  if (posted != NULL) {
+    if (element == posted->origin)
+      posted->depth++;
+    /* A bin forwards a child's error by posting it as its own. */
+    else if (element == posted->pipeline &&
+        GST_MESSAGE_SEQNUM (message) == posted->seqnum)
+      posted->arrived = TRUE;
+    return;
+  }
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR)
+    return;
+  pipeline = find_analysis_pipeline (element);
+  if (pipeline == NULL)
+    return;
+  if (pipeline == element) {
+    gst_object_unref (pipeline);
+    return;
+  }
+  posted = g_new0 (PostedError, 1);
+  posted->origin = gst_object_ref (element);
+  posted->pipeline = pipeline;
+  posted->seqnum = GST_MESSAGE_SEQNUM (message);
+  gst_message_parse_error (message, &posted->error, &posted->debug);
+  g_private_set (&posted_error, posted);
+}
+
+static void
+on_post_message_post (GObject * tracer, GstClockTime ts, GstElement * element,
+    gboolean result)
+{
+  PostedError *posted = g_private_get (&posted_error);
+
+  if (posted == NULL || element != posted->origin)
+    return;
+  if (posted->depth > 0) {
+    posted->depth--;
+    return;
+  }
+  g_private_set (&posted_error, NULL);
+  if (!posted->arrived) {
+    GstBus *bus = gst_element_get_bus (posted->pipeline);
+
+    GST_DEBUG_OBJECT (posted->origin, "its error \"%s\" was dropped on the "
+        "way to the pipeline", posted->error->message);
+    if (bus != NULL) {
+      gst_bus_post (bus, gst_message_new_application (GST_OBJECT
+              (posted->origin), gst_structure_new (DROPPED_ERROR_MESSAGE,
+                  "error", G_TYPE_ERROR, posted->error, "debug",
+                  G_TYPE_STRING, posted->debug, NULL)));
+      gst_object_unref (bus);
+    }
+  }
+  gst_object_unref (posted->origin);
+  gst_object_unref (posted->pipeline);
+  g_error_free (posted->error);
+  g_free (posted->debug);
+  g_free (posted);
+}
+
+static gpointer
+install_error_tracer (gpointer unused)
+{
+  /* Kept for the life of the process, as GStreamer keeps its tracers. */
+  GstTracer *tracer = g_object_new (analysis_error_tracer_get_type (), NULL);
+
+  GST_DEBUG_CATEGORY_INIT (analysis_debug, "gst-palette", 0,
+      "gst-palette's film analysis");
+  analysis_pipeline_quark =
+      g_quark_from_static_string ("gst-palette-analysis-pipeline");
+  gst_object_ref_sink (tracer);
+  gst_tracing_register_hook (tracer, "element-post-message-pre",
+      G_CALLBACK (on_post_message_pre));
+  gst_tracing_register_hook (tracer, "element-post-message-post",
+      G_CALLBACK (on_post_message_post));
+  return tracer;
+}
+
 static Analysis *
 analysis_new_with_source (GstElement * source, gboolean decodes,
     const AnalysisSettings * settings, GError ** error)
 {
+  static GOnce error_tracer = G_ONCE_INIT;
   Analysis *analysis = g_new0 (Analysis, 1);
   gint fd;
 
+  g_once (&error_tracer, install_error_tracer, NULL);
   analysis->duration = analysis->position = GST_CLOCK_TIME_NONE;
+  analysis->dropped_errors =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_message_unref);
   analysis->pipeline = gst_pipeline_new ("gst-palette");
+  g_object_set_qdata (G_OBJECT (analysis->pipeline), analysis_pipeline_quark,
+      analysis);
   analysis->decimate = gst_element_factory_make ("framedecimate",
       "framedecimate");
   analysis->sink = gst_element_factory_make ("palettesink", "palettesink");
@@ -304,6 +496,7 @@ analysis_free (Analysis * analysis)
     g_free (analysis->record_path);
   }
   g_free (analysis->error);
+  g_clear_pointer (&analysis->dropped_errors, g_ptr_array_unref);
   if (analysis->record)
     json_object_unref (analysis->record);
   if (analysis->last_palette)
@@ -441,18 +634,26 @@ collect_record (Analysis * analysis)
   if (json_parser_load_from_file (parser, analysis->record_path, &error)) {
     JsonNode *root = json_parser_get_root (parser);
 
-    if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)) {
       analysis->record = json_node_dup_object (root);
-    else
+    } else {
+      /* palettesink's fault, not the film's. */
       analysis->error = g_strdup ("palettesink wrote a record that is not a "
           "JSON object");
+      analysis->failure = ANALYSIS_FAILURE_TRANSIENT;
+    }
   } else if (analysis->last_palette != NULL) {
     analysis->record = record_from_message (analysis->last_palette);
   } else {
+    /* palettesink reports its own write errors: the film ended without a
+     * palette. */
     analysis->error = g_strdup_printf ("no palette: %s", error->message);
+    analysis->failure = ANALYSIS_FAILURE_BAD_MEDIA;
   }
-  if (analysis->record == NULL && analysis->error == NULL)
+  if (analysis->record == NULL && analysis->error == NULL) {
     analysis->error = g_strdup ("no palette was produced");
+    analysis->failure = ANALYSIS_FAILURE_BAD_MEDIA;
+  }
   if (analysis->record != NULL)
     add_settings (analysis, analysis->record);
   g_clear_error (&error);
@@ -469,12 +670,17 @@ call_done (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ERROR NULL: the film ended; else why it failed, FAILURE its class. */
 static void
-finish (Analysis * analysis, gchar * error)
+finish (Analysis * analysis, gchar * error, AnalysisFailure failure)
 {
   if (analysis->stall_check != 0) {
     g_source_remove (analysis->stall_check);
     analysis->stall_check = 0;
+  }
+  if (analysis->dropped_check != 0) {
+    g_source_remove (analysis->dropped_check);
+    analysis->dropped_check = 0;
   }
   if (analysis->bus_watch != 0) {
     /* Also when called from the watch itself: a source may be removed
@@ -487,27 +693,110 @@ finish (Analysis * analysis, gchar * error)
   read_framerate (analysis);
   /* The pipeline is stopped when the analysis is freed: a stalled source
    * may block that, and the reason should be told first. */
-  if (error == NULL)
+  if (error == NULL) {
     collect_record (analysis);
-  else
+  } else {
     analysis->error = error;
+    analysis->failure = failure;
+  }
   analysis->bus_watch = 0;
   /* From an idle: DONE may free the analysis, which owns this bus watch. */
   g_idle_add (call_done, analysis);
 }
 
-static gchar *
-describe_error (GstMessage * message)
+/* The error of an ERROR message, or of a DROPPED_ERROR_MESSAGE, with its
+ * message on one line: one line per failed film. */
+static GError *
+parse_error (GstMessage * message)
 {
   GError *error = NULL;
-  gchar *text;
 
-  gst_message_parse_error (message, &error, NULL);
-  text = g_strdup (error->message);
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (message, &error, NULL);
+  else
+    gst_structure_get (gst_message_get_structure (message), "error",
+        G_TYPE_ERROR, &error, NULL);
+  if (error == NULL)
+    error = g_error_new_literal (GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "unknown error");
+  g_strdelimit (error->message, "\r\n", ' ');
+  return error;
+}
+
+static void
+finish_with_error (Analysis * analysis, GstMessage * message)
+{
+  GError *error = parse_error (message);
+
+  finish (analysis, g_strdup (error->message),
+      analysis_failure_from_error (error));
   g_error_free (error);
-  /* One line per failed film. */
-  g_strdelimit (text, "\r\n", ' ');
-  return text;
+}
+
+/* Whether OBJECT, or a bin it is in below PIPELINE, has its state locked:
+ * decodebin locks an element while it plugs it. */
+static gboolean
+is_being_plugged (GstObject * object, GstElement * pipeline)
+{
+  GstObject *parent;
+  gboolean locked = FALSE;
+
+  gst_object_ref (object);
+  while (!locked && object != GST_OBJECT (pipeline)) {
+    locked = GST_IS_ELEMENT (object) &&
+        gst_element_is_locked_state (GST_ELEMENT (object));
+    parent = gst_object_get_parent (object);
+    gst_object_unref (object);
+    object = parent;
+    if (object == NULL)
+      return locked;
+  }
+  gst_object_unref (object);
+  return locked;
+}
+
+static gboolean on_dropped_check (gpointer user_data);
+
+/* What became of the element whose error decodebin dropped: removed from
+ * the pipeline, it failed to start and decodebin went on with another
+ * factory; still plugged (state locked), decodebin is deciding, so look
+ * again soon; else it was kept, and its error, posted a moment too early
+ * to get through (see PostedError), is the end of the film. Returns TRUE
+ * when the analysis finished. */
+static gboolean
+check_dropped_errors (Analysis * analysis)
+{
+  guint i = 0;
+
+  while (i < analysis->dropped_errors->len) {
+    GstMessage *message = analysis->dropped_errors->pdata[i];
+    GstObject *origin = GST_MESSAGE_SRC (message);
+
+    if (!gst_object_has_as_ancestor (origin, GST_OBJECT (analysis->pipeline))) {
+      GST_DEBUG_OBJECT (origin, "removed after its error: not fatal");
+      g_ptr_array_remove_index (analysis->dropped_errors, i);
+    } else if (is_being_plugged (origin, analysis->pipeline)) {
+      i++;
+    } else {
+      GST_DEBUG_OBJECT (origin, "kept after its error: fatal");
+      finish_with_error (analysis, message);
+      return TRUE;
+    }
+  }
+  if (analysis->dropped_errors->len > 0 && analysis->dropped_check == 0)
+    analysis->dropped_check = g_timeout_add (10, on_dropped_check, analysis);
+  return FALSE;
+}
+
+static gboolean
+on_dropped_check (gpointer user_data)
+{
+  Analysis *analysis = user_data;
+
+  analysis->dropped_check = 0;
+  if (!analysis->finished)
+    check_dropped_errors (analysis);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -518,18 +807,25 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_EOS:
       if (!analysis->has_video) {
-        finish (analysis, g_strdup ("no video stream found"));
+        finish (analysis, g_strdup ("no video stream found"),
+            ANALYSIS_FAILURE_BAD_MEDIA);
         return G_SOURCE_REMOVE;
       }
-      finish (analysis, NULL);
+      finish (analysis, NULL, ANALYSIS_FAILURE_NONE);
       return G_SOURCE_REMOVE;
     case GST_MESSAGE_ERROR:
-      finish (analysis, describe_error (message));
+      finish_with_error (analysis, message);
       return G_SOURCE_REMOVE;
     case GST_MESSAGE_APPLICATION:
       if (gst_message_has_name (message, NO_VIDEO_MESSAGE)) {
-        finish (analysis, g_strdup ("no video stream found"));
+        finish (analysis, g_strdup ("no video stream found"),
+            ANALYSIS_FAILURE_BAD_MEDIA);
         return G_SOURCE_REMOVE;
+      }
+      if (gst_message_has_name (message, DROPPED_ERROR_MESSAGE)) {
+        g_ptr_array_add (analysis->dropped_errors, gst_message_ref (message));
+        if (check_dropped_errors (analysis))
+          return G_SOURCE_REMOVE;
       }
       break;
     case GST_MESSAGE_ELEMENT:
@@ -559,9 +855,9 @@ on_first_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_REMOVE;
 }
 
-/* decodebin drops an error that a demuxer posts while decodebin is still
- * setting it to PAUSED (qtdemux on a truncated file, under load), and the
- * pipeline then waits for ever: give up when no frame came in time. */
+/* A source that never delivers (a FIFO without a writer, a hung network
+ * file system) leaves the pipeline waiting for ever: give up when no frame
+ * came in time. It may deliver on another try. */
 static gboolean
 on_stall_check (gpointer user_data)
 {
@@ -570,7 +866,8 @@ on_stall_check (gpointer user_data)
   analysis->stall_check = 0;
   if (!g_atomic_int_get (&analysis->got_frame) && !analysis->finished)
     finish (analysis, g_strdup_printf ("stalled: no video frame decoded in "
-            "%u s (damaged file?)", analysis->stall_timeout));
+            "%u s (damaged file?)", analysis->stall_timeout),
+        ANALYSIS_FAILURE_TRANSIENT);
   return G_SOURCE_REMOVE;
 }
 
@@ -599,22 +896,22 @@ analysis_start (Analysis * analysis, AnalysisDoneFunc done,
   if (gst_element_set_state (analysis->pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
     GstMessage *message;
+    GError *reason;
 
-    /* The reason, if any, is on the bus already. */
+    /* The reason, if any, is on the bus already: keep its domain and code,
+     * they tell the class of the failure. */
     bus = gst_element_get_bus (analysis->pipeline);
     message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
     if (message != NULL) {
-      gchar *text = describe_error (message);
-
-      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
-          text);
-      g_free (text);
+      reason = parse_error (message);
       gst_message_unref (message);
     } else {
-      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
-          "the pipeline could not start");
+      reason = g_error_new_literal (GST_CORE_ERROR,
+          GST_CORE_ERROR_STATE_CHANGE, "the pipeline could not start");
     }
     gst_object_unref (bus);
+    analysis->failure = analysis_failure_from_error (reason);
+    g_propagate_error (error, reason);
     analysis_stop (analysis);
     return FALSE;
   }
@@ -631,6 +928,10 @@ analysis_stop (Analysis * analysis)
   if (analysis->bus_watch != 0) {
     g_source_remove (analysis->bus_watch);
     analysis->bus_watch = 0;
+  }
+  if (analysis->dropped_check != 0) {
+    g_source_remove (analysis->dropped_check);
+    analysis->dropped_check = 0;
   }
   g_idle_remove_by_data (analysis);
   if (analysis->pipeline)
@@ -682,6 +983,12 @@ const gchar *
 analysis_get_error (Analysis * analysis)
 {
   return analysis->error;
+}
+
+AnalysisFailure
+analysis_get_failure (Analysis * analysis)
+{
+  return analysis->failure;
 }
 
 JsonObject *

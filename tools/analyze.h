@@ -26,6 +26,26 @@ typedef struct
   gdouble eta_seconds;          /* < 0 when unknown */
 } AnalysisProgress;
 
+/* Whether a failed film is worth trying again, for a batch engine (Slurm,
+ * GNU parallel) that retries failed tasks.
+ *
+ * BAD_MEDIA: the film itself is at fault and another try gives the same
+ * result: no video stream, a file that is not a film, a damaged container
+ * or stream (GST_STREAM_ERROR_*: TYPE_NOT_FOUND, WRONG_TYPE, DEMUX, DECODE,
+ * FORMAT, CODEC_NOT_FOUND, ...), or no palette from a film read to its end.
+ *
+ * TRANSIENT: the film is not known to be at fault; another try, later or
+ * on another machine, may pass: reading failed (GST_RESOURCE_ERROR_*,
+ * G_FILE_ERROR_*, G_IO_ERROR_*: the file vanished, a read error, no space
+ * or memory left), the stall timeout, or the machine lacks a plugin or
+ * cannot run the pipeline (GST_CORE_ERROR_*, GST_LIBRARY_ERROR_*). */
+typedef enum
+{
+  ANALYSIS_FAILURE_NONE,
+  ANALYSIS_FAILURE_BAD_MEDIA,
+  ANALYSIS_FAILURE_TRANSIENT
+} AnalysisFailure;
+
 typedef struct _Analysis Analysis;
 typedef void (*AnalysisDoneFunc) (Analysis * analysis, gpointer user_data);
 
@@ -57,6 +77,15 @@ void analysis_get_progress (Analysis * analysis, AnalysisProgress * progress);
 
 /* After DONE: NULL on success, else a one-line reason. */
 const gchar *analysis_get_error (Analysis * analysis);
+/* After DONE, or after analysis_start() failed: ANALYSIS_FAILURE_NONE on
+ * success, else the class of the failure that analysis_get_error() or
+ * analysis_start()'s error tells. */
+AnalysisFailure analysis_get_failure (Analysis * analysis);
+/* The class of an error of analysis_new_for_file(),
+ * analysis_new_for_demo_clip() or analysis_start(): these keep the domain
+ * and code of the GStreamer error that stopped the pipeline. NULL gives
+ * ANALYSIS_FAILURE_NONE. */
+AnalysisFailure analysis_failure_from_error (const GError * error);
 /* After DONE: the palette record (a new reference), or NULL on failure. */
 JsonObject *analysis_get_record (Analysis * analysis);
 /* Frame count (duration × framerate) and whole seconds, -1 when unknown. */

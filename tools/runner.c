@@ -31,6 +31,8 @@ struct _Runner
   GPtrArray *running;
   guint total;
   guint finished;
+  /* Of the film being handed over to DONE. */
+  AnalysisFailure failure;
   gint interrupted_by;
   TerminalProgress *progress;
 };
@@ -115,6 +117,12 @@ runner_get_finished (Runner * runner)
   return runner->finished;
 }
 
+AnalysisFailure
+runner_get_failure (Runner * runner)
+{
+  return runner->failure;
+}
+
 static void start_jobs (Runner * runner);
 
 static void
@@ -125,8 +133,10 @@ on_analysis_done (Analysis * analysis, gpointer user_data)
   JsonObject *record = analysis_get_record (analysis);
 
   runner->finished++;
+  runner->failure = analysis_get_failure (analysis);
   runner->done (runner, job->film, analysis, record,
       analysis_get_error (analysis), runner->user_data);
+  runner->failure = ANALYSIS_FAILURE_NONE;
   if (record)
     json_object_unref (record);
   /* Frees the job, its analysis and its film. */
@@ -148,8 +158,10 @@ start_jobs (Runner * runner)
     if (job->analysis == NULL ||
         !analysis_start (job->analysis, on_analysis_done, job, &error)) {
       runner->finished++;
+      runner->failure = analysis_failure_from_error (error);
       runner->done (runner, job->film, job->analysis, NULL, error->message,
           runner->user_data);
+      runner->failure = ANALYSIS_FAILURE_NONE;
       g_error_free (error);
       job_free (job);
       continue;

@@ -37,6 +37,12 @@ gint runner_run (Runner * runner);
 /* Removes the progress block so that other output can be printed. */
 void runner_clear_progress (Runner * runner);
 
+/* Inside DONE: the class of the failure of the film being handed over,
+ * ANALYSIS_FAILURE_NONE when it succeeded. Also when ANALYSIS is NULL:
+ * the runner classifies the error that kept the pipeline from being made
+ * (analysis_failure_from_error()). */
+AnalysisFailure runner_get_failure (Runner * runner);
+
 guint runner_get_total (Runner * runner);
 guint runner_get_finished (Runner * runner);
 
