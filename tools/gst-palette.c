@@ -398,13 +398,6 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
   }
 }
 
-/* Whether retrying the film may give another outcome. */
-static gboolean
-film_failure_is_transient (Analysis * analysis)
-{
-  return analysis == NULL;
-}
-
 static void
 on_film_started (Runner * runner, gpointer film, gpointer user_data)
 {
@@ -417,13 +410,14 @@ on_film_started (Runner * runner, gpointer film, gpointer user_data)
 
 static void
 on_film_done (Runner * runner, gpointer film, Analysis * analysis,
-    JsonObject * record, const gchar * error, gpointer user_data)
+    JsonObject * record, const gchar * error, AnalysisFailure failure,
+    gpointer user_data)
 {
   if (record != NULL)
     film_succeeded (user_data, film, analysis, record);
   else
     film_failed (user_data, film, error, FALSE,
-        film_failure_is_transient (analysis));
+        failure == ANALYSIS_FAILURE_TRANSIENT);
 }
 
 static Film *

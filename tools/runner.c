@@ -31,8 +31,6 @@ struct _Runner
   GPtrArray *running;
   guint total;
   guint finished;
-  /* Of the film being handed over to DONE. */
-  AnalysisFailure failure;
   gint interrupted_by;
   TerminalProgress *progress;
 };
@@ -117,12 +115,6 @@ runner_get_finished (Runner * runner)
   return runner->finished;
 }
 
-AnalysisFailure
-runner_get_failure (Runner * runner)
-{
-  return runner->failure;
-}
-
 static void start_jobs (Runner * runner);
 
 static void
@@ -133,10 +125,9 @@ on_analysis_done (Analysis * analysis, gpointer user_data)
   JsonObject *record = analysis_get_record (analysis);
 
   runner->finished++;
-  runner->failure = analysis_get_failure (analysis);
   runner->done (runner, job->film, analysis, record,
-      analysis_get_error (analysis), runner->user_data);
-  runner->failure = ANALYSIS_FAILURE_NONE;
+      analysis_get_error (analysis), analysis_get_failure (analysis),
+      runner->user_data);
   if (record)
     json_object_unref (record);
   /* Frees the job, its analysis and its film. */
@@ -158,10 +149,8 @@ start_jobs (Runner * runner)
     if (job->analysis == NULL ||
         !analysis_start (job->analysis, on_analysis_done, job, &error)) {
       runner->finished++;
-      runner->failure = analysis_failure_from_error (error);
       runner->done (runner, job->film, job->analysis, NULL, error->message,
-          runner->user_data);
-      runner->failure = ANALYSIS_FAILURE_NONE;
+          analysis_failure_from_error (error), runner->user_data);
       g_error_free (error);
       job_free (job);
       continue;

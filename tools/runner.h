@@ -9,11 +9,12 @@ G_BEGIN_DECLS
 typedef struct _Runner Runner;
 
 /* Called from the main loop as each film ends, so never two at once.
- * RECORD is NULL when the film failed and ERROR says why; ANALYSIS is NULL
- * when its pipeline could not even be made. */
+ * RECORD is NULL when the film failed, ERROR says why and FAILURE whether
+ * a retry may pass; ANALYSIS is NULL when its pipeline could not even be
+ * made (the runner classifies that error too). */
 typedef void (*RunnerFilmDone) (Runner * runner, gpointer film,
     Analysis * analysis, JsonObject * record, const gchar * error,
-    gpointer user_data);
+    AnalysisFailure failure, gpointer user_data);
 
 /* SHOW_PROGRESS draws the live progress block on standard error. */
 Runner *runner_new (const AnalysisSettings * settings, guint jobs,
@@ -36,12 +37,6 @@ gint runner_run (Runner * runner);
 
 /* Removes the progress block so that other output can be printed. */
 void runner_clear_progress (Runner * runner);
-
-/* Inside DONE: the class of the failure of the film being handed over,
- * ANALYSIS_FAILURE_NONE when it succeeded. Also when ANALYSIS is NULL:
- * the runner classifies the error that kept the pipeline from being made
- * (analysis_failure_from_error()). */
-AnalysisFailure runner_get_failure (Runner * runner);
 
 guint runner_get_total (Runner * runner);
 guint runner_get_finished (Runner * runner);

@@ -23,7 +23,7 @@ typedef struct
   gboolean had_analysis;
   gboolean had_record;
   gchar *error;
-  AnalysisFailure failure;      /* runner_get_failure () */
+  AnalysisFailure failure;      /* as the runner hands it over */
   AnalysisFailure analysis_failure;     /* analysis_get_failure (), if any */
   gint64 done_time;             /* monotonic, µs */
 } Outcome;
@@ -37,7 +37,8 @@ typedef struct
 
 static void
 on_film_done (Runner * runner, gpointer film, Analysis * analysis,
-    JsonObject * record, const gchar * error, gpointer user_data)
+    JsonObject * record, const gchar * error, AnalysisFailure failure,
+    gpointer user_data)
 {
   Outcome *outcome = film;
   RunData *data = user_data;
@@ -47,7 +48,7 @@ on_film_done (Runner * runner, gpointer film, Analysis * analysis,
   outcome->had_analysis = analysis != NULL;
   outcome->had_record = record != NULL;
   outcome->error = g_strdup (error);
-  outcome->failure = runner_get_failure (runner);
+  outcome->failure = failure;
   outcome->analysis_failure = analysis != NULL ?
       analysis_get_failure (analysis) : ANALYSIS_FAILURE_NONE;
   g_test_message ("%s: %s (class %d)", outcome->name,
