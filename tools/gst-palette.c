@@ -28,6 +28,7 @@
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1595,6 +1596,9 @@ main (int argc, char **argv)
   GPtrArray *files, *dirs;
   gint status;
 
+  /* GOption converts string options from the locale's charset: without
+   * this, "C", and --only "Amélie" is refused. */
+  setlocale (LC_ALL, "");
   options.seed = -1;
   options.fingerprint_colors = -1;
   options.stall_timeout = 30;
