@@ -617,8 +617,12 @@ GST_START_TEST (test_live_framedecimate)
   fail_unless (updates == 3 || updates == 4, "%u updates", updates);
   gst_structure_get_uint64 (g_list_last (run.palettes)->data, "frames",
       &analysed);
-  /* kept frames at 0, 0.267, 0.5, 0.767, ... : 8 of 60 */
-  fail_unless_equals_uint64 (out, 8);
+  /* kept frames at 0, 0.267, 0.5, 0.767, ... : 8 of 60. A live
+   * videotestsrc stamps its first frame with the running time at which it
+   * started, 0 at rest but 45 ms on a loaded machine (seen under ASan in
+   * CI): then its 2 s reach past 2.0 and a 9th frame is kept. */
+  fail_unless (out == 8 || out == 9, "%" G_GUINT64_FORMAT " frames kept",
+      out);
   fail_unless_equals_uint64 (analysed, out);
   live_run_clear (&run);
   gst_object_unref (decimate);
