@@ -693,7 +693,8 @@ select_folders (Run * run, const gchar * library_dir, GError ** error)
       gchar *shown = g_filename_display_name (name);
       JsonObject *details = json_object_new ();
 
-      fprintf (stderr, "gst-palette: %s: %s\n", shown, scan_error->message);
+      fprintf (stderr, "gst-palette: %s: no such film folder in the library "
+          "(%s)\n", shown, scan_error->message);
       json_object_set_string_member (details, "class", "bad-media");
       json_object_set_string_member (details, "error", scan_error->message);
       events_write (run->events, "fail", shown, details);
@@ -885,7 +886,8 @@ run_catalog (Run * run, GPtrArray * library_dirs)
         "(--retry-failed tries again)\n", selection.failed_before,
         selection.failed_before == 1 ? "" : "s");
   if (runner_get_total (run->runner) == 0) {
-    if (!o->quiet)
+    /* a named film that is not there said so already */
+    if (!o->quiet && run_status (run) == EXIT_SUCCESS)
       fprintf (stderr, "gst-palette: nothing to do\n");
     return run_status (run);
   }
