@@ -85,13 +85,14 @@
 
 #include "gstpalettesink.h"
 #include "palette-record.h"
+#include "palette-worker.h"
 
 #include <string.h>
 #include <math.h>
 
 #include "analyzer.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_palette_sink_debug);
+GST_DEBUG_CATEGORY (gst_palette_sink_debug);
 #define GST_CAT_DEFAULT gst_palette_sink_debug
 
 #define DEFAULT_LOCATION NULL
@@ -113,11 +114,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_palette_sink_debug);
 #define DEFAULT_FINGERPRINT_MAX 0
 
 #define MAX_SIZE 4096
-
-/* Frames waiting for the analysis thread. They are upstream's buffers,
- * so keep few of them; bytes bound them for large frames. */
-#define MAX_PENDING_FRAMES 8
-#define MAX_PENDING_BYTES (64 * 1024 * 1024)
 
 enum
 {
@@ -152,16 +148,14 @@ typedef struct
   GstClockTime duration;
 } PaletteSpan;
 
-/* A frame to analyse, or (buffer NULL) an interval update to publish once
- * the frames queued before it are analysed. */
+/* A palette for the analysis thread to publish, once the frames queued
+ * before it are analysed. */
 typedef struct
 {
-  GstBuffer *buffer;
-  GstVideoInfo info;
-  GstClockTime timestamp;       /* stream time, for the fingerprint */
-  gsize size;
-  PaletteSpan span;             /* updates */
-} PaletteJob;
+  PaletteSpan span;
+  gboolean final;
+  gboolean complete;
+} PalettePublication;
 
 struct _GstPaletteSink
 {
@@ -217,22 +211,9 @@ struct _GstPaletteSink
   GstBus *watched_bus;
   gulong error_handler_id;
 
-  /* analysis thread; worker_lock guards the queue and the counters, the
-   * thread alone touches the analyzer and the converter while frames are
-   * pending */
-  GThread *worker;
-  GMutex worker_lock;
-  GCond worker_cond;
-  GQueue jobs;
-  guint pending;
-  gsize pending_bytes;
-  gboolean worker_quit;
-  gboolean worker_failed;
-  PaletteAnalyzer *analyzer;
-  GstVideoConverter *converter;
-  GstVideoInfo converter_in;
-  GstVideoInfo converter_out;
-  GstBuffer *rgb_buffer;
+  /* the analysis thread, from start to stop: it owns the analyzer, and
+   * every palette is published from it */
+  PaletteWorker *worker;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -448,10 +429,6 @@ gst_palette_sink_init (GstPaletteSink * self)
   self->window = DEFAULT_WINDOW;
   self->fingerprint_max = DEFAULT_FINGERPRINT_MAX;
 
-  g_mutex_init (&self->worker_lock);
-  g_cond_init (&self->worker_cond);
-  g_queue_init (&self->jobs);
-
   gst_base_sink_set_sync (GST_BASE_SINK (self), DEFAULT_SYNC);
   /* every frame is analysed: no QoS, no lateness drops */
   gst_base_sink_set_qos_enabled (GST_BASE_SINK (self), FALSE);
@@ -469,8 +446,6 @@ gst_palette_sink_finalize (GObject * object)
   g_free (self->active_location);
   g_free (self->title);
   g_free (self->uri);
-  g_mutex_clear (&self->worker_lock);
-  g_cond_clear (&self->worker_cond);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -618,227 +593,19 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
 }
 
-/* ------------------------------------------------------------------------ */
-/* The analysis thread */
-
-static void
-palette_job_free (PaletteJob * job)
-{
-  gst_clear_buffer (&job->buffer);
-  g_free (job);
-}
-
 static gboolean gst_palette_sink_publish_now (GstPaletteSink * self,
-    const PaletteSpan * span, gboolean final, gboolean complete);
+    PaletteAnalyzer * analyzer, const PaletteSpan * span, gboolean final,
+    gboolean complete);
 
-/* What the converter depends on; strides and offsets come with each frame. */
+/* The analysis thread's task: a palette to publish. */
 static gboolean
-converter_input_matches (const GstVideoInfo * a, const GstVideoInfo * b)
+gst_palette_sink_run_publication (PaletteAnalyzer * analyzer, gpointer task,
+    gpointer user_data)
 {
-  return GST_VIDEO_INFO_FORMAT (a) == GST_VIDEO_INFO_FORMAT (b)
-      && GST_VIDEO_INFO_WIDTH (a) == GST_VIDEO_INFO_WIDTH (b)
-      && GST_VIDEO_INFO_HEIGHT (a) == GST_VIDEO_INFO_HEIGHT (b)
-      && GST_VIDEO_INFO_INTERLACE_MODE (a) == GST_VIDEO_INFO_INTERLACE_MODE (b)
-      && GST_VIDEO_INFO_CHROMA_SITE (a) == GST_VIDEO_INFO_CHROMA_SITE (b)
-      && gst_video_colorimetry_is_equal (&a->colorimetry, &b->colorimetry);
-}
+  PalettePublication *publication = task;
 
-/* One converter downscales and converts: GstVideoConverter scales down
- * before its matrix conversion, and with nearest it only unpacks the rows
- * it samples. Measured on 1280×720 I420 to 160×90 RGB: 0.10 ms; downscaling
- * in the native format first with a second converter: 0.13 ms. */
-static gboolean
-gst_palette_sink_ensure_converter (GstPaletteSink * self,
-    const GstVideoInfo * in_info)
-{
-  guint out_width, out_height;
-
-  if (self->converter && converter_input_matches (&self->converter_in,
-          in_info))
-    return TRUE;
-
-  g_clear_pointer (&self->converter, gst_video_converter_free);
-  gst_clear_buffer (&self->rgb_buffer);
-
-  /* never upscale: a 7×5 frame gives 35 samples */
-  out_width = MIN ((guint) GST_VIDEO_INFO_WIDTH (in_info), self->target_width);
-  out_height = MIN ((guint) GST_VIDEO_INFO_HEIGHT (in_info),
-      self->target_height);
-  /* the converter scales interlaced frames field by field */
-  gst_video_info_set_interlaced_format (&self->converter_out,
-      GST_VIDEO_FORMAT_RGB, GST_VIDEO_INFO_INTERLACE_MODE (in_info),
-      out_width, out_height);
-  GST_VIDEO_INFO_FPS_N (&self->converter_out) = GST_VIDEO_INFO_FPS_N (in_info);
-  GST_VIDEO_INFO_FPS_D (&self->converter_out) = GST_VIDEO_INFO_FPS_D (in_info);
-
-  self->converter = gst_video_converter_new (in_info, &self->converter_out,
-      gst_structure_new ("GstVideoConverter",
-          GST_VIDEO_CONVERTER_OPT_THREADS, G_TYPE_UINT, 1,
-          GST_VIDEO_CONVERTER_OPT_RESAMPLER_METHOD,
-          GST_TYPE_VIDEO_RESAMPLER_METHOD, self->active_downscale_method,
-          GST_VIDEO_CONVERTER_OPT_CHROMA_MODE, GST_TYPE_VIDEO_CHROMA_MODE,
-          GST_VIDEO_CHROMA_MODE_NONE,
-          GST_VIDEO_CONVERTER_OPT_DITHER_METHOD,
-          GST_TYPE_VIDEO_DITHER_METHOD, GST_VIDEO_DITHER_NONE, NULL));
-  if (!self->converter)
-    return FALSE;
-
-  self->converter_in = *in_info;
-  self->rgb_buffer = gst_buffer_new_allocate (NULL,
-      GST_VIDEO_INFO_SIZE (&self->converter_out), NULL);
-  GST_DEBUG_OBJECT (self, "converting %s %dx%d to RGB %ux%u",
-      GST_VIDEO_INFO_NAME (in_info), GST_VIDEO_INFO_WIDTH (in_info),
-      GST_VIDEO_INFO_HEIGHT (in_info), out_width, out_height);
-  return TRUE;
-}
-
-static gboolean
-gst_palette_sink_analyse (GstPaletteSink * self, PaletteJob * job)
-{
-  GstVideoFrame in_frame, rgb_frame;
-
-  if (!gst_video_frame_map (&in_frame, &job->info, job->buffer, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
-        ("Could not map a %s frame", GST_VIDEO_INFO_NAME (&job->info)));
-    return FALSE;
-  }
-  /* frame.info, not the caps: a field of an alternate-interlaced stream is
-   * half as high */
-  if (!gst_palette_sink_ensure_converter (self, &in_frame.info)) {
-    gst_video_frame_unmap (&in_frame);
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("Cannot convert %s to RGB", GST_VIDEO_INFO_NAME (&job->info)));
-    return FALSE;
-  }
-  if (!gst_video_frame_map (&rgb_frame, &self->converter_out,
-          self->rgb_buffer, GST_MAP_WRITE)) {
-    gst_video_frame_unmap (&in_frame);
-    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
-        ("Could not map the RGB frame"));
-    return FALSE;
-  }
-
-  gst_video_converter_frame (self->converter, &in_frame, &rgb_frame);
-  palette_analyzer_add_frame (self->analyzer,
-      GST_VIDEO_FRAME_PLANE_DATA (&rgb_frame, 0),
-      GST_VIDEO_FRAME_WIDTH (&rgb_frame), GST_VIDEO_FRAME_HEIGHT (&rgb_frame),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&rgb_frame, 0), 3, job->timestamp);
-
-  gst_video_frame_unmap (&rgb_frame);
-  gst_video_frame_unmap (&in_frame);
-  return TRUE;
-}
-
-static gpointer
-gst_palette_sink_worker (gpointer data)
-{
-  GstPaletteSink *self = data;
-  PaletteJob *job;
-  gboolean ok;
-
-  g_mutex_lock (&self->worker_lock);
-  while (TRUE) {
-    while (g_queue_is_empty (&self->jobs) && !self->worker_quit)
-      g_cond_wait (&self->worker_cond, &self->worker_lock);
-    job = g_queue_pop_head (&self->jobs);
-    if (!job)
-      break;
-    g_mutex_unlock (&self->worker_lock);
-
-    if (self->worker_failed)
-      ok = FALSE;
-    else if (job->buffer)
-      ok = gst_palette_sink_analyse (self, job);
-    else
-      ok = gst_palette_sink_publish_now (self, &job->span, FALSE, FALSE);
-
-    g_mutex_lock (&self->worker_lock);
-    if (!ok)
-      self->worker_failed = TRUE;
-    self->pending--;
-    self->pending_bytes -= job->size;
-    g_cond_broadcast (&self->worker_cond);
-    /* release upstream's buffer outside our lock */
-    g_mutex_unlock (&self->worker_lock);
-    palette_job_free (job);
-    g_mutex_lock (&self->worker_lock);
-  }
-  g_mutex_unlock (&self->worker_lock);
-  return NULL;
-}
-
-typedef enum
-{
-  PALETTE_JOB_QUEUED,
-  PALETTE_JOB_DROPPED,
-  PALETTE_JOB_FAILED,           /* the analysis thread failed (and posted why) */
-} PaletteJobResult;
-
-static gboolean
-queue_is_full (GstPaletteSink * self, const PaletteJob * job)
-{
-  /* always let one in; updates are tiny and never wait */
-  return job->buffer && self->pending > 0
-      && (self->pending >= MAX_PENDING_FRAMES
-      || self->pending_bytes + job->size > MAX_PENDING_BYTES);
-}
-
-/* Takes job. A live source's frame is dropped when the queue is full; other
- * jobs wait for room. */
-static PaletteJobResult
-gst_palette_sink_queue_job (GstPaletteSink * self, PaletteJob * job)
-{
-  PaletteJobResult result = PALETTE_JOB_QUEUED;
-
-  g_mutex_lock (&self->worker_lock);
-  if (self->upstream_live) {
-    if (!self->worker_failed && queue_is_full (self, job))
-      result = PALETTE_JOB_DROPPED;
-  } else {
-    while (!self->worker_failed && queue_is_full (self, job))
-      g_cond_wait (&self->worker_cond, &self->worker_lock);
-  }
-  if (self->worker_failed)
-    result = PALETTE_JOB_FAILED;
-  if (result == PALETTE_JOB_QUEUED) {
-    g_queue_push_tail (&self->jobs, job);
-    self->pending++;
-    self->pending_bytes += job->size;
-    g_cond_broadcast (&self->worker_cond);
-  }
-  g_mutex_unlock (&self->worker_lock);
-
-  if (result != PALETTE_JOB_QUEUED)
-    palette_job_free (job);
-  return result;
-}
-
-/* Waits until every queued frame is analysed; the analyzer can then be read
- * from this thread until the next frame is queued. */
-static gboolean
-gst_palette_sink_drain (GstPaletteSink * self)
-{
-  gboolean ok;
-
-  g_mutex_lock (&self->worker_lock);
-  while (self->pending > 0)
-    g_cond_wait (&self->worker_cond, &self->worker_lock);
-  ok = !self->worker_failed;
-  g_mutex_unlock (&self->worker_lock);
-  return ok;
-}
-
-static void
-gst_palette_sink_stop_worker (GstPaletteSink * self)
-{
-  if (!self->worker)
-    return;
-  g_mutex_lock (&self->worker_lock);
-  self->worker_quit = TRUE;
-  g_cond_broadcast (&self->worker_cond);
-  g_mutex_unlock (&self->worker_lock);
-  g_thread_join (self->worker);
-  self->worker = NULL;
+  return gst_palette_sink_publish_now (user_data, analyzer,
+      &publication->span, publication->final, publication->complete);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1100,7 +867,8 @@ gst_palette_sink_message_new (GstPaletteSink * self,
 
 static gboolean
 gst_palette_sink_write_record (GstPaletteSink * self,
-    const PalettePalette * palette, gboolean complete)
+    PaletteAnalyzer * analyzer, const PalettePalette * palette,
+    gboolean complete)
 {
   PaletteRecordInfo info;
   JsonNode *record;
@@ -1136,7 +904,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.complete = complete;
 
   record = palette_record_build (&info, palette);
-  ok = palette_record_write (record, self->analyzer, self->active_location,
+  ok = palette_record_write (record, analyzer, self->active_location,
       &error);
   if (!ok) {
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
@@ -1154,14 +922,15 @@ gst_palette_sink_write_record (GstPaletteSink * self,
 }
 
 /* Posts the palette of the frames analysed so far and writes the record;
- * from the thread that owns the analyzer at that moment. */
+ * from the analysis thread, the analyzer's one owner. */
 static gboolean
-gst_palette_sink_publish_now (GstPaletteSink * self, const PaletteSpan * span,
-    gboolean final, gboolean complete)
+gst_palette_sink_publish_now (GstPaletteSink * self,
+    PaletteAnalyzer * analyzer, const PaletteSpan * span, gboolean final,
+    gboolean complete)
 {
   PalettePalette palette;
 
-  if (!palette_analyzer_get_palette (self->analyzer, &palette))
+  if (!palette_analyzer_get_palette (analyzer, &palette))
     return TRUE;
 
   GST_DEBUG_OBJECT (self, "palette of %" G_GUINT64_FORMAT " frames: %u colors,"
@@ -1173,21 +942,24 @@ gst_palette_sink_publish_now (GstPaletteSink * self, const PaletteSpan * span,
         gst_palette_sink_message_new (self, &palette, span, final,
             complete));
   if (self->active_location)
-    return gst_palette_sink_write_record (self, &palette, complete);
+    return gst_palette_sink_write_record (self, analyzer, &palette,
+        complete);
   return TRUE;
 }
 
-/* Waits for the analysis thread, then publishes every frame so far. */
+/* Has the analysis thread publish the palette of every frame queued so
+ * far; WAIT returns once it is published (EOS, stop), FALSE when that or
+ * the analysis failed. */
 static gboolean
 gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
-    gboolean complete)
+    gboolean complete, gboolean wait)
 {
-  PaletteSpan span;
+  PalettePublication *publication = g_new0 (PalettePublication, 1);
 
-  if (!gst_palette_sink_drain (self))
-    return FALSE;
-  gst_palette_sink_get_span (self, &span);
-  return gst_palette_sink_publish_now (self, &span, final, complete);
+  gst_palette_sink_get_span (self, &publication->span);
+  publication->final = final;
+  publication->complete = complete;
+  return palette_worker_push_task (self->worker, publication, g_free, wait);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1206,10 +978,6 @@ gst_palette_sink_reset_stream (GstPaletteSink * self)
   self->upstream_live = FALSE;
   self->finished = FALSE;
   self->upstream_error = 0;
-  self->worker_quit = FALSE;
-  self->worker_failed = FALSE;
-  self->pending = 0;
-  self->pending_bytes = 0;
   g_free (self->title);
   self->title = NULL;
   g_free (self->uri);
@@ -1222,6 +990,7 @@ static gboolean
 gst_palette_sink_setup (GstPaletteSink * self)
 {
   PaletteAnalyzerParams params;
+  PaletteAnalyzer *analyzer;
   GError *error = NULL;
   gchar *location;
 
@@ -1265,8 +1034,8 @@ gst_palette_sink_setup (GstPaletteSink * self)
     return FALSE;
   }
 
-  self->analyzer = palette_analyzer_new (&params);
-  if (!self->analyzer) {
+  analyzer = palette_analyzer_new (&params);
+  if (!analyzer) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
         ("The color engine refused the settings"));
     g_free (location);
@@ -1278,7 +1047,9 @@ gst_palette_sink_setup (GstPaletteSink * self)
 
   gst_palette_sink_reset_stream (self);
   self->start_time = g_get_monotonic_time ();
-  self->worker = g_thread_new ("palettesink", gst_palette_sink_worker, self);
+  self->worker = palette_worker_new (GST_ELEMENT (self), analyzer,
+      self->target_width, self->target_height, self->active_downscale_method,
+      gst_palette_sink_run_publication, self);
   gst_palette_sink_watch_errors (self);
   return TRUE;
 }
@@ -1295,18 +1066,14 @@ gst_palette_sink_teardown (GstPaletteSink * self)
 
   /* stopped before EOS (an upstream error, an interrupted run): the frames
    * seen are not lost */
-  if (self->analyzer && frames > 0 && !self->finished) {
+  if (self->worker && frames > 0 && !self->finished) {
     GST_INFO_OBJECT (self, "stopped before EOS after %" G_GUINT64_FORMAT
         " frames", frames);
-    gst_palette_sink_publish (self, FALSE, FALSE);
+    gst_palette_sink_publish (self, FALSE, FALSE, TRUE);
   }
 
-  gst_palette_sink_stop_worker (self);
+  g_clear_pointer (&self->worker, palette_worker_free);
   gst_palette_sink_unwatch_errors (self);
-  g_queue_clear_full (&self->jobs, (GDestroyNotify) palette_job_free);
-  g_clear_pointer (&self->converter, gst_video_converter_free);
-  gst_clear_buffer (&self->rgb_buffer);
-  g_clear_pointer (&self->analyzer, palette_analyzer_free);
   g_clear_pointer (&self->active_location, g_free);
   gst_palette_sink_reset_stream (self);
 }
@@ -1448,7 +1215,7 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       }
       complete = !g_atomic_int_get (&self->upstream_error)
           && !gst_palette_sink_stream_was_cut (self);
-      ok = gst_palette_sink_publish (self, TRUE, complete);
+      ok = gst_palette_sink_publish (self, TRUE, complete, TRUE);
       self->finished = TRUE;
       if (!ok) {
         gst_event_unref (event);
@@ -1476,9 +1243,7 @@ gst_palette_sink_query_live (GstPaletteSink * self)
   gst_query_unref (query);
 
   GST_DEBUG_OBJECT (self, "upstream is %slive", live ? "" : "not ");
-  g_mutex_lock (&self->worker_lock);
   self->upstream_live = live;
-  g_mutex_unlock (&self->worker_lock);
 }
 
 /* Counts, logs and reports (as basesink does for late frames) a frame of a
@@ -1549,8 +1314,7 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   GstPaletteSink *self = GST_PALETTE_SINK (sink);
   GstClockTime pts = GST_BUFFER_PTS (buffer);
-  PaletteJob *job;
-  PaletteJobResult result;
+  PaletteWorkerResult result;
 
   if (G_UNLIKELY (!self->have_info)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -1567,19 +1331,15 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     self->live_queried = TRUE;
   }
 
-  job = g_new0 (PaletteJob, 1);
-  job->buffer = gst_buffer_ref (buffer);
-  job->info = self->info;
-  job->size = gst_buffer_get_size (buffer);
-  job->timestamp = gst_palette_sink_frame_time (self, buffer);
-  result = gst_palette_sink_queue_job (self, job);
-  if (result == PALETTE_JOB_FAILED)
+  result = palette_worker_push_frame (self->worker, buffer, &self->info,
+      gst_palette_sink_frame_time (self, buffer), self->upstream_live);
+  if (result == PALETTE_WORKER_FAILED)
     return GST_FLOW_ERROR;
 
   GST_OBJECT_LOCK (self);
   self->frames++;
   GST_OBJECT_UNLOCK (self);
-  if (result == PALETTE_JOB_DROPPED)
+  if (result == PALETTE_WORKER_DROPPED)
     gst_palette_sink_report_drop (self, buffer);
 
   if (GST_CLOCK_TIME_IS_VALID (pts)) {
@@ -1607,9 +1367,7 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     } else if (running_time >= self->next_update) {
       /* published by the analysis thread once this frame is analysed: the
        * streaming thread does not wait for the clustering */
-      job = g_new0 (PaletteJob, 1);
-      gst_palette_sink_get_span (self, &job->span);
-      if (gst_palette_sink_queue_job (self, job) == PALETTE_JOB_FAILED)
+      if (!gst_palette_sink_publish (self, FALSE, FALSE, FALSE))
         return GST_FLOW_ERROR;
       /* the next multiple of interval after this frame */
       self->next_update += self->active_interval *
