@@ -1,6 +1,8 @@
 /* gst-palette: reading the palette record written by palettesink. */
 #include "record.h"
 
+#include "palette-record.h"
+
 #include <gio/gio.h>
 #include <math.h>
 
@@ -224,16 +226,21 @@ record_load (const gchar * filename, GError ** error)
 gchar *
 record_to_data (JsonObject * record, gboolean pretty, gsize * length)
 {
-  JsonGenerator *generator = json_generator_new ();
   JsonNode *root = json_node_init_object (json_node_alloc (), record);
   gchar *data;
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, pretty);
-  json_generator_set_indent (generator, 2);
-  data = json_generator_to_data (generator, length);
+  /* palettesink's own printer: the CLI prints a record as the element
+   * wrote it (json-glib would print 0.14965300000000001, and every number
+   * of a color on a line of its own) */
+  if (pretty) {
+    data = palette_record_to_string (root, NULL);
+    g_strchomp (data);
+  } else {
+    data = json_to_string (root, FALSE);
+  }
+  if (length != NULL)
+    *length = strlen (data);
   json_node_unref (root);
-  g_object_unref (generator);
   return data;
 }
 

@@ -290,6 +290,27 @@ append_newline (GString * out, guint indent)
   g_string_append_printf (out, "%*s", indent * 2, "");
 }
 
+/* OBJECT's members, each on a line of its own at INDENT + 1 and after a
+ * comma unless *FIRST; members keep their insertion order. */
+static void
+append_members (GString * out, JsonObject * object, guint indent,
+    gboolean * first)
+{
+  GList *members = json_object_get_members (object), *l;
+
+  for (l = members; l; l = l->next) {
+    if (!*first)
+      g_string_append_c (out, ',');
+    *first = FALSE;
+    append_newline (out, indent + 1);
+    append_string (out, l->data);
+    g_string_append (out, ": ");
+    append_node (out, json_object_get_member (object, l->data), indent + 1,
+        FALSE);
+  }
+  g_list_free (members);
+}
+
 static void
 append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
 {
@@ -341,24 +362,13 @@ append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
       break;
     }
     case JSON_NODE_OBJECT:{
-      JsonObject *object = json_node_get_object (node);
-      GList *members = json_object_get_members (object), *l;
+      gboolean first = TRUE;
 
-      /* members keep their insertion order */
       g_string_append_c (out, '{');
-      for (l = members; l; l = l->next) {
-        if (l != members)
-          g_string_append_c (out, ',');
-        append_newline (out, indent + 1);
-        append_string (out, l->data);
-        g_string_append (out, ": ");
-        append_node (out, json_object_get_member (object, l->data),
-            indent + 1, FALSE);
-      }
-      if (members)
+      append_members (out, json_node_get_object (node), indent, &first);
+      if (!first)
         append_newline (out, indent);
       g_string_append_c (out, '}');
-      g_list_free (members);
       break;
     }
   }
@@ -485,24 +495,32 @@ append_fingerprint (GString * out, const PaletteAnalyzer * analyzer,
 
 /* json-glib prints doubles with 17 digits (0.14965300000000001) and every
  * number of a color on a line of its own; this prints what a person would.
- * With an analyzer, its fingerprint is added as the record's last member. */
+ * With an analyzer, its fingerprint is printed as the record's last member,
+ * straight from the analyzer. */
 static void
 append_record (GString * out, JsonNode * record,
     const PaletteAnalyzer * analyzer, RecordFile * file)
 {
-  append_node (out, record, 0, FALSE);
-  if (analyzer && JSON_NODE_HOLDS_OBJECT (record)
-      && g_str_has_suffix (out->str, "\n}")) {
-    /* reopen the object: drop its closing "\n}" */
-    g_string_truncate (out, out->len - 2);
-    g_string_append_c (out, ',');
+  gboolean first = TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (record)) {
+    append_node (out, record, 0, FALSE);
+    g_string_append_c (out, '\n');
+    return;
+  }
+  g_string_append_c (out, '{');
+  append_members (out, json_node_get_object (record), 0, &first);
+  if (analyzer) {
+    if (!first)
+      g_string_append_c (out, ',');
+    first = FALSE;
     append_newline (out, 1);
     g_string_append (out, "\"fingerprint\": ");
     append_fingerprint (out, analyzer, file);
-    append_newline (out, 0);
-    g_string_append_c (out, '}');
   }
-  g_string_append_c (out, '\n');
+  if (!first)
+    append_newline (out, 0);
+  g_string_append (out, "}\n");
 }
 
 gchar *
