@@ -91,6 +91,8 @@
 
 #include "analyzer.h"
 
+#include <palette/sampling-event.h>
+
 GST_DEBUG_CATEGORY_STATIC (gst_palette_sink_debug);
 #define GST_CAT_DEFAULT gst_palette_sink_debug
 
@@ -206,6 +208,9 @@ struct _GstPaletteSink
   GstClockTime next_update;
   gchar *title;                 /* GST_OBJECT_LOCK: tags can come from any thread */
   gchar *uri;
+  /* GST_OBJECT_LOCK: how upstream chose the frames, from framedecimate's
+   * sticky event; the record keeps every-nth's step as frame_skip */
+  PaletteSampling sampling;
   gboolean source_queried;
   gboolean live_queried;
   gboolean upstream_live;       /* frames are dropped rather than waited for */
@@ -892,97 +897,6 @@ gst_palette_sink_unwatch_errors (GstPaletteSink * self)
 /* ------------------------------------------------------------------------ */
 /* Where the stream comes from */
 
-/* The element upstream of pad's peer, through bins and ghost pads. */
-static GstElement *
-upstream_element_of (GstPad * sinkpad)
-{
-  GstPad *pad = gst_pad_get_peer (sinkpad);
-  GstElement *element = NULL;
-  guint depth;
-
-  for (depth = 0; pad && depth < 16; depth++) {
-    GstPad *next = NULL;
-
-    if (GST_IS_GHOST_PAD (pad)) {
-      /* a bin's source pad: descend to the element inside */
-      next = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
-    } else if (GST_IS_PROXY_PAD (pad) && !GST_IS_ELEMENT (GST_OBJECT_PARENT (pad))) {
-      /* the inside of a bin's sink pad: go out through its ghost pad */
-      GstProxyPad *ghost = gst_proxy_pad_get_internal (GST_PROXY_PAD (pad));
-      if (ghost) {
-        next = gst_pad_get_peer (GST_PAD (ghost));
-        gst_object_unref (ghost);
-      }
-    } else {
-      element = gst_pad_get_parent_element (pad);
-      gst_object_unref (pad);
-      return element;
-    }
-    gst_object_unref (pad);
-    pad = next;
-  }
-  if (pad)
-    gst_object_unref (pad);
-  return NULL;
-}
-
-static GstPad *
-first_sink_pad (GstElement * element)
-{
-  GstPad *pad = NULL;
-
-  GST_OBJECT_LOCK (element);
-  if (element->sinkpads)
-    pad = gst_object_ref (element->sinkpads->data);
-  GST_OBJECT_UNLOCK (element);
-  return pad;
-}
-
-/* framedecimate's step when it is upstream in every-nth mode, else -1.
- * Found by type name and read by property name: no link dependency. */
-static gint64
-gst_palette_sink_find_frame_skip (GstPaletteSink * self)
-{
-  GstPad *pad = gst_object_ref (GST_BASE_SINK_PAD (self));
-  gint64 frame_skip = -1;
-  guint depth;
-
-  for (depth = 0; pad && depth < 32; depth++) {
-    GstElement *element = upstream_element_of (pad);
-
-    gst_object_unref (pad);
-    pad = NULL;
-    if (!element)
-      break;
-    if (g_strcmp0 (G_OBJECT_TYPE_NAME (element), "GstFrameDecimate") == 0) {
-      GParamSpec *mode_spec = g_object_class_find_property
-          (G_OBJECT_GET_CLASS (element), "mode");
-      GParamSpec *step_spec = g_object_class_find_property
-          (G_OBJECT_GET_CLASS (element), "step");
-
-      if (mode_spec && G_IS_PARAM_SPEC_ENUM (mode_spec) && step_spec
-          && G_IS_PARAM_SPEC_UINT (step_spec)) {
-        gint mode;
-        guint step;
-        GEnumValue *value;
-
-        g_object_get (element, "mode", &mode, "step", &step, NULL);
-        value = g_enum_get_value (G_PARAM_SPEC_ENUM (mode_spec)->enum_class,
-            mode);
-        if (value && g_strcmp0 (value->value_nick, "every-nth") == 0)
-          frame_skip = step;
-      }
-      gst_object_unref (element);
-      break;
-    }
-    pad = first_sink_pad (element);
-    gst_object_unref (element);
-  }
-  if (pad)
-    gst_object_unref (pad);
-  return frame_skip;
-}
-
 static void
 gst_palette_sink_query_source (GstPaletteSink * self)
 {
@@ -1106,6 +1020,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   JsonNode *record;
   GError *error = NULL;
   gchar *title, *uri;
+  PaletteSampling sampling;
   gint64 duration = -1;
   gboolean ok;
 
@@ -1114,6 +1029,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   GST_OBJECT_LOCK (self);
   title = g_strdup (self->title);
   uri = g_strdup (self->uri);
+  sampling = self->sampling;
   GST_OBJECT_UNLOCK (self);
   if (!title)
     title = title_from_uri (uri);
@@ -1124,7 +1040,10 @@ gst_palette_sink_write_record (GstPaletteSink * self,
 
   info.title = title;
   info.uri = uri;
-  info.frame_skip = gst_palette_sink_find_frame_skip (self);
+  /* the seed notebook's frame_skip, one frame in n, is what every-nth
+   * keeps; other samplings leave it unknown */
+  if (palette_sampling_mode_is (&sampling, PALETTE_SAMPLING_MODE_EVERY_NTH))
+    info.frame_skip = sampling.step;
   info.calculation_duration_seconds =
       (g_get_monotonic_time () - self->start_time) / G_USEC_PER_SEC;
   info.color_space = palette_color_space_name (self->params.space);
@@ -1214,6 +1133,7 @@ gst_palette_sink_reset_stream (GstPaletteSink * self)
   self->title = NULL;
   g_free (self->uri);
   self->uri = NULL;
+  memset (&self->sampling, 0, sizeof (self->sampling));
 }
 
 /* READY→PAUSED: fixes the settings for this stream; fails (before anything
@@ -1420,6 +1340,23 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
         }
         GST_OBJECT_UNLOCK (self);
         g_free (title);
+      }
+      break;
+    }
+    case GST_EVENT_STREAM_START:
+      /* a new stream tells its own sampling, if any */
+      GST_OBJECT_LOCK (self);
+      memset (&self->sampling, 0, sizeof (self->sampling));
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:{
+      PaletteSampling sampling;
+
+      if (palette_sampling_event_parse (event, &sampling)) {
+        GST_DEBUG_OBJECT (self, "sampling %" GST_PTR_FORMAT, event);
+        GST_OBJECT_LOCK (self);
+        self->sampling = sampling;
+        GST_OBJECT_UNLOCK (self);
       }
       break;
     }

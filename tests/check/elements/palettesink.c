@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <palette/sampling-event.h>
+
 #include "colorspace.h"
 #include "palette-message.h"
 #include "test-files.h"
@@ -737,6 +739,7 @@ GST_END_TEST;
 GST_START_TEST (test_frame_skip)
 {
   gchar *path = tmp_path ("skip.json"), *desc;
+  GstElement *pipeline;
   RunResult result;
   JsonParser *parser;
   JsonObject *o;
@@ -769,7 +772,103 @@ GST_START_TEST (test_frame_skip)
   g_object_unref (parser);
   run_result_clear (&result);
   g_free (desc);
+
+  /* the application's own frames */
+  desc = g_strdup_printf ("appsrc name=src format=time ! "
+      "framedecimate step=7 ! palettesink name=sink location=\"%s\"", path);
+  pipeline = parse (desc);
+  run_pipeline (pipeline, three_colors, G_N_ELEMENTS (three_colors), 32, 18,
+      &result);
+  fail_unless (result.eos);
+  /* frames 0, 7, ..., 98 of 100 */
+  fail_unless_equals_uint64 (result.sink_frames, 15);
+  o = load_record (path, &parser);
+  fail_unless_equals_int (member_int (o, "frame_skip"), 7);
+  g_object_unref (parser);
+  run_result_clear (&result);
+  gst_object_unref (pipeline);
+  g_free (desc);
   g_free (path);
+}
+
+GST_END_TEST;
+
+/* The record's frame_skip for the sampling event on the sink's pad: the
+ * step in every-nth mode, null for the other modes and without one. */
+static JsonNode *
+frame_skip_for (GstEvent * sampling, GstEvent * after)
+{
+  gchar *path = tmp_path ("event-skip.json");
+  GstHarness *h = sink_harness (NULL, "location", path, NULL);
+  GstVideoInfo info;
+  const guint8 red[3] = { 255, 0, 0 };
+  JsonParser *parser;
+  JsonNode *frame_skip;
+
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  if (sampling)
+    fail_unless (gst_harness_push_event (h, sampling));
+  if (after)
+    fail_unless (gst_harness_push_event (h, after));
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+  fail_unless_equals_int (gst_harness_push (h, make_rgb_frame (&info, red,
+              NULL, 0, GST_SECOND / 25)), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  frame_skip = json_node_copy (json_object_get_member (load_record (path,
+              &parser), "frame_skip"));
+  g_object_unref (parser);
+  gst_harness_teardown (h);
+  g_unlink (path);
+  g_free (path);
+  return frame_skip;
+}
+
+static GstEvent *
+sampling_event (const gchar * mode, guint step)
+{
+  PaletteSampling sampling = {.mode = mode,.step = step,
+    .interval = GST_SECOND,.count = 10
+  };
+
+  return palette_sampling_event_new (&sampling);
+}
+
+GST_START_TEST (test_frame_skip_from_event)
+{
+  JsonNode *frame_skip;
+
+  frame_skip = frame_skip_for (sampling_event ("every-nth", 13), NULL);
+  fail_unless_equals_int (json_node_get_int (frame_skip), 13);
+  json_node_unref (frame_skip);
+
+  frame_skip = frame_skip_for (sampling_event ("interval", 13), NULL);
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* no framedecimate upstream: as before there was an event */
+  frame_skip = frame_skip_for (NULL, NULL);
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* someone else's sticky event is not a sampling */
+  frame_skip = frame_skip_for (gst_event_new_custom
+      (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, gst_structure_new ("http-headers",
+              "step", G_TYPE_UINT, 13, NULL)), NULL);
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* the sampling of the stream before does not describe a new one */
+  frame_skip = frame_skip_for (sampling_event ("every-nth", 13),
+      gst_event_new_stream_start ("another"));
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* the last one counts */
+  frame_skip = frame_skip_for (sampling_event ("every-nth", 13),
+      sampling_event ("every-nth", 4));
+  fail_unless_equals_int (json_node_get_int (frame_skip), 4);
+  json_node_unref (frame_skip);
 }
 
 GST_END_TEST;
@@ -1857,6 +1956,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_record_fields);
   tcase_add_test (tc, test_record_source);
   tcase_add_test (tc, test_frame_skip);
+  tcase_add_test (tc, test_frame_skip_from_event);
   tcase_add_test (tc, test_same_seed_same_output);
   tcase_add_test (tc, test_prop_colors);
   tcase_add_test (tc, test_prop_gray_levels);
