@@ -952,6 +952,10 @@ gst_frame_decimate_keep_scene (GstFrameDecimate * self, GstBuffer * buf,
   if (!gst_video_frame_map (&samples, &self->scene_info, self->scene_samples,
           GST_MAP_WRITE)) {
     gst_video_frame_unmap (&frame);
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("mode=scene could not map its %dx%d copy of the frame for writing",
+            GST_VIDEO_INFO_WIDTH (&self->scene_info),
+            GST_VIDEO_INFO_HEIGHT (&self->scene_info)));
     return GST_FLOW_ERROR;
   }
   gst_video_converter_frame (self->scene_converter, &frame, &samples);
