@@ -847,7 +847,29 @@ gst_palette_sink_stop_worker (GstPaletteSink * self)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Upstream errors: the sink never sees them, the bus does */
+/* Upstream errors: the sink never sees them, the bus does
+ *
+ * This is the one place where the sink looks beyond its pads, and it has
+ * to. An element that fails posts an ERROR message and returns
+ * GST_FLOW_ERROR to its upstream; nothing of the failure travels
+ * downstream. The source or demuxer whose push failed then sends EOS
+ * (GstBaseSrc does so right after GST_ELEMENT_FLOW_ERROR), and that EOS
+ * is like any other: no flag or field tells it from the end of the
+ * stream. So whether the palette at EOS is complete can only be learnt
+ * from the ERROR message, and messages travel up only, to the bins and
+ * the application: GstBin::handle_message sees its own children's alone
+ * (a sink is no bin, and a bin around the sink would not see its
+ * siblings), and a tracer hook would be process-wide. Without an EOS the
+ * bus is not needed: being stopped (PAUSED→READY) before EOS already
+ * gives an incomplete palette (gst_palette_sink_teardown()), and
+ * gst_palette_sink_stream_was_cut() catches, in-band, the streams whose
+ * position falls short of their duration, but not an error near the end
+ * or in a stream without a duration (test_upstream_error_near_end).
+ *
+ * Hence a sync handler on the top-level bus, the only bus every error
+ * reaches, from the streaming thread that posted it and so before its
+ * EOS. Sync-message emission is counted, so enabling and disabling it
+ * leaves the application's own use of the bus as it was. */
 
 static void
 gst_palette_sink_on_error (GstBus * bus, GstMessage * message, gpointer data)

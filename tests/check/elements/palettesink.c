@@ -1755,6 +1755,53 @@ GST_START_TEST (test_upstream_error_no_eos)
 
 GST_END_TEST;
 
+/* The error comes so near the end that the stream does not look cut, and
+ * the application lets the pipeline run to EOS: only the error message
+ * tells the palette is incomplete (why the sink watches the bus). */
+GST_START_TEST (test_upstream_error_near_end)
+{
+  gchar *path = tmp_path ("partial3.json"), *desc;
+  GstElement *pipeline;
+  GstBus *bus;
+  GstMessage *msg;
+  const GstStructure *s = NULL;
+  gboolean final = FALSE, complete = TRUE;
+  guint64 frames = 0;
+
+  desc = g_strdup_printf ("videotestsrc num-buffers=100 ! "
+      "identity error-after=99 ! palettesink name=sink location=\"%s\"", path);
+  pipeline = parse (desc);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((msg = gst_bus_timed_pop_filtered (bus, pipeline_timeout,
+              GST_MESSAGE_EOS | GST_MESSAGE_ELEMENT))) {
+    gboolean eos = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
+
+    if (gst_message_has_name (msg, "palette")) {
+      s = gst_message_get_structure (msg);
+      gst_structure_get_boolean (s, "final", &final);
+      gst_structure_get_boolean (s, "complete", &complete);
+      gst_structure_get_uint64 (s, "frames", &frames);
+    }
+    gst_message_unref (msg);
+    if (eos)
+      break;
+  }
+  fail_unless (msg != NULL, "no EOS");
+  fail_unless (s != NULL, "no palette");
+  fail_unless (final);
+  fail_if (complete);
+  fail_unless_equals_uint64 (frames, 98);
+  check_incomplete_record (path, 98);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* The folder disappears before EOS: a clear error naming the path. */
 GST_START_TEST (test_write_failure_at_eos)
 {
@@ -1981,6 +2028,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_no_frames);
   tcase_add_test (tc, test_upstream_error_then_eos);
   tcase_add_test (tc, test_upstream_error_no_eos);
+  tcase_add_test (tc, test_upstream_error_near_end);
   tcase_add_test (tc, test_write_failure_at_eos);
   tcase_add_test (tc, test_atomic_replace);
   tcase_add_test (tc, test_shared_media);
