@@ -92,6 +92,8 @@
 
 #include "analyzer.h"
 
+#include <palette/sampling-event.h>
+
 GST_DEBUG_CATEGORY (gst_palette_sink_debug);
 #define GST_CAT_DEFAULT gst_palette_sink_debug
 
@@ -200,6 +202,9 @@ struct _GstPaletteSink
   GstClockTime next_update;
   gchar *title;                 /* GST_OBJECT_LOCK: tags can come from any thread */
   gchar *uri;
+  /* GST_OBJECT_LOCK: how upstream chose the frames, from framedecimate's
+   * sticky event; the record keeps every-nth's step as frame_skip */
+  PaletteSampling sampling;
   gboolean source_queried;
   gboolean live_queried;
   gboolean upstream_live;       /* frames are dropped rather than waited for */
@@ -609,7 +614,29 @@ gst_palette_sink_run_publication (PaletteAnalyzer * analyzer, gpointer task,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Upstream errors: the sink never sees them, the bus does */
+/* Upstream errors: the sink never sees them, the bus does
+ *
+ * This is the one place where the sink looks beyond its pads, and it has
+ * to. An element that fails posts an ERROR message and returns
+ * GST_FLOW_ERROR to its upstream; nothing of the failure travels
+ * downstream. The source or demuxer whose push failed then sends EOS
+ * (GstBaseSrc does so right after GST_ELEMENT_FLOW_ERROR), and that EOS
+ * is like any other: no flag or field tells it from the end of the
+ * stream. So whether the palette at EOS is complete can only be learnt
+ * from the ERROR message, and messages travel up only, to the bins and
+ * the application: GstBin::handle_message sees its own children's alone
+ * (a sink is no bin, and a bin around the sink would not see its
+ * siblings), and a tracer hook would be process-wide. Without an EOS the
+ * bus is not needed: being stopped (PAUSED→READY) before EOS already
+ * gives an incomplete palette (gst_palette_sink_teardown()), and
+ * gst_palette_sink_stream_was_cut() catches, in-band, the streams whose
+ * position falls short of their duration, but not an error near the end
+ * or in a stream without a duration (test_upstream_error_near_end).
+ *
+ * Hence a sync handler on the top-level bus, the only bus every error
+ * reaches, from the streaming thread that posted it and so before its
+ * EOS. Sync-message emission is counted, so enabling and disabling it
+ * leaves the application's own use of the bus as it was. */
 
 static void
 gst_palette_sink_on_error (GstBus * bus, GstMessage * message, gpointer data)
@@ -658,97 +685,6 @@ gst_palette_sink_unwatch_errors (GstPaletteSink * self)
 
 /* ------------------------------------------------------------------------ */
 /* Where the stream comes from */
-
-/* The element upstream of pad's peer, through bins and ghost pads. */
-static GstElement *
-upstream_element_of (GstPad * sinkpad)
-{
-  GstPad *pad = gst_pad_get_peer (sinkpad);
-  GstElement *element = NULL;
-  guint depth;
-
-  for (depth = 0; pad && depth < 16; depth++) {
-    GstPad *next = NULL;
-
-    if (GST_IS_GHOST_PAD (pad)) {
-      /* a bin's source pad: descend to the element inside */
-      next = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
-    } else if (GST_IS_PROXY_PAD (pad) && !GST_IS_ELEMENT (GST_OBJECT_PARENT (pad))) {
-      /* the inside of a bin's sink pad: go out through its ghost pad */
-      GstProxyPad *ghost = gst_proxy_pad_get_internal (GST_PROXY_PAD (pad));
-      if (ghost) {
-        next = gst_pad_get_peer (GST_PAD (ghost));
-        gst_object_unref (ghost);
-      }
-    } else {
-      element = gst_pad_get_parent_element (pad);
-      gst_object_unref (pad);
-      return element;
-    }
-    gst_object_unref (pad);
-    pad = next;
-  }
-  if (pad)
-    gst_object_unref (pad);
-  return NULL;
-}
-
-static GstPad *
-first_sink_pad (GstElement * element)
-{
-  GstPad *pad = NULL;
-
-  GST_OBJECT_LOCK (element);
-  if (element->sinkpads)
-    pad = gst_object_ref (element->sinkpads->data);
-  GST_OBJECT_UNLOCK (element);
-  return pad;
-}
-
-/* framedecimate's step when it is upstream in every-nth mode, else -1.
- * Found by type name and read by property name: no link dependency. */
-static gint64
-gst_palette_sink_find_frame_skip (GstPaletteSink * self)
-{
-  GstPad *pad = gst_object_ref (GST_BASE_SINK_PAD (self));
-  gint64 frame_skip = -1;
-  guint depth;
-
-  for (depth = 0; pad && depth < 32; depth++) {
-    GstElement *element = upstream_element_of (pad);
-
-    gst_object_unref (pad);
-    pad = NULL;
-    if (!element)
-      break;
-    if (g_strcmp0 (G_OBJECT_TYPE_NAME (element), "GstFrameDecimate") == 0) {
-      GParamSpec *mode_spec = g_object_class_find_property
-          (G_OBJECT_GET_CLASS (element), "mode");
-      GParamSpec *step_spec = g_object_class_find_property
-          (G_OBJECT_GET_CLASS (element), "step");
-
-      if (mode_spec && G_IS_PARAM_SPEC_ENUM (mode_spec) && step_spec
-          && G_IS_PARAM_SPEC_UINT (step_spec)) {
-        gint mode;
-        guint step;
-        GEnumValue *value;
-
-        g_object_get (element, "mode", &mode, "step", &step, NULL);
-        value = g_enum_get_value (G_PARAM_SPEC_ENUM (mode_spec)->enum_class,
-            mode);
-        if (value && g_strcmp0 (value->value_nick, "every-nth") == 0)
-          frame_skip = step;
-      }
-      gst_object_unref (element);
-      break;
-    }
-    pad = first_sink_pad (element);
-    gst_object_unref (element);
-  }
-  if (pad)
-    gst_object_unref (pad);
-  return frame_skip;
-}
 
 static void
 gst_palette_sink_query_source (GstPaletteSink * self)
@@ -874,6 +810,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   JsonNode *record;
   GError *error = NULL;
   gchar *title, *uri;
+  PaletteSampling sampling;
   gint64 duration = -1;
   gboolean ok;
 
@@ -882,6 +819,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   GST_OBJECT_LOCK (self);
   title = g_strdup (self->title);
   uri = g_strdup (self->uri);
+  sampling = self->sampling;
   GST_OBJECT_UNLOCK (self);
   if (!title)
     title = title_from_uri (uri);
@@ -892,7 +830,10 @@ gst_palette_sink_write_record (GstPaletteSink * self,
 
   info.title = title;
   info.uri = uri;
-  info.frame_skip = gst_palette_sink_find_frame_skip (self);
+  /* the seed notebook's frame_skip, one frame in n, is what every-nth
+   * keeps; other samplings leave it unknown */
+  if (palette_sampling_mode_is (&sampling, PALETTE_SAMPLING_MODE_EVERY_NTH))
+    info.frame_skip = sampling.step;
   info.calculation_duration_seconds =
       (g_get_monotonic_time () - self->start_time) / G_USEC_PER_SEC;
   info.color_space = palette_color_space_name (self->params.space);
@@ -982,6 +923,7 @@ gst_palette_sink_reset_stream (GstPaletteSink * self)
   self->title = NULL;
   g_free (self->uri);
   self->uri = NULL;
+  memset (&self->sampling, 0, sizeof (self->sampling));
 }
 
 /* READY→PAUSED: fixes the settings for this stream; fails (before anything
@@ -1187,6 +1129,23 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
         }
         GST_OBJECT_UNLOCK (self);
         g_free (title);
+      }
+      break;
+    }
+    case GST_EVENT_STREAM_START:
+      /* a new stream tells its own sampling, if any */
+      GST_OBJECT_LOCK (self);
+      memset (&self->sampling, 0, sizeof (self->sampling));
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:{
+      PaletteSampling sampling;
+
+      if (palette_sampling_event_parse (event, &sampling)) {
+        GST_DEBUG_OBJECT (self, "sampling %" GST_PTR_FORMAT, event);
+        GST_OBJECT_LOCK (self);
+        self->sampling = sampling;
+        GST_OBJECT_UNLOCK (self);
       }
       break;
     }

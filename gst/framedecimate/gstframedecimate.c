@@ -42,6 +42,12 @@
  *
  * The counters in, out and drop restart at each flush, as videorate's do.
  *
+ * Downstream learns how its frames were chosen from a sticky custom event
+ * (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY) carrying the mode's nick and the
+ * parameters the mode uses; gst-libs/palette/sampling-event.h describes it.
+ * It is pushed before the first buffer of each stream and again before the
+ * first buffer sampled after a property change; palettesink records it.
+ *
  * Skipping ahead: in the every-nth (with a frame rate), interval and count
  * modes the element knows when the next frame it keeps is due, and after
  * each kept frame it tells upstream so with a QoS event whose earliest time
@@ -67,6 +73,8 @@
 #include <math.h>
 
 #include "gstframedecimate.h"
+
+#include <palette/sampling-event.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_frame_decimate_debug);
 #define GST_CAT_DEFAULT gst_frame_decimate_debug
@@ -127,6 +135,8 @@ struct _GstFrameDecimate
   guint64 in;
   guint64 out;
   guint64 drop;
+  /* the settings changed since the sampling event was last pushed */
+  gboolean sampling_changed;
 
   /* streaming thread state */
   GstVideoInfo info;
@@ -199,20 +209,25 @@ gst_frame_decimate_mode_get_type (void)
   static GType mode_type = 0;
   static const GEnumValue modes[] = {
     {GST_FRAME_DECIMATE_MODE_EVERY_NTH,
-        "Keep frames 0, step, 2*step, ... (property step)", "every-nth"},
+          "Keep frames 0, step, 2*step, ... (property step)",
+        PALETTE_SAMPLING_MODE_EVERY_NTH},
     {GST_FRAME_DECIMATE_MODE_INTERVAL,
           "Keep the first frame at or after each multiple of the interval, "
-          "in stream time (property interval)", "interval"},
+          "in stream time (property interval)",
+        PALETTE_SAMPLING_MODE_INTERVAL},
     {GST_FRAME_DECIMATE_MODE_COUNT,
           "Keep N frames spread evenly over the duration, from a duration "
           "query upstream; falls back to interval mode with a warning when "
-          "the duration is unknown (property count)", "count"},
+          "the duration is unknown (property count)",
+        PALETTE_SAMPLING_MODE_COUNT},
     {GST_FRAME_DECIMATE_MODE_SCENE,
           "Keep the first frame of each new scene (properties "
-          "scene-threshold, min-scene-length)", "scene"},
+          "scene-threshold, min-scene-length)",
+        PALETTE_SAMPLING_MODE_SCENE},
     {GST_FRAME_DECIMATE_MODE_KEYFRAMES,
           "Keep key frames only; on a seekable stream ask upstream (a "
-          "trick-mode seek) not to decode the other frames", "keyframes"},
+          "trick-mode seek) not to decode the other frames",
+        PALETTE_SAMPLING_MODE_KEYFRAMES},
     {0, NULL, NULL},
   };
 
@@ -431,6 +446,7 @@ gst_frame_decimate_start (GstBaseTransform * trans)
   self->kf_seek_returned = FALSE;
   self->kf_unblock = FALSE;
   self->kf_seek_seqnum = GST_SEQNUM_INVALID;
+  self->sampling_changed = TRUE;
   GST_OBJECT_UNLOCK (self);
 
   return TRUE;
@@ -631,6 +647,10 @@ gst_frame_decimate_sink_event (GstBaseTransform * trans, GstEvent * event)
       gst_frame_decimate_reset_sampling (self);
       self->duration_resolved = FALSE;
       self->kf_decided = FALSE;
+      /* the sampling event describes a stream: tell the new one too */
+      GST_OBJECT_LOCK (self);
+      self->sampling_changed = TRUE;
+      GST_OBJECT_UNLOCK (self);
       break;
     case GST_EVENT_FLUSH_START:
       GST_OBJECT_LOCK (self);
@@ -932,6 +952,10 @@ gst_frame_decimate_keep_scene (GstFrameDecimate * self, GstBuffer * buf,
   if (!gst_video_frame_map (&samples, &self->scene_info, self->scene_samples,
           GST_MAP_WRITE)) {
     gst_video_frame_unmap (&frame);
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("mode=scene could not map its %dx%d copy of the frame for writing",
+            GST_VIDEO_INFO_WIDTH (&self->scene_info),
+            GST_VIDEO_INFO_HEIGHT (&self->scene_info)));
     return GST_FLOW_ERROR;
   }
   gst_video_converter_frame (self->scene_converter, &frame, &samples);
@@ -1100,6 +1124,32 @@ gst_frame_decimate_position (GstFrameDecimate * self, GstClockTime stream_time)
       stream_time);
 }
 
+/* The nick of @mode, as the sampling event spells it */
+static const gchar *
+gst_frame_decimate_mode_nick (GstFrameDecimateMode mode)
+{
+  /* the mode property's pspec holds the class */
+  GEnumClass *modes = g_type_class_peek (GST_TYPE_FRAME_DECIMATE_MODE);
+  GEnumValue *value = g_enum_get_value (modes, mode);
+
+  return value ? value->value_nick : NULL;
+}
+
+/* Tells downstream how the frames that follow are chosen. The event is
+ * sticky: it stays on the pads downstream, so that the elements there can
+ * read it from their own pads at any time, and reaches elements linked
+ * later too. */
+static void
+gst_frame_decimate_push_sampling (GstFrameDecimate * self,
+    const PaletteSampling * sampling)
+{
+  GstEvent *event = palette_sampling_event_new (sampling);
+
+  GST_DEBUG_OBJECT (self, "sampling %" GST_PTR_FORMAT, event);
+  if (!gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self), event))
+    GST_DEBUG_OBJECT (self, "downstream did not take the sampling event");
+}
+
 static GstFlowReturn
 gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
@@ -1109,7 +1159,7 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstFlowReturn ret = GST_FLOW_OK;
   gdouble threshold;
   guint step, count, min_scene_length;
-  gboolean keep = FALSE;
+  gboolean keep = FALSE, sampling_changed;
   GstClockTime next = GST_CLOCK_TIME_NONE;
 
   GST_OBJECT_LOCK (self);
@@ -1119,7 +1169,23 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   count = self->count;
   threshold = self->scene_threshold;
   min_scene_length = self->min_scene_length;
+  sampling_changed = self->sampling_changed;
+  self->sampling_changed = FALSE;
   GST_OBJECT_UNLOCK (self);
+
+  /* before this buffer, the first one sampled with these settings */
+  if (sampling_changed) {
+    PaletteSampling sampling = {
+      .mode = gst_frame_decimate_mode_nick (mode),
+      .step = step,
+      .interval = interval,
+      .count = count,
+      .scene_threshold = threshold,
+      .min_scene_length = min_scene_length,
+    };
+
+    gst_frame_decimate_push_sampling (self, &sampling);
+  }
 
   switch (mode) {
     case GST_FRAME_DECIMATE_MODE_EVERY_NTH:
@@ -1174,6 +1240,9 @@ gst_frame_decimate_set_property (GObject * object, guint prop_id,
   gboolean reconfigure = FALSE;
 
   GST_OBJECT_LOCK (self);
+  /* all the writable properties are sampling settings: they take effect
+   * at the next buffer, which the sampling event then precedes */
+  self->sampling_changed = TRUE;
   switch (prop_id) {
     case PROP_MODE:{
       GstFrameDecimateMode mode = g_value_get_enum (value);

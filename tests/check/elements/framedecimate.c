@@ -19,6 +19,8 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include <palette/sampling-event.h>
+
 #define MS (GST_MSECOND)
 
 /* A 5 s VP8 clip, 30 fps, key frames every 30 frames; named in main(),
@@ -1257,6 +1259,208 @@ GST_START_TEST (test_segment_resets)
 
 GST_END_TEST;
 
+/* ---------- the sampling event ---------- */
+
+/* What left the element, in order: 'E' a sampling event, 'B' a buffer */
+typedef struct
+{
+  GString *order;
+  GPtrArray *events;            /* the sampling events */
+} SamplingLog;
+
+static GstPadProbeReturn
+log_sampling (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  SamplingLog *log = data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    g_string_append_c (log->order, 'B');
+  } else if (gst_event_has_name (GST_PAD_PROBE_INFO_EVENT (info),
+          PALETTE_SAMPLING_EVENT_NAME)) {
+    g_string_append_c (log->order, 'E');
+    g_ptr_array_add (log->events,
+        gst_event_ref (GST_PAD_PROBE_INFO_EVENT (info)));
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+sampling_log_watch (SamplingLog * log, GstHarness * h)
+{
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+
+  log->order = g_string_new (NULL);
+  log->events = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_event_unref);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, log_sampling, log, NULL);
+  gst_object_unref (src);
+}
+
+static void
+sampling_log_clear (SamplingLog * log)
+{
+  g_string_free (log->order, TRUE);
+  g_ptr_array_unref (log->events);
+}
+
+static const GstStructure *
+sampling_event_structure (SamplingLog * log, guint i)
+{
+  fail_unless (i < log->events->len, "no sampling event %u", i);
+  return gst_event_get_structure (g_ptr_array_index (log->events, i));
+}
+
+/* Each mode tells its nick and the parameters it uses, before the first
+ * buffer, once; the event is sticky on the pad downstream. */
+GST_START_TEST (test_sampling_event_modes)
+{
+  const struct
+  {
+    const gchar *mode;
+    const gchar *properties;
+    guint n_fields;
+  } cases[] = {
+    {"every-nth", "step=7", 2},
+    {"interval", "interval=1000000000", 2},
+    {"count", "count=12 interval=2000000000", 3},
+    {"scene", "scene-threshold=0.25 min-scene-length=3", 3},
+    {"keyframes", "", 1},
+  };
+  guint c, i;
+
+  for (c = 0; c < G_N_ELEMENTS (cases); c++) {
+    GstHarness *h = harness_new (cases[c].mode,
+        "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+    gchar **properties = g_strsplit (cases[c].properties, " ", -1);
+    SamplingLog log;
+    const GstStructure *s;
+    PaletteSampling sampling;
+    GstEvent *sticky;
+    guint uint_value;
+    guint64 uint64_value;
+    gdouble double_value;
+
+    for (i = 0; properties[i] && properties[i][0]; i++) {
+      gchar **kv = g_strsplit (properties[i], "=", 2);
+
+      gst_util_set_object_arg (G_OBJECT (h->element), kv[0], kv[1]);
+      g_strfreev (kv);
+    }
+    g_strfreev (properties);
+    sampling_log_watch (&log, h);
+
+    for (i = 0; i < 3; i++)
+      fail_unless_equals_int (push_frame (h, frame_pts (i, 30), FALSE),
+          GST_FLOW_OK);
+
+    /* the first frame is kept in every mode */
+    fail_unless (g_str_has_prefix (log.order->str, "EB"), "%s: %s",
+        cases[c].mode, log.order->str);
+    fail_unless_equals_int (log.events->len, 1);
+    s = sampling_event_structure (&log, 0);
+    fail_unless_equals_int (GST_EVENT_TYPE (g_ptr_array_index (log.events, 0)),
+        GST_EVENT_CUSTOM_DOWNSTREAM_STICKY);
+    fail_unless_equals_string (gst_structure_get_string (s,
+            PALETTE_SAMPLING_FIELD_MODE), cases[c].mode);
+    fail_unless_equals_int (gst_structure_n_fields (s), cases[c].n_fields);
+
+    if (g_str_equal (cases[c].mode, "every-nth")) {
+      fail_unless (gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_STEP,
+              &uint_value));
+      fail_unless_equals_int (uint_value, 7);
+    } else if (g_str_equal (cases[c].mode, "interval")) {
+      fail_unless (gst_structure_get_uint64 (s,
+              PALETTE_SAMPLING_FIELD_INTERVAL, &uint64_value));
+      fail_unless_equals_uint64 (uint64_value, GST_SECOND);
+    } else if (g_str_equal (cases[c].mode, "count")) {
+      fail_unless (gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_COUNT,
+              &uint_value));
+      fail_unless_equals_int (uint_value, 12);
+      fail_unless (gst_structure_get_uint64 (s,
+              PALETTE_SAMPLING_FIELD_INTERVAL, &uint64_value));
+      fail_unless_equals_uint64 (uint64_value, 2 * GST_SECOND);
+    } else if (g_str_equal (cases[c].mode, "scene")) {
+      fail_unless (gst_structure_get_double (s,
+              PALETTE_SAMPLING_FIELD_SCENE_THRESHOLD, &double_value));
+      fail_unless_equals_float (double_value, 0.25);
+      fail_unless (gst_structure_get_uint (s,
+              PALETTE_SAMPLING_FIELD_MIN_SCENE_LENGTH, &uint_value));
+      fail_unless_equals_int (uint_value, 3);
+    }
+
+    /* the reader agrees with the writer */
+    fail_unless (palette_sampling_event_parse (g_ptr_array_index (log.events,
+                0), &sampling));
+    fail_unless_equals_string (sampling.mode, cases[c].mode);
+
+    /* sticky: downstream can read it from its pad at any time */
+    sticky = gst_pad_get_sticky_event (h->sinkpad,
+        GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, 0);
+    fail_unless (sticky != NULL, "%s: not sticky downstream", cases[c].mode);
+    fail_unless (gst_structure_is_equal (gst_event_get_structure (sticky), s));
+    gst_event_unref (sticky);
+
+    sampling_log_clear (&log);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+/* A property change is told before the first buffer sampled with it, a new
+ * stream gets the event again, and nothing else repeats it. */
+GST_START_TEST (test_sampling_event_changes)
+{
+  GstHarness *h = harness_new ("every-nth",
+      "video/x-raw,format=RGBx,width=16,height=16,framerate=30/1");
+  SamplingLog log;
+  GstSegment segment;
+  guint step, i;
+
+  g_object_set (h->element, "step", 2, NULL);
+  sampling_log_watch (&log, h);
+  for (i = 0; i < 4; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  fail_unless_equals_string (log.order->str, "EBB");
+
+  /* a flush keeps it (sticky): no new event */
+  flush (h);
+  for (i = 0; i < 2; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  fail_unless_equals_string (log.order->str, "EBBB");
+
+  g_object_set (h->element, "step", 5, NULL);
+  for (i = 2; i < 12; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  /* step 2 had frame 2 due next: step 5 keeps frames 2, 5 and 10 */
+  fail_unless_equals_string (log.order->str, "EBBBEBBB");
+  fail_unless (gst_structure_get_uint (sampling_event_structure (&log, 1),
+          PALETTE_SAMPLING_FIELD_STEP, &step));
+  fail_unless_equals_int (step, 5);
+
+  /* a mode change */
+  gst_util_set_object_arg (G_OBJECT (h->element), "mode", "keyframes");
+  push_frame (h, frame_pts (12, 30), FALSE);
+  fail_unless_equals_string (log.order->str, "EBBBEBBBEB");
+  fail_unless_equals_string (gst_structure_get_string
+      (sampling_event_structure (&log, 2), PALETTE_SAMPLING_FIELD_MODE),
+      "keyframes");
+
+  /* a new stream */
+  fail_unless (gst_harness_push_event (h,
+          gst_event_new_stream_start ("another")));
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  push_frame (h, 0, FALSE);
+  fail_unless_equals_string (log.order->str, "EBBBEBBBEBEB");
+
+  sampling_log_clear (&log);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* Real-film check when the shared clips are there */
 GST_START_TEST (test_keyframes_real_clip)
 {
@@ -1324,6 +1528,8 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_flush_resets);
   tcase_add_test (tc, test_flush_resets_interval);
   tcase_add_test (tc, test_segment_resets);
+  tcase_add_test (tc, test_sampling_event_modes);
+  tcase_add_test (tc, test_sampling_event_changes);
   tcase_add_test (tc, test_keyframes_real_clip);
   return s;
 }

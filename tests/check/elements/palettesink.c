@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <palette/sampling-event.h>
+
 #include "colorspace.h"
 #include "palette-message.h"
 #include "test-files.h"
@@ -737,6 +739,7 @@ GST_END_TEST;
 GST_START_TEST (test_frame_skip)
 {
   gchar *path = tmp_path ("skip.json"), *desc;
+  GstElement *pipeline;
   RunResult result;
   JsonParser *parser;
   JsonObject *o;
@@ -769,7 +772,103 @@ GST_START_TEST (test_frame_skip)
   g_object_unref (parser);
   run_result_clear (&result);
   g_free (desc);
+
+  /* the application's own frames */
+  desc = g_strdup_printf ("appsrc name=src format=time ! "
+      "framedecimate step=7 ! palettesink name=sink location=\"%s\"", path);
+  pipeline = parse (desc);
+  run_pipeline (pipeline, three_colors, G_N_ELEMENTS (three_colors), 32, 18,
+      &result);
+  fail_unless (result.eos);
+  /* frames 0, 7, ..., 98 of 100 */
+  fail_unless_equals_uint64 (result.sink_frames, 15);
+  o = load_record (path, &parser);
+  fail_unless_equals_int (member_int (o, "frame_skip"), 7);
+  g_object_unref (parser);
+  run_result_clear (&result);
+  gst_object_unref (pipeline);
+  g_free (desc);
   g_free (path);
+}
+
+GST_END_TEST;
+
+/* The record's frame_skip for the sampling event on the sink's pad: the
+ * step in every-nth mode, null for the other modes and without one. */
+static JsonNode *
+frame_skip_for (GstEvent * sampling, GstEvent * after)
+{
+  gchar *path = tmp_path ("event-skip.json");
+  GstHarness *h = sink_harness (NULL, "location", path, NULL);
+  GstVideoInfo info;
+  const guint8 red[3] = { 255, 0, 0 };
+  JsonParser *parser;
+  JsonNode *frame_skip;
+
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  if (sampling)
+    fail_unless (gst_harness_push_event (h, sampling));
+  if (after)
+    fail_unless (gst_harness_push_event (h, after));
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+  fail_unless_equals_int (gst_harness_push (h, make_rgb_frame (&info, red,
+              NULL, 0, GST_SECOND / 25)), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  frame_skip = json_node_copy (json_object_get_member (load_record (path,
+              &parser), "frame_skip"));
+  g_object_unref (parser);
+  gst_harness_teardown (h);
+  g_unlink (path);
+  g_free (path);
+  return frame_skip;
+}
+
+static GstEvent *
+sampling_event (const gchar * mode, guint step)
+{
+  PaletteSampling sampling = {.mode = mode,.step = step,
+    .interval = GST_SECOND,.count = 10
+  };
+
+  return palette_sampling_event_new (&sampling);
+}
+
+GST_START_TEST (test_frame_skip_from_event)
+{
+  JsonNode *frame_skip;
+
+  frame_skip = frame_skip_for (sampling_event ("every-nth", 13), NULL);
+  fail_unless_equals_int (json_node_get_int (frame_skip), 13);
+  json_node_unref (frame_skip);
+
+  frame_skip = frame_skip_for (sampling_event ("interval", 13), NULL);
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* no framedecimate upstream: as before there was an event */
+  frame_skip = frame_skip_for (NULL, NULL);
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* someone else's sticky event is not a sampling */
+  frame_skip = frame_skip_for (gst_event_new_custom
+      (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, gst_structure_new ("http-headers",
+              "step", G_TYPE_UINT, 13, NULL)), NULL);
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* the sampling of the stream before does not describe a new one */
+  frame_skip = frame_skip_for (sampling_event ("every-nth", 13),
+      gst_event_new_stream_start ("another"));
+  fail_unless (JSON_NODE_HOLDS_NULL (frame_skip));
+  json_node_unref (frame_skip);
+
+  /* the last one counts */
+  frame_skip = frame_skip_for (sampling_event ("every-nth", 13),
+      sampling_event ("every-nth", 4));
+  fail_unless_equals_int (json_node_get_int (frame_skip), 4);
+  json_node_unref (frame_skip);
 }
 
 GST_END_TEST;
@@ -1656,6 +1755,53 @@ GST_START_TEST (test_upstream_error_no_eos)
 
 GST_END_TEST;
 
+/* The error comes so near the end that the stream does not look cut, and
+ * the application lets the pipeline run to EOS: only the error message
+ * tells the palette is incomplete (why the sink watches the bus). */
+GST_START_TEST (test_upstream_error_near_end)
+{
+  gchar *path = tmp_path ("partial3.json"), *desc;
+  GstElement *pipeline;
+  GstBus *bus;
+  GstMessage *msg;
+  const GstStructure *s = NULL;
+  gboolean final = FALSE, complete = TRUE;
+  guint64 frames = 0;
+
+  desc = g_strdup_printf ("videotestsrc num-buffers=100 ! "
+      "identity error-after=99 ! palettesink name=sink location=\"%s\"", path);
+  pipeline = parse (desc);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((msg = gst_bus_timed_pop_filtered (bus, pipeline_timeout,
+              GST_MESSAGE_EOS | GST_MESSAGE_ELEMENT))) {
+    gboolean eos = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
+
+    if (gst_message_has_name (msg, "palette")) {
+      s = gst_message_get_structure (msg);
+      gst_structure_get_boolean (s, "final", &final);
+      gst_structure_get_boolean (s, "complete", &complete);
+      gst_structure_get_uint64 (s, "frames", &frames);
+    }
+    gst_message_unref (msg);
+    if (eos)
+      break;
+  }
+  fail_unless (msg != NULL, "no EOS");
+  fail_unless (s != NULL, "no palette");
+  fail_unless (final);
+  fail_if (complete);
+  fail_unless_equals_uint64 (frames, 98);
+  check_incomplete_record (path, 98);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* The folder disappears before EOS: a clear error naming the path. */
 GST_START_TEST (test_write_failure_at_eos)
 {
@@ -1857,6 +2003,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_record_fields);
   tcase_add_test (tc, test_record_source);
   tcase_add_test (tc, test_frame_skip);
+  tcase_add_test (tc, test_frame_skip_from_event);
   tcase_add_test (tc, test_same_seed_same_output);
   tcase_add_test (tc, test_prop_colors);
   tcase_add_test (tc, test_prop_gray_levels);
@@ -1881,6 +2028,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_no_frames);
   tcase_add_test (tc, test_upstream_error_then_eos);
   tcase_add_test (tc, test_upstream_error_no_eos);
+  tcase_add_test (tc, test_upstream_error_near_end);
   tcase_add_test (tc, test_write_failure_at_eos);
   tcase_add_test (tc, test_atomic_replace);
   tcase_add_test (tc, test_shared_media);
