@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 
 #include "colorspace.h"
-#include "palette-message.h"
+#include "message-helpers.h"
 #include "test-files.h"
 
 /* ------------------------------------------------------------------------ */
