@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "demo-clip.h"
+#include "palette-message.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -40,7 +41,7 @@ struct _Analysis
   GPtrArray *dropped_errors;
   guint dropped_check;
   JsonObject *record;
-  GstStructure *last_palette;   /* the last `palette` message, as a fallback */
+  GstMessage *last_palette;     /* the last `palette` message, as a fallback */
 };
 
 GST_DEBUG_CATEGORY_STATIC (analysis_debug);
@@ -499,8 +500,7 @@ analysis_free (Analysis * analysis)
   g_clear_pointer (&analysis->dropped_errors, g_ptr_array_unref);
   if (analysis->record)
     json_object_unref (analysis->record);
-  if (analysis->last_palette)
-    gst_structure_free (analysis->last_palette);
+  gst_clear_message (&analysis->last_palette);
   g_free (analysis);
 }
 
@@ -536,27 +536,21 @@ read_framerate (Analysis * analysis)
 /* The palette message's fields, in the record's shape: used only when the
  * record file cannot be read. */
 static JsonObject *
-record_from_message (const GstStructure * s)
+record_from_message (GstMessage * message)
 {
-  const GValue *colors = gst_structure_get_value (s, "colors");
-  const GValue *weights = gst_structure_get_value (s, "weights");
+  PaletteMessage palette;
   JsonObject *record;
   JsonArray *rgb, *shares, *hex;
-  gboolean bw = FALSE;
-  guint64 frames = 0;
-  guint i, n;
+  guint i;
 
-  if (colors == NULL || weights == NULL || !GST_VALUE_HOLDS_ARRAY (colors)
-      || !GST_VALUE_HOLDS_ARRAY (weights))
+  if (!palette_message_parse (message, &palette))
     return NULL;
   record = json_object_new ();
   rgb = json_array_new ();
   shares = json_array_new ();
   hex = json_array_new ();
-  n = MIN (gst_value_array_get_size (colors),
-      gst_value_array_get_size (weights));
-  for (i = 0; i < n; i++) {
-    guint c = g_value_get_uint (gst_value_array_get_value (colors, i));
+  for (i = 0; i < palette.n_colors; i++) {
+    guint c = palette.colors[i];
     JsonArray *triple = json_array_new ();
     gchar *text = g_strdup_printf ("#%06x", c & 0xffffff);
 
@@ -564,19 +558,17 @@ record_from_message (const GstStructure * s)
     json_array_add_int_element (triple, (c >> 8) & 0xff);
     json_array_add_int_element (triple, c & 0xff);
     json_array_add_array_element (rgb, triple);
-    json_array_add_double_element (shares,
-        g_value_get_double (gst_value_array_get_value (weights, i)));
+    json_array_add_double_element (shares, palette.weights[i]);
     json_array_add_string_element (hex, text);
     g_free (text);
   }
-  gst_structure_get_boolean (s, "black-and-white", &bw);
-  gst_structure_get_uint64 (s, "frames", &frames);
-  json_object_set_boolean_member (record, "is_black_and_white", bw);
-  json_object_set_int_member (record, "clusters_nb", n);
+  json_object_set_boolean_member (record, "is_black_and_white",
+      palette.black_and_white);
+  json_object_set_int_member (record, "clusters_nb", palette.n_colors);
   json_object_set_array_member (record, "colors", rgb);
   json_object_set_array_member (record, "weights", shares);
   json_object_set_array_member (record, "hex", hex);
-  json_object_set_int_member (record, "frames_analyzed", frames);
+  json_object_set_int_member (record, "frames_analyzed", palette.frames);
   json_object_set_boolean_member (record, "complete", TRUE);
   return record;
 }
@@ -830,12 +822,8 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
       break;
     case GST_MESSAGE_ELEMENT:
       if (GST_MESSAGE_SRC (message) == GST_OBJECT (analysis->sink) &&
-          gst_message_has_name (message, "palette")) {
-        if (analysis->last_palette)
-          gst_structure_free (analysis->last_palette);
-        analysis->last_palette =
-            gst_structure_copy (gst_message_get_structure (message));
-      }
+          palette_message_is_palette (message))
+        gst_message_replace (&analysis->last_palette, message);
       break;
     case GST_MESSAGE_DURATION_CHANGED:
       analysis->duration = GST_CLOCK_TIME_NONE;

@@ -21,25 +21,11 @@
  * At EOS the palette is posted as a `palette` element message (before the
  * EOS message) and written as a JSON record to #GstPaletteSink:location,
  * atomically. With #GstPaletteSink:interval > 0 an updated palette is posted
- * (and written, with `"complete": false`) every interval of running time.
- * When the stream ends in an error, or the pipeline is stopped before EOS,
- * the palette of the frames seen is still posted (`final` FALSE) and written
- * with `"complete": false`.
- *
- * The `palette` message has these fields:
- *
- * * `colors` (GstValueArray of guint): 0xRRGGBB, most dominant first
- * * `weights` (GstValueArray of gdouble): share of the sampled pixels, sums to 1
- * * `black-and-white` (gboolean): the film was found (or set) black-and-white
- * * `mean-saturation` (gdouble): mean HSV saturation of the sampled pixels
- * * `frames` (guint64): frames analysed so far
- * * `final` (gboolean): TRUE for the palette posted at EOS
- * * `complete` (gboolean): FALSE when the palette does not cover the whole
- *   stream (interval updates, upstream errors, early stops, and a stream that
- *   ends more than 5 % short of its duration, as a cut file does, with a
- *   warning)
- * * `timestamp`, `stream-time`, `running-time`, `duration` (guint64): the
- *   span the palette covers, as `level` posts them
+ * and written, marked incomplete, every interval of running time. When the
+ * stream ends in an error, or the pipeline is stopped before EOS, the
+ * palette of the frames seen is still posted and written, marked incomplete.
+ * The message's fields are documented beside their builder, in
+ * palette-message.c (and for users in docs/palettesink.md).
  *
  * Property changes take effect at the next READY→PAUSED transition, where
  * an unwritable #GstPaletteSink:location fails the state change.
@@ -84,6 +70,7 @@
 #endif
 
 #include "gstpalettesink.h"
+#include "palette-message.h"
 #include "palette-record.h"
 #include "palette-worker.h"
 
@@ -140,15 +127,6 @@ enum
   PROP_FINGERPRINT_MAX,
   PROP_DROPPED,
 };
-
-/* The span a palette covers, as the message reports it. */
-typedef struct
-{
-  GstClockTime timestamp;
-  GstClockTime stream_time;
-  GstClockTime running_time;
-  GstClockTime duration;
-} PaletteSpan;
 
 /* A palette for the analysis thread to publish, once the frames queued
  * before it are analysed. */
@@ -387,16 +365,8 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       "Finds the dominant colors of a video: posts the palette as a "
       "\"palette\" element message and writes it as a JSON record",
       "gst-palette contributors");
-  /* gst-inspect-1.0 prints every metadata key: the message schema goes
-   * where users of the element look first */
   gst_element_class_add_static_metadata (element_class, "message",
-      "element message \"palette\": colors (GstValueArray of uint 0xRRGGBB, "
-      "most dominant first), weights (GstValueArray of double, shares summing "
-      "to 1), black-and-white (boolean), frames (guint64, analysed so far), "
-      "final (boolean, TRUE at EOS), complete (boolean, FALSE after an "
-      "upstream error), mean-saturation (double), timestamp, stream-time, "
-      "running-time, duration (guint64, the span the palette covers, as "
-      "level posts them)");
+      palette_message_get_summary ());
   gst_element_class_add_static_pad_template (element_class, &sink_template);
 
   element_class->change_state =
@@ -759,48 +729,6 @@ gst_palette_sink_get_span (GstPaletteSink * self, PaletteSpan * span)
     span->duration = self->last_end - timestamp;
 }
 
-static GstMessage *
-gst_palette_sink_message_new (GstPaletteSink * self,
-    const PalettePalette * palette, const PaletteSpan * span, gboolean final,
-    gboolean complete)
-{
-  GstStructure *s;
-  GValue colors = G_VALUE_INIT, weights = G_VALUE_INIT;
-  unsigned i;
-
-  g_value_init (&colors, GST_TYPE_ARRAY);
-  g_value_init (&weights, GST_TYPE_ARRAY);
-  for (i = 0; i < palette->n_colors; i++) {
-    GValue v = G_VALUE_INIT;
-    const double *rgb = palette->colors[i].rgb;
-
-    g_value_init (&v, G_TYPE_UINT);
-    g_value_set_uint (&v, ((guint) palette_rgb_clamp8 (rgb[0]) << 16) |
-        ((guint) palette_rgb_clamp8 (rgb[1]) << 8) |
-        palette_rgb_clamp8 (rgb[2]));
-    gst_value_array_append_and_take_value (&colors, &v);
-
-    g_value_init (&v, G_TYPE_DOUBLE);
-    g_value_set_double (&v, palette->colors[i].weight);
-    gst_value_array_append_and_take_value (&weights, &v);
-  }
-
-  s = gst_structure_new ("palette",
-      "black-and-white", G_TYPE_BOOLEAN, palette->black_and_white != 0,
-      "mean-saturation", G_TYPE_DOUBLE, palette->mean_saturation,
-      "frames", G_TYPE_UINT64, (guint64) palette->frames,
-      "final", G_TYPE_BOOLEAN, final,
-      "complete", G_TYPE_BOOLEAN, complete,
-      "timestamp", G_TYPE_UINT64, span->timestamp,
-      "stream-time", G_TYPE_UINT64, span->stream_time,
-      "running-time", G_TYPE_UINT64, span->running_time,
-      "duration", G_TYPE_UINT64, span->duration, NULL);
-  gst_structure_take_value (s, "colors", &colors);
-  gst_structure_take_value (s, "weights", &weights);
-
-  return gst_message_new_element (GST_OBJECT (self), s);
-}
-
 static gboolean
 gst_palette_sink_write_record (GstPaletteSink * self,
     PaletteAnalyzer * analyzer, const PalettePalette * palette,
@@ -880,7 +808,7 @@ gst_palette_sink_publish_now (GstPaletteSink * self,
 
   if (self->active_post_messages)
     gst_element_post_message (GST_ELEMENT (self),
-        gst_palette_sink_message_new (self, &palette, span, final,
+        palette_message_new (GST_OBJECT (self), &palette, span, final,
             complete));
   if (self->active_location)
     return gst_palette_sink_write_record (self, analyzer, &palette,

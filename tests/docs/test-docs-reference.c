@@ -1,15 +1,21 @@
 /* Checks a reference page in docs/ against the element it documents, so that
  * the docs cannot rot:
  *
- *   test-docs-reference ELEMENT PAGE.md [--message] [--record]
+ *   test-docs-reference ELEMENT PAGE.md [--message [--example FILE]...]
+ *       [--record]
  *
  * - every property the element class declares (not the inherited GstObject,
  *   GstElement, GstBaseSink or GstBaseTransform ones) has a row in the
  *   page's "## Properties" table, and every row names a real property; the
  *   row's type, range, default and "set in" cells agree with the GParamSpec;
  * - every value (nick) of each enum property appears on the page;
- * - --message: a short pipeline runs the element and every field of its
- *   `palette` message has a row in "## Message", and every row is a field;
+ * - --message: the fields of the `palette` message, as palette_message_new()
+ *   builds them (the schema's one home, ext/palette/palette-message.c), each
+ *   have a row in "## Message" whose type cell names their type, and every
+ *   row is a field; gst-inspect's "message" metadata names every field; and
+ *   the message the element posts in a short pipeline has the same fields;
+ *   and every field that the page's code or an --example FILE reads by name
+ *   is one of them;
  * - --record: the JSON record the element writes has every member (nested
  *   ones as `source.uri`) documented in "## JSON record", and every row is a
  *   member.
@@ -18,6 +24,7 @@
  * the name is the first cell, in backticks. */
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
+#include "palette-message.h"
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +357,172 @@ compare_names (GHashTable * names, const gchar * page, const gchar * section,
   g_hash_table_unref (rows);
 }
 
+/* A message from the builder itself, of a two-color palette: the test
+ * compares the page with what the code builds, not with a list of its own. */
+static GstStructure *
+built_message (void)
+{
+  PalettePalette palette = { 0 };
+  PaletteSpan span = { 0, 0, 0, GST_SECOND };
+  GstMessage *message;
+  GstStructure *s;
+
+  palette.n_colors = 2;
+  palette.colors[0].rgb[0] = 200;
+  palette.colors[0].weight = 0.75;
+  palette.colors[1].rgb[2] = 200;
+  palette.colors[1].weight = 0.25;
+  palette.frames = 8;
+  message = palette_message_new (NULL, &palette, &span, TRUE, TRUE);
+  s = gst_structure_copy (gst_message_get_structure (message));
+  gst_message_unref (message);
+  return s;
+}
+
+/* The type as the page writes it: "`gboolean`", "`GstValueArray` of
+ * `guint`" (an array's values all have the first one's type). */
+static gchar *
+type_text (const GValue * value)
+{
+  if (GST_VALUE_HOLDS_ARRAY (value) && gst_value_array_get_size (value) > 0)
+    return g_strdup_printf ("`%s` of `%s`", G_VALUE_TYPE_NAME (value),
+        G_VALUE_TYPE_NAME (gst_value_array_get_value (value, 0)));
+  return g_strdup_printf ("`%s`", G_VALUE_TYPE_NAME (value));
+}
+
+typedef struct
+{
+  GHashTable *rows;             /* the page's "Message" table */
+  const gchar *summary;         /* gst-inspect's "message" metadata */
+  const GstStructure *posted;   /* the element's message, or NULL */
+} MessageCheck;
+
+static gboolean
+check_message_field (GQuark field, const GValue * value, gpointer user_data)
+{
+  MessageCheck *check = user_data;
+  const gchar *name = g_quark_to_string (field);
+  gchar **cells = g_hash_table_lookup (check->rows, name);
+  gchar *type = type_text (value);
+  gchar *word = g_strdup_printf ("%s (", name);
+  gchar *listed = g_strdup_printf ("%s,", name);
+  const GValue *posted;
+
+  if (cells != NULL && (g_strv_length (cells) < 2
+          || !g_str_has_prefix (cells[1], type)))
+    fail ("message field %s: type cell \"%s\" should start with %s", name,
+        g_strv_length (cells) < 2 ? "" : cells[1], type);
+  if (check->summary == NULL || (!strstr (check->summary, word)
+          && !strstr (check->summary, listed)))
+    fail ("message field %s is not in gst-inspect's \"message\" metadata",
+        name);
+  if (check->posted != NULL) {
+    posted = gst_structure_id_get_value (check->posted, field);
+    if (posted == NULL)
+      fail ("the element's message has no field %s", name);
+    else if (G_VALUE_TYPE (posted) != G_VALUE_TYPE (value))
+      fail ("the element's message field %s is a %s, not a %s", name,
+          G_VALUE_TYPE_NAME (posted), G_VALUE_TYPE_NAME (value));
+  }
+  g_free (type);
+  g_free (word);
+  g_free (listed);
+  return TRUE;
+}
+
+/* How readers name a field, in C and in Python (where the examples and the
+ * page call the structure `structure`); group 1 is the name. */
+static const gchar *const field_read_patterns[] = {
+  /* gst_structure_get_value (s, "x"), gst_structure_get_uint64 (s, "x", &x) */
+  "gst_structure_get_\\w+\\s*\\(\\s*\\w+\\s*,\\s*\"([^\"]+)\"",
+  /* gst_structure_get (s, "x", G_TYPE_BOOLEAN, &x, …) */
+  "\"([^\"]+)\"\\s*,\\s*G_TYPE_\\w+\\s*,\\s*&",
+  /* structure.get_value("x") */
+  "structure\\.get_\\w+\\(\\s*\"([^\"]+)\"",
+  /* helpers: value_array(structure, "x") */
+  "\\(\\s*structure\\s*,\\s*\"([^\"]+)\"",
+};
+
+/* Every field that text (an example, the page) reads is one the builder
+ * builds: an example may spell the names out, but cannot drift. */
+static void
+check_fields_read (const gchar * path, const gchar * text,
+    const GstStructure * built)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (field_read_patterns); i++) {
+    GRegex *regex = g_regex_new (field_read_patterns[i], 0, 0, NULL);
+    GMatchInfo *match;
+
+    g_regex_match (regex, text, 0, &match);
+    for (; g_match_info_matches (match); g_match_info_next (match, NULL)) {
+      gchar *name = g_match_info_fetch (match, 1);
+
+      if (!gst_structure_has_field (built, name))
+        fail ("%s reads message field %s, which palette_message_new() does "
+            "not build", path, name);
+      g_free (name);
+      n++;
+    }
+    g_match_info_free (match);
+    g_regex_unref (regex);
+  }
+  /* none found: the patterns no longer see how the file reads fields */
+  if (n == 0)
+    fail ("%s reads no message field that the test can see", path);
+  g_print ("%u message field reads in %s checked\n", n, path);
+}
+
+/* The page, the element's metadata and the message it posted (NULL if it
+ * posted none, already reported) against the builder's fields. */
+static void
+check_message_fields (GstElement * element, const gchar * page_path,
+    const gchar * page, const GstStructure * posted, GPtrArray * examples)
+{
+  GHashTable *fields = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+  GstStructure *built = built_message ();
+  MessageCheck check;
+  guint i;
+
+  check.rows = read_table (page, "Message");
+  check.summary = gst_element_class_get_metadata
+      (GST_ELEMENT_GET_CLASS (element), "message");
+  check.posted = posted;
+
+  gst_structure_foreach (built, add_field_name, fields);
+  compare_names (fields, page, "Message", "message field");
+  gst_structure_foreach (built, check_message_field, &check);
+  if (posted != NULL && !gst_structure_has_name (posted,
+          gst_structure_get_name (built)))
+    fail ("the element's message is named %s, not %s",
+        gst_structure_get_name (posted), gst_structure_get_name (built));
+  if (posted != NULL && gst_structure_n_fields (posted) !=
+      gst_structure_n_fields (built))
+    fail ("the element's message has %d fields, the builder's %d",
+        gst_structure_n_fields (posted), gst_structure_n_fields (built));
+
+  check_fields_read (page_path, page, built);
+  for (i = 0; i < examples->len; i++) {
+    const gchar *path = g_ptr_array_index (examples, i);
+    gchar *text;
+    GError *error = NULL;
+
+    if (g_file_get_contents (path, &text, NULL, &error)) {
+      check_fields_read (path, text, built);
+      g_free (text);
+    } else {
+      fail ("%s", error->message);
+      g_clear_error (&error);
+    }
+  }
+
+  g_hash_table_unref (check.rows);
+  gst_structure_free (built);
+  g_hash_table_unref (fields);
+}
+
 static void
 add_members (GHashTable * names, JsonObject * object, const gchar * prefix)
 {
@@ -373,6 +546,7 @@ int
 main (int argc, char **argv)
 {
   gboolean check_message = FALSE, check_record = FALSE;
+  GPtrArray *examples = g_ptr_array_new ();
   GstElement *element;
   gchar *page = NULL, *dir, *location;
   GError *error = NULL;
@@ -380,12 +554,15 @@ main (int argc, char **argv)
 
   gst_init (&argc, &argv);
   if (argc < 3) {
-    g_printerr ("usage: %s ELEMENT PAGE.md [--message] [--record]\n", argv[0]);
+    g_printerr ("usage: %s ELEMENT PAGE.md [--message [--example FILE]...] "
+        "[--record]\n", argv[0]);
     return 2;
   }
   for (i = 3; i < argc; i++) {
     check_message |= g_str_equal (argv[i], "--message");
     check_record |= g_str_equal (argv[i], "--record");
+    if (g_str_equal (argv[i], "--example") && i + 1 < argc)
+      g_ptr_array_add (examples, argv[++i]);
   }
   if (!g_file_get_contents (argv[2], &page, NULL, &error)) {
     g_printerr ("%s\n", error->message);
@@ -404,31 +581,8 @@ main (int argc, char **argv)
   if (check_message || check_record) {
     GstStructure *s = run_element (argv[1], location);
 
-    if (s && check_message) {
-      GHashTable *fields = g_hash_table_new_full (g_str_hash, g_str_equal,
-          g_free, NULL);
-      const gchar *schema = gst_element_class_get_metadata
-          (GST_ELEMENT_GET_CLASS (element), "message");
-      GHashTableIter iter;
-      gpointer name;
-
-      gst_structure_foreach (s, add_field_name, fields);
-      compare_names (fields, page, "Message", "message field");
-      /* gst-inspect-1.0 shows the schema from the "message" metadata */
-      g_hash_table_iter_init (&iter, fields);
-      while (g_hash_table_iter_next (&iter, &name, NULL)) {
-        gchar *word = g_strdup_printf ("%s (", (const gchar *) name);
-        gchar *listed = g_strdup_printf ("%s,", (const gchar *) name);
-
-        if (schema == NULL || (!strstr (schema, word) && !strstr (schema,
-                    listed)))
-          fail ("message field %s is not in gst-inspect's \"message\" "
-              "metadata", (const gchar *) name);
-        g_free (word);
-        g_free (listed);
-      }
-      g_hash_table_unref (fields);
-    }
+    if (check_message)
+      check_message_fields (element, argv[2], page, s, examples);
     if (s)
       gst_structure_free (s);
   }
@@ -454,6 +608,7 @@ main (int argc, char **argv)
   g_free (dir);
   gst_object_unref (element);
   g_free (page);
+  g_ptr_array_unref (examples);
 
   if (failures)
     g_printerr ("%d mismatches between %s and %s\n", failures, argv[2],

@@ -28,7 +28,7 @@
 #include <sys/resource.h>
 
 #include "colorspace.h"
-#include "palette-message.h"
+#include "message-helpers.h"
 
 #define FPS 30
 #define FRAME_NS(n) gst_util_uint64_scale ((n), GST_SECOND, FPS)

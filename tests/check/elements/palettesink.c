@@ -28,7 +28,7 @@
 #include <palette/sampling-event.h>
 
 #include "colorspace.h"
-#include "palette-message.h"
+#include "message-helpers.h"
 #include "test-files.h"
 
 /* ------------------------------------------------------------------------ */

@@ -1,7 +1,7 @@
 /* Helpers shared by the palettesink tests: reading the `palette` message's
  * fields and comparing its colors. */
-#ifndef PALETTE_TEST_MESSAGE_H
-#define PALETTE_TEST_MESSAGE_H
+#ifndef PALETTE_TEST_MESSAGE_HELPERS_H
+#define PALETTE_TEST_MESSAGE_HELPERS_H
 
 #include <gst/gst.h>
 
