@@ -573,50 +573,6 @@ record_from_message (GstMessage * message)
   return record;
 }
 
-/* What the record alone cannot tell of how it was made: framedecimate's
- * mode and the parameter it uses, palettesink's seed and threshold, and our
- * version. A catalog keeps them beside the palette so that a palette can be
- * made again, or told apart from one made otherwise. */
-static void
-add_settings (Analysis * analysis, JsonObject * record)
-{
-  JsonObject *sampling = json_object_new ();
-  GEnumValue *mode_value;
-  GEnumClass *mode_class;
-  gint mode;
-  guint step, count, seed;
-  guint64 interval;
-  gdouble scene_threshold, bw_threshold;
-
-  g_object_get (analysis->decimate, "mode", &mode, "step", &step,
-      "interval", &interval, "count", &count, "scene-threshold",
-      &scene_threshold, NULL);
-  mode_class = g_type_class_ref (G_PARAM_SPEC_VALUE_TYPE
-      (g_object_class_find_property (G_OBJECT_GET_CLASS (analysis->decimate),
-              "mode")));
-  mode_value = g_enum_get_value (mode_class, mode);
-  json_object_set_string_member (sampling, "mode",
-      mode_value ? mode_value->value_nick : "unknown");
-  if (mode_value && g_str_equal (mode_value->value_nick, "every-nth"))
-    json_object_set_int_member (sampling, "step", step);
-  else if (mode_value && g_str_equal (mode_value->value_nick, "interval"))
-    json_object_set_double_member (sampling, "interval_seconds",
-        (gdouble) interval / GST_SECOND);
-  else if (mode_value && g_str_equal (mode_value->value_nick, "count"))
-    json_object_set_int_member (sampling, "count", count);
-  else if (mode_value && g_str_equal (mode_value->value_nick, "scene"))
-    json_object_set_double_member (sampling, "scene_threshold",
-        scene_threshold);
-  g_type_class_unref (mode_class);
-  json_object_set_object_member (record, "sampling", sampling);
-
-  g_object_get (analysis->sink, "seed", &seed, "bw-threshold", &bw_threshold,
-      NULL);
-  json_object_set_int_member (record, "seed", seed);
-  json_object_set_double_member (record, "bw_threshold", bw_threshold);
-  json_object_set_string_member (record, "engine_version", VERSION);
-}
-
 static void
 collect_record (Analysis * analysis)
 {
@@ -646,8 +602,6 @@ collect_record (Analysis * analysis)
     analysis->error = g_strdup ("no palette was produced");
     analysis->failure = ANALYSIS_FAILURE_BAD_MEDIA;
   }
-  if (analysis->record != NULL)
-    add_settings (analysis, analysis->record);
   g_clear_error (&error);
   g_object_unref (parser);
 }

@@ -771,6 +771,14 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.resize_height = self->target_height;
   info.batch_size = self->params.batch_size;
   info.complete = complete;
+  info.sampling_mode = sampling.mode;
+  info.sampling_step = sampling.step;
+  info.sampling_interval_seconds = sampling.interval / (gdouble) GST_SECOND;
+  info.sampling_count = sampling.count;
+  info.sampling_scene_threshold = sampling.scene_threshold;
+  info.seed = self->params.seed;
+  info.bw_threshold = self->params.bw_threshold;
+  info.engine_version = VERSION;
 
   record = palette_record_build (&info, palette);
   ok = palette_record_write (record, analyzer, self->active_location,

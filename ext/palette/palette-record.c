@@ -32,6 +32,33 @@ palette_record_info_init (PaletteRecordInfo * info)
   info->resize_height = 90;
   info->batch_size = 32;
   info->complete = TRUE;
+  info->seed = -1;
+  info->bw_threshold = -1.0;
+}
+
+static void
+add_sampling (JsonBuilder * builder, const PaletteRecordInfo * info)
+{
+  const gchar *mode = info->sampling_mode;
+
+  json_builder_set_member_name (builder, "sampling");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, mode);
+  if (g_str_equal (mode, "every-nth")) {
+    json_builder_set_member_name (builder, "step");
+    json_builder_add_int_value (builder, info->sampling_step);
+  } else if (g_str_equal (mode, "interval")) {
+    json_builder_set_member_name (builder, "interval_seconds");
+    json_builder_add_double_value (builder, info->sampling_interval_seconds);
+  } else if (g_str_equal (mode, "count")) {
+    json_builder_set_member_name (builder, "count");
+    json_builder_add_int_value (builder, info->sampling_count);
+  } else if (g_str_equal (mode, "scene")) {
+    json_builder_set_member_name (builder, "scene_threshold");
+    json_builder_add_double_value (builder, info->sampling_scene_threshold);
+  }
+  json_builder_end_object (builder);
 }
 
 /* As the seed notebook: the first 6 hex digits of md5("title_date"). */
@@ -182,6 +209,21 @@ palette_record_build (const PaletteRecordInfo * info,
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
+
+  if (info->sampling_mode != NULL)
+    add_sampling (builder, info);
+  if (info->seed >= 0) {
+    json_builder_set_member_name (builder, "seed");
+    json_builder_add_int_value (builder, info->seed);
+  }
+  if (info->bw_threshold >= 0) {
+    json_builder_set_member_name (builder, "bw_threshold");
+    json_builder_add_double_value (builder, info->bw_threshold);
+  }
+  if (info->engine_version != NULL) {
+    json_builder_set_member_name (builder, "engine_version");
+    json_builder_add_string_value (builder, info->engine_version);
+  }
 
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);

@@ -36,6 +36,17 @@ typedef struct
   guint resize_height;
   guint batch_size;
   gboolean complete;                /* FALSE: the stream ended early */
+  /* How the record was made, so that a palette can be made again or told
+   * apart from one made otherwise. Sampling: framedecimate's mode (NULL: no
+   * "sampling" member) and the one parameter that mode uses. */
+  const gchar *sampling_mode;
+  guint sampling_step;              /* every-nth */
+  gdouble sampling_interval_seconds;        /* interval */
+  guint sampling_count;             /* count */
+  gdouble sampling_scene_threshold; /* scene */
+  gint64 seed;                      /* < 0: no member */
+  gdouble bw_threshold;             /* < 0: no member */
+  const gchar *engine_version;      /* NULL: no member */
 } PaletteRecordInfo;
 
 void palette_record_info_init (PaletteRecordInfo * info);
