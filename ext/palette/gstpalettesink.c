@@ -84,23 +84,15 @@
 GST_DEBUG_CATEGORY (gst_palette_sink_debug);
 #define GST_CAT_DEFAULT gst_palette_sink_debug
 
+/* Only the element's own settings: the analyzer's defaults are the
+ * engine's, from palette_analyzer_params_init(). */
 #define DEFAULT_LOCATION NULL
-#define DEFAULT_COLORS 10
-#define DEFAULT_GRAY_LEVELS 4
-#define DEFAULT_BW_MODE GST_PALETTE_SINK_BW_MODE_AUTO
-#define DEFAULT_BW_THRESHOLD 0.1
 #define DEFAULT_WIDTH 160
 #define DEFAULT_HEIGHT 90
-#define DEFAULT_BATCH_SIZE 32
-#define DEFAULT_SEED 0
 #define DEFAULT_INTERVAL 0
 #define DEFAULT_POST_MESSAGES TRUE
-#define DEFAULT_FINGERPRINT_COLORS 5
-#define DEFAULT_COLOR_SPACE GST_PALETTE_SINK_COLOR_SPACE_CIELAB
 #define DEFAULT_DOWNSCALE_METHOD GST_VIDEO_RESAMPLER_METHOD_NEAREST
 #define DEFAULT_SYNC FALSE
-#define DEFAULT_WINDOW 0
-#define DEFAULT_FINGERPRINT_MAX 0
 
 #define MAX_SIZE 4096
 
@@ -141,23 +133,15 @@ struct _GstPaletteSink
 {
   GstBaseSink parent;
 
-  /* properties, GST_OBJECT_LOCK */
+  /* properties, GST_OBJECT_LOCK; the analyzer's are kept as the engine's
+   * own struct, so that start() hands it over whole */
+  PaletteAnalyzerParams settings;
   gchar *location;
-  guint colors;
-  guint gray_levels;
-  GstPaletteSinkBwMode bw_mode;
-  gdouble bw_threshold;
   guint width;
   guint height;
-  guint batch_size;
-  guint seed;
   GstClockTime interval;
   gboolean post_messages;
-  guint fingerprint_colors;
-  GstPaletteSinkColorSpace color_space;
   GstVideoResamplerMethod downscale_method;
-  GstClockTime window;
-  guint fingerprint_max;
   guint64 frames;               /* frames received */
   guint64 dropped;              /* frames dropped: live source, busy thread */
 
@@ -211,15 +195,16 @@ G_DEFINE_TYPE (GstPaletteSink, gst_palette_sink, GST_TYPE_BASE_SINK);
 GST_ELEMENT_REGISTER_DEFINE (palettesink, "palettesink", GST_RANK_NONE,
     GST_TYPE_PALETTE_SINK);
 
+/* Both enums are registered on the engine's own values, so a property's
+ * value is the engine's setting as is. */
 GType
 gst_palette_sink_bw_mode_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_PALETTE_SINK_BW_MODE_AUTO,
-        "Detect from the mean saturation", "auto"},
-    {GST_PALETTE_SINK_BW_MODE_COLOR, "Always a color palette", "color"},
-    {GST_PALETTE_SINK_BW_MODE_GRAY, "Always gray levels", "gray"},
+    {PALETTE_BW_AUTO, "Detect from the mean saturation", "auto"},
+    {PALETTE_BW_COLOR, "Always a color palette", "color"},
+    {PALETTE_BW_GRAY, "Always gray levels", "gray"},
     {0, NULL, NULL},
   };
 
@@ -235,9 +220,9 @@ gst_palette_sink_color_space_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_PALETTE_SINK_COLOR_SPACE_RGB, "Gamma-encoded sRGB", "rgb"},
-    {GST_PALETTE_SINK_COLOR_SPACE_OKLAB, "OKLab (perceptual)", "oklab"},
-    {GST_PALETTE_SINK_COLOR_SPACE_CIELAB, "CIE L*a*b*", "cielab"},
+    {PALETTE_SPACE_RGB, "Gamma-encoded sRGB", "rgb"},
+    {PALETTE_SPACE_OKLAB, "OKLab (perceptual)", "oklab"},
+    {PALETTE_SPACE_CIELAB, "CIE L*a*b*", "cielab"},
     {0, NULL, NULL},
   };
 
@@ -270,6 +255,10 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
   GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
       GST_PARAM_MUTABLE_READY;
+  PaletteAnalyzerParams defaults;
+
+  /* the analyzer's defaults are written once, in the engine */
+  palette_analyzer_params_init (&defaults);
 
   gobject_class->finalize = gst_palette_sink_finalize;
   gobject_class->set_property = gst_palette_sink_set_property;
@@ -282,19 +271,19 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
           DEFAULT_LOCATION, flags));
   g_object_class_install_property (gobject_class, PROP_COLORS,
       g_param_spec_uint ("colors", "Colors",
-          "Palette size for color films", 1, 64, DEFAULT_COLORS, flags));
+          "Palette size for color films", 1, 64, defaults.colors, flags));
   g_object_class_install_property (gobject_class, PROP_GRAY_LEVELS,
       g_param_spec_uint ("gray-levels", "Gray levels",
           "Palette size for black-and-white films", 1, 64,
-          DEFAULT_GRAY_LEVELS, flags));
+          defaults.gray_levels, flags));
   g_object_class_install_property (gobject_class, PROP_BW_MODE,
       g_param_spec_enum ("bw-mode", "Black-and-white mode",
           "Detect black-and-white films, or force color or gray levels",
-          GST_TYPE_PALETTE_SINK_BW_MODE, DEFAULT_BW_MODE, flags));
+          GST_TYPE_PALETTE_SINK_BW_MODE, defaults.bw_mode, flags));
   g_object_class_install_property (gobject_class, PROP_BW_THRESHOLD,
       g_param_spec_double ("bw-threshold", "Black-and-white threshold",
           "Mean HSV saturation below which a film is black-and-white "
-          "(bw-mode=auto)", 0.0, 1.0, DEFAULT_BW_THRESHOLD, flags));
+          "(bw-mode=auto)", 0.0, 1.0, defaults.bw_threshold, flags));
   g_object_class_install_property (gobject_class, PROP_WIDTH,
       g_param_spec_uint ("width", "Width",
           "Width each frame is downscaled to before clustering (smaller "
@@ -306,11 +295,11 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
   g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
       g_param_spec_uint ("batch-size", "Batch size",
           "Frames clustered together before merging into the palette",
-          1, G_MAXINT, DEFAULT_BATCH_SIZE, flags));
+          1, G_MAXINT, defaults.batch_size, flags));
   g_object_class_install_property (gobject_class, PROP_SEED,
       g_param_spec_uint ("seed", "Seed",
           "Seed of the clustering: the same input and seed give the same "
-          "palette, byte for byte", 0, G_MAXUINT, DEFAULT_SEED, flags));
+          "palette, byte for byte", 0, G_MAXUINT, (guint) defaults.seed, flags));
   g_object_class_install_property (gobject_class, PROP_INTERVAL,
       g_param_spec_uint64 ("interval", "Interval",
           "> 0: post (and write) an updated palette every interval of "
@@ -321,11 +310,11 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
   g_object_class_install_property (gobject_class, PROP_FINGERPRINT_COLORS,
       g_param_spec_uint ("fingerprint-colors", "Fingerprint colors",
           "Dominant colors kept per sampled frame for the fingerprint "
-          "(0: none)", 0, 16, DEFAULT_FINGERPRINT_COLORS, flags));
+          "(0: none)", 0, 16, defaults.fingerprint_colors, flags));
   g_object_class_install_property (gobject_class, PROP_COLOR_SPACE,
       g_param_spec_enum ("color-space", "Color space",
           "Space the clustering measures distances in",
-          GST_TYPE_PALETTE_SINK_COLOR_SPACE, DEFAULT_COLOR_SPACE, flags));
+          GST_TYPE_PALETTE_SINK_COLOR_SPACE, defaults.space, flags));
   g_object_class_install_property (gobject_class, PROP_DOWNSCALE_METHOD,
       g_param_spec_enum ("downscale-method", "Downscale method",
           "Resampling used to downscale frames: nearest samples pixels "
@@ -340,14 +329,14 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       g_param_spec_uint64 ("window", "Window",
           "> 0: palettes describe only the last window of stream time (ns), "
           "so that a scene change shows one window later and memory stays "
-          "bounded; 0: the whole stream", 0, G_MAXUINT64, DEFAULT_WINDOW,
+          "bounded; 0: the whole stream", 0, G_MAXUINT64, defaults.window,
           flags));
   g_object_class_install_property (gobject_class, PROP_FINGERPRINT_MAX,
       g_param_spec_uint ("fingerprint-max", "Fingerprint maximum",
           "> 0: at most this many fingerprint samples, thinned evenly over "
           "the stream when full (bounds a long live stream's record); "
           "0: one per analysed frame (within the window, if any)",
-          0, G_MAXUINT, DEFAULT_FINGERPRINT_MAX, flags));
+          0, G_MAXUINT, defaults.fingerprint_max, flags));
   g_object_class_install_property (gobject_class, PROP_DROPPED,
       g_param_spec_uint64 ("dropped", "Dropped",
           "Frames dropped since the last start because the analysis thread "
@@ -387,22 +376,13 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
 static void
 gst_palette_sink_init (GstPaletteSink * self)
 {
+  palette_analyzer_params_init (&self->settings);
   self->location = g_strdup (DEFAULT_LOCATION);
-  self->colors = DEFAULT_COLORS;
-  self->gray_levels = DEFAULT_GRAY_LEVELS;
-  self->bw_mode = DEFAULT_BW_MODE;
-  self->bw_threshold = DEFAULT_BW_THRESHOLD;
   self->width = DEFAULT_WIDTH;
   self->height = DEFAULT_HEIGHT;
-  self->batch_size = DEFAULT_BATCH_SIZE;
-  self->seed = DEFAULT_SEED;
   self->interval = DEFAULT_INTERVAL;
   self->post_messages = DEFAULT_POST_MESSAGES;
-  self->fingerprint_colors = DEFAULT_FINGERPRINT_COLORS;
-  self->color_space = DEFAULT_COLOR_SPACE;
   self->downscale_method = DEFAULT_DOWNSCALE_METHOD;
-  self->window = DEFAULT_WINDOW;
-  self->fingerprint_max = DEFAULT_FINGERPRINT_MAX;
 
   gst_base_sink_set_sync (GST_BASE_SINK (self), DEFAULT_SYNC);
   /* every frame is analysed: no QoS, no lateness drops */
@@ -443,16 +423,16 @@ gst_palette_sink_set_property (GObject * object, guint prop_id,
       self->location = g_value_dup_string (value);
       break;
     case PROP_COLORS:
-      self->colors = g_value_get_uint (value);
+      self->settings.colors = g_value_get_uint (value);
       break;
     case PROP_GRAY_LEVELS:
-      self->gray_levels = g_value_get_uint (value);
+      self->settings.gray_levels = g_value_get_uint (value);
       break;
     case PROP_BW_MODE:
-      self->bw_mode = g_value_get_enum (value);
+      self->settings.bw_mode = g_value_get_enum (value);
       break;
     case PROP_BW_THRESHOLD:
-      self->bw_threshold = g_value_get_double (value);
+      self->settings.bw_threshold = g_value_get_double (value);
       break;
     case PROP_WIDTH:
       self->width = g_value_get_uint (value);
@@ -461,10 +441,10 @@ gst_palette_sink_set_property (GObject * object, guint prop_id,
       self->height = g_value_get_uint (value);
       break;
     case PROP_BATCH_SIZE:
-      self->batch_size = g_value_get_uint (value);
+      self->settings.batch_size = g_value_get_uint (value);
       break;
     case PROP_SEED:
-      self->seed = g_value_get_uint (value);
+      self->settings.seed = g_value_get_uint (value);
       break;
     case PROP_INTERVAL:
       self->interval = g_value_get_uint64 (value);
@@ -473,19 +453,19 @@ gst_palette_sink_set_property (GObject * object, guint prop_id,
       self->post_messages = g_value_get_boolean (value);
       break;
     case PROP_FINGERPRINT_COLORS:
-      self->fingerprint_colors = g_value_get_uint (value);
+      self->settings.fingerprint_colors = g_value_get_uint (value);
       break;
     case PROP_COLOR_SPACE:
-      self->color_space = g_value_get_enum (value);
+      self->settings.space = g_value_get_enum (value);
       break;
     case PROP_DOWNSCALE_METHOD:
       self->downscale_method = g_value_get_enum (value);
       break;
     case PROP_WINDOW:
-      self->window = g_value_get_uint64 (value);
+      self->settings.window = g_value_get_uint64 (value);
       break;
     case PROP_FINGERPRINT_MAX:
-      self->fingerprint_max = g_value_get_uint (value);
+      self->settings.fingerprint_max = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -511,16 +491,16 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, self->location);
       break;
     case PROP_COLORS:
-      g_value_set_uint (value, self->colors);
+      g_value_set_uint (value, self->settings.colors);
       break;
     case PROP_GRAY_LEVELS:
-      g_value_set_uint (value, self->gray_levels);
+      g_value_set_uint (value, self->settings.gray_levels);
       break;
     case PROP_BW_MODE:
-      g_value_set_enum (value, self->bw_mode);
+      g_value_set_enum (value, self->settings.bw_mode);
       break;
     case PROP_BW_THRESHOLD:
-      g_value_set_double (value, self->bw_threshold);
+      g_value_set_double (value, self->settings.bw_threshold);
       break;
     case PROP_WIDTH:
       g_value_set_uint (value, self->width);
@@ -529,10 +509,10 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
       g_value_set_uint (value, self->height);
       break;
     case PROP_BATCH_SIZE:
-      g_value_set_uint (value, self->batch_size);
+      g_value_set_uint (value, self->settings.batch_size);
       break;
     case PROP_SEED:
-      g_value_set_uint (value, self->seed);
+      g_value_set_uint (value, (guint) self->settings.seed);
       break;
     case PROP_INTERVAL:
       g_value_set_uint64 (value, self->interval);
@@ -541,10 +521,10 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
       g_value_set_boolean (value, self->post_messages);
       break;
     case PROP_FINGERPRINT_COLORS:
-      g_value_set_uint (value, self->fingerprint_colors);
+      g_value_set_uint (value, self->settings.fingerprint_colors);
       break;
     case PROP_COLOR_SPACE:
-      g_value_set_enum (value, self->color_space);
+      g_value_set_enum (value, self->settings.space);
       break;
     case PROP_DOWNSCALE_METHOD:
       g_value_set_enum (value, self->downscale_method);
@@ -553,10 +533,10 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
       g_value_set_uint64 (value, self->frames);
       break;
     case PROP_WINDOW:
-      g_value_set_uint64 (value, self->window);
+      g_value_set_uint64 (value, self->settings.window);
       break;
     case PROP_FINGERPRINT_MAX:
-      g_value_set_uint (value, self->fingerprint_max);
+      g_value_set_uint (value, self->settings.fingerprint_max);
       break;
     case PROP_DROPPED:
       g_value_set_uint64 (value, self->dropped);
@@ -872,26 +852,10 @@ gst_palette_sink_setup (GstPaletteSink * self)
   GError *error = NULL;
   gchar *location;
 
-  palette_analyzer_params_init (&params);
-
   GST_OBJECT_LOCK (self);
   location = g_strdup (self->location);
-  params.colors = self->colors;
-  params.gray_levels = self->gray_levels;
-  params.bw_mode = self->bw_mode == GST_PALETTE_SINK_BW_MODE_COLOR ?
-      PALETTE_BW_COLOR : self->bw_mode == GST_PALETTE_SINK_BW_MODE_GRAY ?
-      PALETTE_BW_GRAY : PALETTE_BW_AUTO;
-  params.bw_threshold = self->bw_threshold;
-  params.batch_size = self->batch_size;
-  params.seed = self->seed;
-  params.space = self->color_space == GST_PALETTE_SINK_COLOR_SPACE_RGB ?
-      PALETTE_SPACE_RGB :
-      self->color_space == GST_PALETTE_SINK_COLOR_SPACE_CIELAB ?
-      PALETTE_SPACE_CIELAB : PALETTE_SPACE_OKLAB;
-  params.fingerprint_colors = self->fingerprint_colors;
-  params.window = self->window;
-  params.fingerprint_max = self->fingerprint_max;
-  self->active_window = self->window;
+  params = self->settings;
+  self->active_window = params.window;
   self->target_width = self->width;
   self->target_height = self->height;
   self->active_interval = self->interval;

@@ -16,35 +16,10 @@
 
 G_BEGIN_DECLS
 
-/**
- * GstPaletteSinkBwMode:
- * @GST_PALETTE_SINK_BW_MODE_AUTO: black-and-white when the mean saturation
- *   is below #GstPaletteSink:bw-threshold
- * @GST_PALETTE_SINK_BW_MODE_COLOR: always a color palette
- * @GST_PALETTE_SINK_BW_MODE_GRAY: always gray levels
- */
-typedef enum
-{
-  GST_PALETTE_SINK_BW_MODE_AUTO,
-  GST_PALETTE_SINK_BW_MODE_COLOR,
-  GST_PALETTE_SINK_BW_MODE_GRAY,
-} GstPaletteSinkBwMode;
-
+/* The property enums: their values are the engine's own (PaletteBwMode and
+ * PaletteColorSpace in engine/), so that no type mirrors them. */
 #define GST_TYPE_PALETTE_SINK_BW_MODE (gst_palette_sink_bw_mode_get_type ())
 GType gst_palette_sink_bw_mode_get_type (void);
-
-/**
- * GstPaletteSinkColorSpace:
- * @GST_PALETTE_SINK_COLOR_SPACE_RGB: gamma-encoded sRGB, as the seed notebook
- * @GST_PALETTE_SINK_COLOR_SPACE_OKLAB: OKLab (perceptual)
- * @GST_PALETTE_SINK_COLOR_SPACE_CIELAB: CIE L*a*b*
- */
-typedef enum
-{
-  GST_PALETTE_SINK_COLOR_SPACE_RGB,
-  GST_PALETTE_SINK_COLOR_SPACE_OKLAB,
-  GST_PALETTE_SINK_COLOR_SPACE_CIELAB,
-} GstPaletteSinkColorSpace;
 
 #define GST_TYPE_PALETTE_SINK_COLOR_SPACE (gst_palette_sink_color_space_get_type ())
 GType gst_palette_sink_color_space_get_type (void);
