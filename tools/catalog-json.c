@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 
 #include "catalog-json.h"
+
+#include "atomic-file.h"
 #include "record.h"
 
 #include <errno.h>
@@ -877,8 +879,7 @@ write_fingerprint_text (const gchar * dir, const gchar * id,
     g_free (path);
     return FALSE;
   }
-  ok = g_file_set_contents_full (path, data, length,
-      G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  ok = atomic_file_set_contents (path, data, length, error);
   g_free (path);
   return ok;
 }

@@ -3,6 +3,8 @@
  * frames, length, palettes[]}, ...]} with movies sorted by title. Unknown
  * members are kept as they are, so files written by the notebook survive. */
 #include "catalog.h"
+
+#include "atomic-file.h"
 #include "record.h"
 
 #include <gio/gio.h>
@@ -611,9 +613,7 @@ catalog_save (Catalog * catalog, const gchar * filename, GError ** error)
   data = catalog_to_data (catalog, &length);
   /* Temporary file, fsync, rename: a reader or a crash sees the old file or
    * the new one, never half of one. */
-  ok = g_file_set_contents_full (filename, data, length,
-      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
-      error);
+  ok = atomic_file_set_contents (filename, data, length, error);
   g_free (data);
   return ok;
 }

@@ -11,6 +11,7 @@
 #endif
 
 #include "analyze.h"
+#include "atomic-file.h"
 #include "catalog.h"
 #include "catalog-db.h"
 #include "catalog-json.h"
@@ -182,8 +183,7 @@ write_outputs (Run * run, Film * film, JsonObject * record, GError ** error)
     gsize length;
     gchar *data = record_to_data (record, TRUE, &length);
 
-    ok = g_file_set_contents_full (json_path, data, length,
-        G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+    ok = atomic_file_set_contents (json_path, data, length, error);
     g_free (data);
   }
   if (ok && fingerprint_path != NULL) {

@@ -1,5 +1,7 @@
 /* gst-palette: fingerprint and swatch images, drawn with cairo and pango. */
 #include "render.h"
+
+#include "atomic-file.h"
 #include "record.h"
 
 #include <errno.h>
@@ -269,32 +271,33 @@ render_swatch (JsonObject * record, guint width, guint height,
   return surface;
 }
 
+static cairo_status_t
+write_to_file (void *closure, const unsigned char *data, unsigned int length)
+{
+  /* a failed write is kept by the file and reported by its commit */
+  atomic_file_write (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 gboolean
 render_write_png (cairo_surface_t * surface, const gchar * filename,
     GError ** error)
 {
-  gchar *tmp = g_strconcat (filename, ".tmp", NULL);
-  cairo_status_t status = cairo_surface_write_to_png (surface, tmp);
+  /* Replaced whole, like the catalog: no half-written image is ever seen,
+   * and a link planted at the temporary name is never followed. */
+  AtomicFile *file = atomic_file_new (filename, error);
+  cairo_status_t status;
 
+  if (file == NULL)
+    return FALSE;
+  status = cairo_surface_write_to_png_stream (surface, write_to_file, file);
   if (status != CAIRO_STATUS_SUCCESS) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", filename,
         cairo_status_to_string (status));
-    g_remove (tmp);
-    g_free (tmp);
+    atomic_file_abort (file);
     return FALSE;
   }
-  /* Replaced whole, like the catalog: no half-written image is ever seen. */
-  if (g_rename (tmp, filename) != 0) {
-    int saved = errno;
-
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-        "%s: %s", filename, g_strerror (saved));
-    g_remove (tmp);
-    g_free (tmp);
-    return FALSE;
-  }
-  g_free (tmp);
-  return TRUE;
+  return atomic_file_commit (file, error);
 }
 
 void

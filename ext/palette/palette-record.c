@@ -13,6 +13,8 @@
 
 #include "palette-record.h"
 
+#include "atomic-file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -424,34 +426,15 @@ append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
  * text (some 100 bytes a sample, beside the 49 the analyzer keeps). */
 #define FLUSH_BYTES (64 * 1024)
 
-typedef struct
-{
-  gint fd;
-  gint saved_errno;             /* 0 while every write succeeded */
-} RecordFile;
-
 static void
-flush_text (GString * out, RecordFile * file)
+flush_text (GString * out, AtomicFile * file)
 {
-  const gchar *p = out->str;
-  gsize left = out->len;
-
-  while (left > 0 && file->saved_errno == 0) {
-    gssize n = write (file->fd, p, left);
-
-    if (n < 0) {
-      if (errno != EINTR)
-        file->saved_errno = errno;
-      continue;
-    }
-    p += n;
-    left -= n;
-  }
+  atomic_file_write (file, out->str, out->len);
   g_string_truncate (out, 0);
 }
 
 static inline void
-maybe_flush (GString * out, RecordFile * file)
+maybe_flush (GString * out, AtomicFile * file)
 {
   if (file && out->len >= FLUSH_BYTES)
     flush_text (out, file);
@@ -484,7 +467,7 @@ append_weights_row (GString * out, const PaletteFingerprintEntry * entry)
 /* "name": [ one line "[...]" per sample, printed by append_row ] */
 static void
 append_fingerprint_rows (GString * out, const PaletteAnalyzer * analyzer,
-    RecordFile * file, const gchar * name,
+    AtomicFile * file, const gchar * name,
     void (*append_row) (GString *, const PaletteFingerprintEntry *))
 {
   size_t i, n = palette_analyzer_n_fingerprint (analyzer);
@@ -508,7 +491,7 @@ append_fingerprint_rows (GString * out, const PaletteAnalyzer * analyzer,
 
 static void
 append_fingerprint (GString * out, const PaletteAnalyzer * analyzer,
-    RecordFile * file)
+    AtomicFile * file)
 {
   size_t i, n = palette_analyzer_n_fingerprint (analyzer);
   PaletteFingerprintEntry entry;
@@ -541,7 +524,7 @@ append_fingerprint (GString * out, const PaletteAnalyzer * analyzer,
  * straight from the analyzer. */
 static void
 append_record (GString * out, JsonNode * record,
-    const PaletteAnalyzer * analyzer, RecordFile * file)
+    const PaletteAnalyzer * analyzer, AtomicFile * file)
 {
   gboolean first = TRUE;
 
@@ -577,31 +560,11 @@ palette_record_to_string (JsonNode * record, const PaletteAnalyzer * analyzer)
   return g_string_free (out, FALSE);
 }
 
-/* Creates "path.XXXXXX" in path's folder, open for writing: returns its
- * descriptor and *temporary its name, or -1 with @error set. */
-static gint
-create_temporary (const gchar * path, gchar ** temporary, GError ** error)
-{
-  gint fd;
-
-  *temporary = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (*temporary, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    gint saved_errno = errno;
-
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-        "cannot create a file next to \"%s\": %s", path,
-        g_strerror (saved_errno));
-    g_clear_pointer (temporary, g_free);
-  }
-  return fd;
-}
-
 gboolean
 palette_record_check_location (const gchar * path, GError ** error)
 {
-  gchar *folder, *probe;
-  gint fd;
+  AtomicFile *probe;
+  gchar *folder;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
@@ -624,52 +587,31 @@ palette_record_check_location (const gchar * path, GError ** error)
   /* The write at the end goes through a temporary file in the same folder:
    * creating one now is the only check that holds for root, read-only
    * mounts and ACLs alike. */
-  fd = create_temporary (path, &probe, error);
-  if (fd < 0)
+  probe = atomic_file_new (path, error);
+  if (probe == NULL)
     return FALSE;
-  g_close (fd, NULL);
-  g_unlink (probe);
-  g_free (probe);
+  atomic_file_abort (probe);
   return TRUE;
 }
 
-/* As g_file_set_contents_full (CONSISTENT) does, but printed into the
- * temporary file as it goes: "path.XXXXXX" in the same folder, flushed to
- * disk, then renamed over path. */
+/* Printed into the temporary file as it goes (atomic-file.h), so that a
+ * long fingerprint never sits in memory as text. */
 gboolean
 palette_record_write (JsonNode * record, const PaletteAnalyzer * analyzer,
     const gchar * path, GError ** error)
 {
-  RecordFile file = { -1, 0 };
+  AtomicFile *file;
   GString *out;
-  gchar *temporary;
 
   g_return_val_if_fail (record != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  file.fd = create_temporary (path, &temporary, error);
-  if (file.fd < 0)
+  file = atomic_file_new (path, error);
+  if (file == NULL)
     return FALSE;
-
   out = g_string_sized_new (FLUSH_BYTES + 4096);
-  append_record (out, record, analyzer, &file);
-  flush_text (out, &file);
+  append_record (out, record, analyzer, file);
+  flush_text (out, file);
   g_string_free (out, TRUE);
-
-  if (file.saved_errno == 0 && fsync (file.fd) != 0)
-    file.saved_errno = errno;
-  if (close (file.fd) != 0 && file.saved_errno == 0)
-    file.saved_errno = errno;
-  if (file.saved_errno == 0 && g_rename (temporary, path) != 0)
-    file.saved_errno = errno;
-
-  if (file.saved_errno != 0) {
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (file.saved_errno),
-        "cannot write \"%s\": %s", path, g_strerror (file.saved_errno));
-    g_unlink (temporary);
-    g_free (temporary);
-    return FALSE;
-  }
-  g_free (temporary);
-  return TRUE;
+  return atomic_file_commit (file, error);
 }
