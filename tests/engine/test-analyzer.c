@@ -88,7 +88,8 @@ test_solid_film (void)
   for (i = 0; i < 100; i++) {
     const uint8_t *c = film_color (i);
     f = c == red ? 0 : c == blue ? 1 : 2;
-    g_assert_cmpint (palette_analyzer_add_frame (a, frames[f], W, H, W * 3, 3, i * FRAME_NS), ==, PALETTE_OK);
+    g_assert_cmpint (palette_analyzer_add_frame (a, frames[f], W, H, W * 3, 3, i * FRAME_NS), ==,
+        PALETTE_OK);
   }
   g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 100);
   g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
@@ -306,10 +307,14 @@ test_edge_cases (void)
   g_assert_cmpuint (p.n_colors, ==, 0);
 
   /* bad frames are refused, not counted */
-  g_assert_cmpint (palette_analyzer_add_frame (a, NULL, W, H, W * 3, 3, 0), ==, PALETTE_INVALID_ARGUMENT);
-  g_assert_cmpint (palette_analyzer_add_frame (a, black, 0, H, W * 3, 3, 0), ==, PALETTE_INVALID_ARGUMENT);
-  g_assert_cmpint (palette_analyzer_add_frame (a, black, W, H, W * 3 - 1, 3, 0), ==, PALETTE_INVALID_ARGUMENT);
-  g_assert_cmpint (palette_analyzer_add_frame (a, black, W, H, W * 3, 2, 0), ==, PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (a, NULL, W, H, W * 3, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (a, black, 0, H, W * 3, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (a, black, W, H, W * 3 - 1, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (a, black, W, H, W * 3, 2, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
   g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 0);
 
   /* one pixel */
@@ -359,7 +364,8 @@ test_edge_cases (void)
   palette_analyzer_free (NULL);
   palette_analyzer_reset (NULL);
   palette_analyzer_params_init (NULL);
-  g_assert_cmpint (palette_analyzer_add_frame (NULL, px, 1, 1, 3, 3, 0), ==, PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (NULL, px, 1, 1, 3, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
   g_assert_cmpint (palette_analyzer_get_palette (NULL, &p), ==, PALETTE_INVALID_ARGUMENT);
   g_assert_cmpuint (palette_analyzer_n_frames (NULL), ==, 0);
   g_assert_cmpuint (palette_analyzer_n_fingerprint (NULL), ==, 0);
