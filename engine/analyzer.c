@@ -41,6 +41,33 @@
 #define FINGERPRINT_CELLS 4096
 #define N_HISTOGRAM_BINS 32768
 
+/* What grows with the stream (batch records, centers, the fingerprint, the
+ * palette's scratch points) is allocated through this, so that a test can
+ * make it fail and check that the failure is reported, not swallowed. */
+static void *(*analyzer_realloc) (void *memory, size_t bytes) = realloc;
+
+void
+palette_analyzer_set_realloc_for_testing (void *(*reallocator) (void *, size_t))
+{
+  analyzer_realloc = reallocator ? reallocator : realloc;
+}
+
+const char *
+palette_status_to_string (PaletteStatus status)
+{
+  switch (status) {
+    case PALETTE_OK:
+      return "success";
+    case PALETTE_EMPTY:
+      return "no frames to describe";
+    case PALETTE_INVALID_ARGUMENT:
+      return "invalid argument";
+    case PALETTE_OUT_OF_MEMORY:
+      return "out of memory";
+  }
+  return "unknown status";
+}
+
 typedef struct {
   uint64_t oldest;              /* oldest frame timestamp in the batch */
   uint64_t newest;              /* newest frame timestamp in the batch */
@@ -249,7 +276,7 @@ ensure_capacity (void **array, size_t *allocated, size_t needed, size_t size)
     return 1;
   while (n < needed)
     n *= 2;
-  grown = realloc (*array, n * size);
+  grown = analyzer_realloc (*array, n * size);
   if (!grown)
     return 0;
   *array = grown;
@@ -260,7 +287,7 @@ ensure_capacity (void **array, size_t *allocated, size_t needed, size_t size)
 static int
 resize (void **array, size_t bytes)
 {
-  void *resized = realloc (*array, bytes);
+  void *resized = analyzer_realloc (*array, bytes);
 
   if (!resized)
     return 0;
@@ -277,9 +304,10 @@ derived_seed (uint64_t seed, uint64_t index)
   return palette_splitmix64 (&state);
 }
 
-static unsigned
+/* Clusters hist into *n_centers centers (0 for an empty histogram). */
+static PaletteStatus
 cluster_histogram (PaletteAnalyzer *a, const PaletteHistogram *hist, unsigned k,
-    uint64_t seed, unsigned max_iterations, PaletteColor *centers)
+    uint64_t seed, unsigned max_iterations, PaletteColor *centers, unsigned *n_centers)
 {
   PaletteKMeansParams kp;
   size_t n = palette_histogram_get_colors (hist, a->bins, N_HISTOGRAM_BINS);
@@ -290,7 +318,10 @@ cluster_histogram (PaletteAnalyzer *a, const PaletteHistogram *hist, unsigned k,
   kp.seed = seed;
   if (max_iterations)
     kp.max_iterations = max_iterations;
-  return palette_kmeans (a->bins, n, &kp, centers, NULL);
+  *n_centers = palette_kmeans (a->bins, n, &kp, centers, NULL);
+  /* k-means returns no centers only for no points (every bin has pixels) or
+   * when its allocations fail */
+  return n > 0 && *n_centers == 0 ? PALETTE_OUT_OF_MEMORY : PALETTE_OK;
 }
 
 static void
@@ -380,7 +411,7 @@ frame_cells (PaletteAnalyzer *a)
   return n;
 }
 
-static void
+static PaletteStatus
 add_fingerprint (PaletteAnalyzer *a, uint64_t timestamp)
 {
   PaletteColor centers[16];
@@ -389,16 +420,16 @@ add_fingerprint (PaletteAnalyzer *a, uint64_t timestamp)
   size_t at;
 
   if (k == 0 || a->n_frames % a->fingerprint_every != 0)
-    return;
+    return PALETTE_OK;
   if (a->params.fingerprint_max > 0 && a->n_fingerprint >= a->params.fingerprint_max) {
     thin_fingerprint (a);
     /* (a maximum of 1 keeps the first sample) */
     if (a->n_fingerprint >= a->params.fingerprint_max
         || a->n_frames % a->fingerprint_every != 0)
-      return;
+      return PALETTE_OK;
   }
   if (!reserve_fingerprint (a))
-    return;
+    return PALETTE_OUT_OF_MEMORY;
   if (k < FINGERPRINT_MIN_CLUSTERS)
     k = FINGERPRINT_MIN_CLUSTERS;
   {
@@ -411,6 +442,9 @@ add_fingerprint (PaletteAnalyzer *a, uint64_t timestamp)
     kp.seed = derived_seed (a->params.seed, a->n_frames);
     kp.max_iterations = FINGERPRINT_MAX_ITERATIONS;
     n = palette_kmeans (a->bins, n_cells, &kp, centers, NULL);
+    /* a frame has pixels: no centers means k-means ran out of memory */
+    if (n == 0)
+      return PALETTE_OUT_OF_MEMORY;
   }
   if (n > a->params.fingerprint_colors)
     n = a->params.fingerprint_colors;
@@ -424,6 +458,7 @@ add_fingerprint (PaletteAnalyzer *a, uint64_t timestamp)
         | palette_rgb_clamp8 (centers[i].rgb[2]) : 0;
     a->fp_weights[at * k + i] = i < n ? (float) (centers[i].weight / pixels) : 0.0f;
   }
+  return PALETTE_OK;
 }
 
 /* Forgets fingerprint samples that left the window. */
@@ -439,12 +474,14 @@ drop_old_fingerprint (PaletteAnalyzer *a)
     a->first_fingerprint = 0;
 }
 
-/* Clusters down all stored centers into one record (window 0 only). */
+/* Clusters down all stored centers into one record (window 0 only). Left
+ * for the next batch when memory runs out: every center is still kept, so
+ * nothing is lost, only the memory bound waits. */
 static void
 compact_centers (PaletteAnalyzer *a)
 {
   PaletteKMeansParams kp;
-  PaletteColor *merged = malloc (COMPACT_CENTERS * sizeof (PaletteColor));
+  PaletteColor *merged = analyzer_realloc (NULL, COMPACT_CENTERS * sizeof (PaletteColor));
   unsigned n;
   Batch *record;
 
@@ -503,24 +540,27 @@ drop_old_batches (PaletteAnalyzer *a)
   a->n_centers = centers_kept;
 }
 
-static void
+/* Clusters the batch and stores its centers. On failure the analyzer is
+ * unchanged: the batch stays open, so its frames are clustered with the
+ * next ones rather than lost. */
+static PaletteStatus
 close_batch (PaletteAnalyzer *a)
 {
   PaletteColor centers[64];
   unsigned n, i;
   Batch *record;
 
-  n = cluster_histogram (a, a->batch, a->params.colors,
-      derived_seed (a->params.seed, a->n_batches), 0, centers);
-  a->n_batches++;
-  if (!ensure_capacity ((void **) &a->batches, &a->batches_allocated,
+  if (cluster_histogram (a, a->batch, a->params.colors,
+          derived_seed (a->params.seed, a->n_batches), 0, centers, &n) != PALETTE_OK
+      || !ensure_capacity ((void **) &a->batches, &a->batches_allocated,
           a->n_batch_records + 1, sizeof (Batch))
       || !ensure_capacity ((void **) &a->centers, &a->centers_allocated,
           a->n_centers + n, sizeof (PaletteColor))
       || (a->params.window > 0
           && !ensure_capacity ((void **) &a->batch_luma, &a->batch_luma_allocated,
               a->n_batch_records + 1, LUMA_LEVELS * sizeof (uint64_t))))
-    return;
+    return PALETTE_OUT_OF_MEMORY;
+  a->n_batches++;
   if (a->params.window > 0)
     memcpy (&a->batch_luma[a->n_batch_records * LUMA_LEVELS],
         palette_histogram_luma (a->batch), LUMA_LEVELS * sizeof (uint64_t));
@@ -543,31 +583,37 @@ close_batch (PaletteAnalyzer *a)
     drop_old_batches (a);
   else if (a->n_centers > MAX_CENTERS)
     compact_centers (a);
+  return PALETTE_OK;
 }
 
-int
+PaletteStatus
 palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
     unsigned width, unsigned height, size_t row_stride, unsigned pixel_stride,
     uint64_t timestamp)
 {
   PaletteAnalyzer *a = analyzer;
+  PaletteStatus fingerprint_status, batch_status = PALETTE_OK;
 
   if (!a || !pixels || width == 0 || height == 0 || pixel_stride < 3
       || row_stride < (size_t) width * pixel_stride - (pixel_stride - 3))
-    return 0;
+    return PALETTE_INVALID_ARGUMENT;
 
   /* with a window, a batch spans at most a quarter of it, so that dropping
-   * whole batches follows the window closely */
+   * whole batches follows the window closely; when it cannot be closed the
+   * frame is refused, so it does not stretch a batch past that */
   if (a->params.window > 0 && a->batch_frames > 0 && timestamp > a->batch_oldest
-      && timestamp - a->batch_oldest >= (a->params.window + 3) / 4)
-    close_batch (a);
+      && timestamp - a->batch_oldest >= (a->params.window + 3) / 4
+      && close_batch (a) != PALETTE_OK)
+    return PALETTE_OUT_OF_MEMORY;
 
   palette_histogram_clear (a->frame);
   palette_histogram_add_rgb (a->frame, pixels, width, height, row_stride, pixel_stride);
   palette_histogram_add_histogram (a->batch, a->frame);
   if (a->params.window == 0)
     palette_histogram_add_histogram (a->film, a->frame);
-  add_fingerprint (a, timestamp);
+  /* the frame is in the histograms now: its accounting is completed even
+   * when its fingerprint sample fails, and the failure reported at the end */
+  fingerprint_status = add_fingerprint (a, timestamp);
 
   if (!a->have_timestamp || timestamp > a->newest)
     a->newest = timestamp;
@@ -580,8 +626,8 @@ palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
   if (a->params.window > 0)
     drop_old_fingerprint (a);
   if (++a->batch_frames >= a->params.batch_size)
-    close_batch (a);
-  return 1;
+    batch_status = close_batch (a);
+  return fingerprint_status != PALETTE_OK ? fingerprint_status : batch_status;
 }
 
 static void
@@ -596,7 +642,7 @@ normalise (PalettePalette *palette)
     palette->colors[i].weight = total > 0 ? palette->colors[i].weight / total : 0;
 }
 
-int
+PaletteStatus
 palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette)
 {
   PaletteAnalyzer *a = analyzer;
@@ -605,10 +651,12 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
   int bw;
 
   if (!palette)
-    return 0;
+    return PALETTE_INVALID_ARGUMENT;
   memset (palette, 0, sizeof (*palette));
-  if (!a || a->n_frames == 0)
-    return 0;
+  if (!a)
+    return PALETTE_INVALID_ARGUMENT;
+  if (a->n_frames == 0)
+    return PALETTE_EMPTY;
   palette->frames = a->n_frames;
 
   /* the pixels the palette covers: the film, or the window's batches */
@@ -634,6 +682,11 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
     }
   }
   palette->mean_saturation = n_pixels ? (double) saturation_sum / (255.0 * n_pixels) : 0;
+  /* (frames with timestamps out of order can leave none in the window) */
+  if (n_pixels == 0) {
+    memset (palette, 0, sizeof (*palette));
+    return PALETTE_EMPTY;
+  }
 
   if (a->params.bw_mode == PALETTE_BW_GRAY)
     bw = 1;
@@ -648,11 +701,13 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
     palette_colors_sort_by_weight (palette->colors, palette->n_colors);
   } else {
     PaletteKMeansParams kp;
-    PaletteColor *points = malloc ((a->n_centers + 64) * sizeof (PaletteColor));
-    unsigned n;
+    PaletteColor *points = analyzer_realloc (NULL, (a->n_centers + 64) * sizeof (PaletteColor));
+    unsigned n, n_batch;
 
-    if (!points)
-      return 0;
+    if (!points) {
+      memset (palette, 0, sizeof (*palette));
+      return PALETTE_OUT_OF_MEMORY;
+    }
     n_points = 0;
     for (i = 0; i < a->n_batch_records; i++) {
       const Batch *rec = &a->batches[i];
@@ -662,9 +717,16 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
           rec->n_centers * sizeof (PaletteColor));
       n_points += rec->n_centers;
     }
-    if (a->batch_frames > 0)
-      n_points += cluster_histogram (a, a->batch, a->params.colors,
-          derived_seed (a->params.seed, a->n_batches), 0, &points[n_points]);
+    if (a->batch_frames > 0) {
+      if (cluster_histogram (a, a->batch, a->params.colors,
+              derived_seed (a->params.seed, a->n_batches), 0, &points[n_points],
+              &n_batch) != PALETTE_OK) {
+        free (points);
+        memset (palette, 0, sizeof (*palette));
+        return PALETTE_OUT_OF_MEMORY;
+      }
+      n_points += n_batch;
+    }
 
     palette_kmeans_params_init (&kp);
     kp.k = a->params.colors;
@@ -680,6 +742,12 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
     }
     palette->n_colors = n;
   }
+  /* there are pixels, so no colors means k-means or the gray levels ran out
+   * of memory */
+  if (palette->n_colors == 0) {
+    memset (palette, 0, sizeof (*palette));
+    return PALETTE_OUT_OF_MEMORY;
+  }
   normalise (palette);
-  return palette->n_colors > 0;
+  return PALETTE_OK;
 }

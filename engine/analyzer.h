@@ -20,6 +20,20 @@
 extern "C" {
 #endif
 
+/* What an analyzer call did (as libimagequant's liq_error): a failure is a
+ * value the caller must look at, never a silently shorter palette. */
+typedef enum {
+  PALETTE_OK = 0,
+  PALETTE_EMPTY,                /* nothing to describe: no frames were added,
+                                 * or none is left in the window */
+  PALETTE_INVALID_ARGUMENT,     /* a NULL analyzer, pixels or palette, an empty
+                                 * frame or strides too small for it */
+  PALETTE_OUT_OF_MEMORY
+} PaletteStatus;
+
+/* A short English description of status, for error messages; never NULL. */
+const char *palette_status_to_string (PaletteStatus status);
+
 typedef enum {
   PALETTE_BW_AUTO = 0,   /* black-and-white when mean saturation < bw_threshold */
   PALETTE_BW_COLOR,
@@ -73,7 +87,9 @@ typedef struct {
 
 void palette_analyzer_params_init (PaletteAnalyzerParams *params);   /* the defaults above */
 
-/* NULL when params are out of range. The params are copied. */
+/* NULL when params are out of range or memory ran out (no status: there is
+ * no analyzer to report on, and the params can be checked beforehand). The
+ * params are copied. */
 PaletteAnalyzer *palette_analyzer_new (const PaletteAnalyzerParams *params);
 void palette_analyzer_free (PaletteAnalyzer *analyzer);              /* NULL-safe */
 void palette_analyzer_reset (PaletteAnalyzer *analyzer);             /* forget all frames */
@@ -81,9 +97,14 @@ void palette_analyzer_reset (PaletteAnalyzer *analyzer);             /* forget a
 /* Adds one frame of packed 8-bit RGB (see palette_histogram_add_rgb for the
  * layout). timestamp in ns (used for the fingerprint and the window); frames
  * may differ in size. Clusters a batch when batch_size frames are gathered.
- * Returns 1, or 0 (frame ignored) on NULL pixels, an empty frame, a
- * pixel_stride below 3 or a row_stride too small for width. */
-int palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
+ * Returns PALETTE_OK; PALETTE_INVALID_ARGUMENT (frame ignored) on a NULL
+ * analyzer or pixels, an empty frame, a pixel_stride below 3 or a row_stride
+ * too small for width; PALETTE_OUT_OF_MEMORY when memory ran out. Then no
+ * frame added before is lost (a batch that could not be clustered stays open
+ * and is clustered with a later frame), but this frame may be missing from
+ * the palette or its fingerprint sample may be (palette_analyzer_n_frames
+ * tells whether it was counted): treat it as an error. */
+PaletteStatus palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
     unsigned width, unsigned height, size_t row_stride, unsigned pixel_stride,
     uint64_t timestamp);
 
@@ -91,8 +112,11 @@ uint64_t palette_analyzer_n_frames (const PaletteAnalyzer *analyzer);
 
 /* The palette of everything added so far (the partial batch included; the
  * analyzer's state is not changed, so it can be called for live updates).
- * Returns 0 when no frames were added (palette then has n_colors 0), else 1. */
-int palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette);
+ * Returns PALETTE_OK with at least one color; PALETTE_EMPTY when no frames
+ * were added or none is left in the window; PALETTE_INVALID_ARGUMENT on a
+ * NULL analyzer or palette; PALETTE_OUT_OF_MEMORY when memory ran out. On any
+ * failure palette has n_colors 0. */
+PaletteStatus palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette);
 
 /* Fingerprint samples held, oldest first (when fingerprint_colors > 0): one
  * per added frame, less the ones that left the window or were thinned out. */

@@ -2,6 +2,7 @@
 #ifndef PALETTE_ENGINE_PRIVATE_H
 #define PALETTE_ENGINE_PRIVATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "colorspace.h"
 
@@ -43,5 +44,11 @@ palette_random_double (uint64_t *state)
 {
   return (palette_splitmix64 (state) >> 11) * (1.0 / 9007199254740992.0);
 }
+
+/* Tests only: what the analyzer allocates as the stream grows goes through
+ * reallocator (NULL restores realloc), so a test can make it fail. The
+ * memory is released with free, so reallocator must return realloc's. Not
+ * thread-safe: set it while no analyzer is in use. */
+void palette_analyzer_set_realloc_for_testing (void *(*reallocator) (void *, size_t));
 
 #endif

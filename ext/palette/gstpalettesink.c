@@ -786,9 +786,22 @@ gst_palette_sink_publish_now (GstPaletteSink * self,
     gboolean complete)
 {
   PalettePalette palette;
+  PaletteStatus status = palette_analyzer_get_palette (analyzer, &palette);
 
-  if (!palette_analyzer_get_palette (analyzer, &palette))
-    return TRUE;
+  if (status == PALETTE_EMPTY)
+    return TRUE;                /* no frames yet: nothing to publish */
+  if (status == PALETTE_OUT_OF_MEMORY) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL),
+        ("Could not compute the palette: %s",
+            palette_status_to_string (status)));
+    return FALSE;
+  }
+  if (status != PALETTE_OK) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL),
+        ("Could not compute the palette: %s",
+            palette_status_to_string (status)));
+    return FALSE;
+  }
 
   GST_DEBUG_OBJECT (self, "palette of %" G_GUINT64_FORMAT " frames: %u colors,"
       " final %d, complete %d", (guint64) palette.frames, palette.n_colors,

@@ -141,6 +141,7 @@ analyse (PaletteWorker * worker, Job * job)
 {
   GstElement *self = worker->element;
   GstVideoFrame in_frame, rgb_frame;
+  PaletteStatus status;
 
   if (!gst_video_frame_map (&in_frame, &job->info, job->frame, GST_MAP_READ)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
@@ -164,13 +165,29 @@ analyse (PaletteWorker * worker, Job * job)
   }
 
   gst_video_converter_frame (worker->converter, &in_frame, &rgb_frame);
-  palette_analyzer_add_frame (worker->analyzer,
+  status = palette_analyzer_add_frame (worker->analyzer,
       GST_VIDEO_FRAME_PLANE_DATA (&rgb_frame, 0),
       GST_VIDEO_FRAME_WIDTH (&rgb_frame), GST_VIDEO_FRAME_HEIGHT (&rgb_frame),
       GST_VIDEO_FRAME_PLANE_STRIDE (&rgb_frame, 0), 3, job->timestamp);
 
   gst_video_frame_unmap (&rgb_frame);
   gst_video_frame_unmap (&in_frame);
+
+  /* a palette that silently misses frames would be worse than none */
+  if (status == PALETTE_OUT_OF_MEMORY) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL),
+        ("Could not analyse a frame: %s", palette_status_to_string (status)));
+    return FALSE;
+  }
+  /* the converter's frames are never empty: a refusal is our bug */
+  if (status != PALETTE_OK) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL),
+        ("The color engine refused a %ux%u RGB frame: %s",
+            GST_VIDEO_FRAME_WIDTH (&rgb_frame),
+            GST_VIDEO_FRAME_HEIGHT (&rgb_frame),
+            palette_status_to_string (status)));
+    return FALSE;
+  }
   return TRUE;
 }
 

@@ -28,6 +28,16 @@ now_seconds (void)
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* A failed call would make the figures meaningless: stop instead. */
+static void
+expect_ok (PaletteStatus status, const char *what)
+{
+  if (status != PALETTE_OK) {
+    fprintf (stderr, "bench-engine: %s: %s\n", what, palette_status_to_string (status));
+    exit (1);
+  }
+}
+
 static uint64_t
 next_random (uint64_t *state)
 {
@@ -143,13 +153,14 @@ bench_speed (void)
     analyzer = palette_analyzer_new (&ap);
     t0 = now_seconds ();
     for (i = 0; i < 2048; i++)
-      palette_analyzer_add_frame (analyzer, frames + (size_t) (i % N_FRAMES) * FRAME_BYTES,
-          W, H, W * 3, 3, i * 40000000ull);
+      expect_ok (palette_analyzer_add_frame (analyzer,
+              frames + (size_t) (i % N_FRAMES) * FRAME_BYTES, W, H, W * 3, 3,
+              i * 40000000ull), "add_frame");
     t1 = now_seconds ();
     printf ("analyzer add_frame (fingerprint %u): %.0f ns/frame (%.1f us), 2048 frames\n",
         ap.fingerprint_colors, (t1 - t0) / 2048 * 1e9, (t1 - t0) / 2048 * 1e6);
     t0 = now_seconds ();
-    palette_analyzer_get_palette (analyzer, &palette);
+    expect_ok (palette_analyzer_get_palette (analyzer, &palette), "get_palette");
     t1 = now_seconds ();
     printf ("final palette (%u colors from 64 batches, %s, + refinement): %.2f ms\n",
         palette.n_colors, palette_color_space_name (ap.space), (t1 - t0) * 1e3);
@@ -265,8 +276,9 @@ bench_quality (const char *clip)
         a = palette_analyzer_new (&ap);
         t0 = now_seconds ();
         for (i = 0; i < n_frames; i++)
-          palette_analyzer_add_frame (a, frames + (size_t) i * FRAME_BYTES, W, H, W * 3, 3, i);
-        palette_analyzer_get_palette (a, &p);
+          expect_ok (palette_analyzer_add_frame (a, frames + (size_t) i * FRAME_BYTES,
+                  W, H, W * 3, 3, i), "add_frame");
+        expect_ok (palette_analyzer_get_palette (a, &p), "get_palette");
         t_total += now_seconds () - t0;
         bw = p.black_and_white;
         total += mean_delta_e (frames, n_frames, &p, cache);

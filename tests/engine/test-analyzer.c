@@ -1,9 +1,11 @@
 /* Engine unit tests: the film analyzer. */
 #include <glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "palette-engine.h"
+#include "engine-private.h"
 
 #define W 160
 #define H 90
@@ -86,10 +88,11 @@ test_solid_film (void)
   for (i = 0; i < 100; i++) {
     const uint8_t *c = film_color (i);
     f = c == red ? 0 : c == blue ? 1 : 2;
-    g_assert_true (palette_analyzer_add_frame (a, frames[f], W, H, W * 3, 3, i * FRAME_NS));
+    g_assert_cmpint (palette_analyzer_add_frame (a, frames[f], W, H, W * 3, 3, i * FRAME_NS), ==,
+        PALETTE_OK);
   }
   g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 100);
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   /* three solid colors: exactly three, exact shares */
   g_assert_cmpuint (p.n_colors, ==, 3);
   check_film (&p, 0.5);
@@ -116,7 +119,7 @@ test_solid_film (void)
   palette_analyzer_reset (a);
   g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 0);
   g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, 0);
-  g_assert_false (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_EMPTY);
   g_assert_cmpuint (p.n_colors, ==, 0);
 
   for (f = 0; f < 3; f++)
@@ -142,7 +145,7 @@ test_noisy_film (void)
     palette_analyzer_add_frame (a, f, W, H, W * 3, 3, i * FRAME_NS);
     g_free (f);
   }
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_cmpuint (p.n_colors, ==, 3);
   check_film (&p, 2.0);
 
@@ -185,16 +188,16 @@ test_palette_does_not_change_state (void)
     palette_analyzer_add_frame (a, fa, 64, 36, 64 * 3, 3, i);
     palette_analyzer_add_frame (b, fb, 64, 36, 64 * 3, 3, i);
     if (i == 12) {
-      g_assert_true (palette_analyzer_get_palette (b, &mid1));
-      g_assert_true (palette_analyzer_get_palette (b, &mid2));
+      g_assert_cmpint (palette_analyzer_get_palette (b, &mid1), ==, PALETTE_OK);
+      g_assert_cmpint (palette_analyzer_get_palette (b, &mid2), ==, PALETTE_OK);
       g_assert_true (memcmp (&mid1, &mid2, sizeof (mid1)) == 0);
       g_assert_cmpuint (mid1.frames, ==, 13);
     }
     g_free (fa);
     g_free (fb);
   }
-  g_assert_true (palette_analyzer_get_palette (a, &pa));
-  g_assert_true (palette_analyzer_get_palette (b, &pb));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &pa), ==, PALETTE_OK);
+  g_assert_cmpint (palette_analyzer_get_palette (b, &pb), ==, PALETTE_OK);
   g_assert_cmpuint (pa.n_colors, ==, 10);
   g_assert_true (memcmp (&pa, &pb, sizeof (pa)) == 0);
   g_rand_free (ra);
@@ -218,7 +221,7 @@ analyze_solid (const uint8_t rgb[3], PaletteBwMode mode, unsigned noise)
   a = palette_analyzer_new (&params);
   for (i = 0; i < 5; i++)
     palette_analyzer_add_frame (a, f, W, H, W * 3, 3, i);
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_free (f);
   g_rand_free (rand);
   palette_analyzer_free (a);
@@ -300,19 +303,23 @@ test_edge_cases (void)
   a = palette_analyzer_new (&params);
 
   /* no frames */
-  g_assert_false (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_EMPTY);
   g_assert_cmpuint (p.n_colors, ==, 0);
 
   /* bad frames are refused, not counted */
-  g_assert_false (palette_analyzer_add_frame (a, NULL, W, H, W * 3, 3, 0));
-  g_assert_false (palette_analyzer_add_frame (a, black, 0, H, W * 3, 3, 0));
-  g_assert_false (palette_analyzer_add_frame (a, black, W, H, W * 3 - 1, 3, 0));
-  g_assert_false (palette_analyzer_add_frame (a, black, W, H, W * 3, 2, 0));
+  g_assert_cmpint (palette_analyzer_add_frame (a, NULL, W, H, W * 3, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (a, black, 0, H, W * 3, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (a, black, W, H, W * 3 - 1, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_add_frame (a, black, W, H, W * 3, 2, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
   g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 0);
 
   /* one pixel */
-  g_assert_true (palette_analyzer_add_frame (a, px, 1, 1, 3, 3, 0));
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_add_frame (a, px, 1, 1, 3, 3, 0), ==, PALETTE_OK);
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_cmpuint (p.n_colors, ==, 1);
   g_assert_cmpfloat (p.colors[0].weight, ==, 1);
   g_assert_cmpfloat_with_epsilon (p.colors[0].rgb[1], 200, 1e-6);
@@ -321,7 +328,7 @@ test_edge_cases (void)
   /* all black: a black-and-white film of one level */
   palette_analyzer_add_frame (a, black, W, H, W * 3, 3, 0);
   palette_analyzer_add_frame (a, black, W, H, W * 3, 3, 1);
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_true (p.black_and_white);
   g_assert_cmpuint (p.n_colors, ==, 1);
   g_assert_cmpfloat (p.colors[0].rgb[0], ==, 0);
@@ -331,7 +338,7 @@ test_edge_cases (void)
   /* frames of different sizes weigh by their pixels: 4 to 1 */
   palette_analyzer_add_frame (a, big_red, W, H, W * 3, 3, 0);
   palette_analyzer_add_frame (a, small_blue, 80, 45, 80 * 3, 3, 1);
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_cmpuint (p.n_colors, ==, 2);
   g_assert_cmpfloat_with_epsilon (p.colors[0].weight, 0.8, 1e-12);
   g_assert_cmpfloat (delta_e8 (p.colors[1].rgb, blue), <, 0.01);
@@ -357,8 +364,9 @@ test_edge_cases (void)
   palette_analyzer_free (NULL);
   palette_analyzer_reset (NULL);
   palette_analyzer_params_init (NULL);
-  g_assert_false (palette_analyzer_add_frame (NULL, px, 1, 1, 3, 3, 0));
-  g_assert_false (palette_analyzer_get_palette (NULL, &p));
+  g_assert_cmpint (palette_analyzer_add_frame (NULL, px, 1, 1, 3, 3, 0), ==,
+      PALETTE_INVALID_ARGUMENT);
+  g_assert_cmpint (palette_analyzer_get_palette (NULL, &p), ==, PALETTE_INVALID_ARGUMENT);
   g_assert_cmpuint (palette_analyzer_n_frames (NULL), ==, 0);
   g_assert_cmpuint (palette_analyzer_n_fingerprint (NULL), ==, 0);
   g_assert_false (palette_analyzer_get_fingerprint (NULL, 0, NULL));
@@ -399,12 +407,12 @@ test_window (void)
   a = palette_analyzer_new (&params);
   for (i = 0; i < 64; i++)
     palette_analyzer_add_frame (a, r, W, H, W * 3, 3, i * FRAME_NS);
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_cmpuint (p.n_colors, ==, 1);
   g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, red), <, 0.01);
   for (; i < 128; i++)
     palette_analyzer_add_frame (a, b, W, H, W * 3, 3, i * FRAME_NS);
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_cmpuint (p.n_colors, ==, 1);
   g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, blue), <, 0.01);
   g_assert_cmpuint (p.frames, ==, 128);
@@ -441,8 +449,8 @@ test_compaction (void)
     palette_analyzer_add_frame (a, frame, 32, 32, 32 * 3, 3, i);
     palette_analyzer_add_frame (b, frame, 32, 32, 32 * 3, 3, i);
   }
-  g_assert_true (palette_analyzer_get_palette (a, &pa));
-  g_assert_true (palette_analyzer_get_palette (b, &pb));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &pa), ==, PALETTE_OK);
+  g_assert_cmpint (palette_analyzer_get_palette (b, &pb), ==, PALETTE_OK);
   g_assert_true (memcmp (&pa, &pb, sizeof (pa)) == 0);
   g_assert_cmpuint (pa.n_colors, ==, 64);
   g_assert_cmpuint (pa.frames, ==, 80);
@@ -561,7 +569,7 @@ test_window_follows_change (void)
   for (; i < 45 + 31; i++)
     palette_analyzer_add_frame (a, b, W, H, W * 3, 3, i * FRAME_NS);
   /* the newest frame is 30 frames after the first blue one */
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_cmpuint (p.n_colors, ==, 1);
   g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, blue), <, 0.01);
   /* half a window after it: both */
@@ -570,11 +578,86 @@ test_window_follows_change (void)
     palette_analyzer_add_frame (a, r, W, H, W * 3, 3, i * FRAME_NS);
   for (; i < 45 + 15; i++)
     palette_analyzer_add_frame (a, b, W, H, W * 3, 3, i * FRAME_NS);
-  g_assert_true (palette_analyzer_get_palette (a, &p));
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
   g_assert_cmpuint (p.n_colors, ==, 2);
   g_free (r);
   g_free (b);
   palette_analyzer_free (a);
+}
+
+static gboolean fail_allocations;
+
+static void *
+failing_realloc (void *memory, size_t bytes)
+{
+  return fail_allocations ? NULL : realloc (memory, bytes);
+}
+
+/* Running out of memory is reported, and a batch that could not be stored
+ * stays open rather than being dropped: its frames reach the palette once
+ * memory is back. */
+static void
+test_out_of_memory (void)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  uint8_t *r = solid_frame (red, W, H, 0, NULL), *b = solid_frame (blue, W, H, 0, NULL);
+  unsigned i;
+
+  palette_analyzer_set_realloc_for_testing (failing_realloc);
+  palette_analyzer_params_init (&params);
+  params.batch_size = 1;
+  params.colors = 2;
+  params.bw_mode = PALETTE_BW_COLOR;
+  params.fingerprint_colors = 0;
+  a = palette_analyzer_new (&params);
+
+  fail_allocations = TRUE;
+  g_assert_cmpint (palette_analyzer_add_frame (a, r, W, H, W * 3, 3, 0), ==,
+      PALETTE_OUT_OF_MEMORY);
+  g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 1);
+  g_assert_cmpuint (palette_analyzer_memory (a), ==, 0);
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OUT_OF_MEMORY);
+  g_assert_cmpuint (p.n_colors, ==, 0);
+
+  fail_allocations = FALSE;
+  g_assert_cmpint (palette_analyzer_add_frame (a, b, W, H, W * 3, 3, FRAME_NS), ==,
+      PALETTE_OK);
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
+  g_assert_cmpuint (p.n_colors, ==, 2);
+  for (i = 0; i < 2; i++)
+    g_assert_cmpfloat_with_epsilon (p.colors[i].weight, 0.5, 1e-12);
+  g_assert_cmpfloat (MIN (delta_e8 (p.colors[0].rgb, red), delta_e8 (p.colors[1].rgb, red)),
+      <, 0.01);
+  palette_analyzer_free (a);
+
+  /* a fingerprint sample that cannot be stored is reported */
+  params.fingerprint_colors = 5;
+  a = palette_analyzer_new (&params);
+  fail_allocations = TRUE;
+  g_assert_cmpint (palette_analyzer_add_frame (a, r, W, H, W * 3, 3, 0), ==,
+      PALETTE_OUT_OF_MEMORY);
+  g_assert_cmpuint (palette_analyzer_n_fingerprint (a), ==, 0);
+  fail_allocations = FALSE;
+  palette_analyzer_free (a);
+
+  /* with a window, a frame that would stretch a batch that cannot be closed
+   * is refused */
+  params.batch_size = 32;
+  params.window = 4 * FRAME_NS;
+  a = palette_analyzer_new (&params);
+  g_assert_cmpint (palette_analyzer_add_frame (a, r, W, H, W * 3, 3, 0), ==, PALETTE_OK);
+  fail_allocations = TRUE;
+  g_assert_cmpint (palette_analyzer_add_frame (a, b, W, H, W * 3, 3, FRAME_NS), ==,
+      PALETTE_OUT_OF_MEMORY);
+  g_assert_cmpuint (palette_analyzer_n_frames (a), ==, 1);
+  fail_allocations = FALSE;
+  palette_analyzer_free (a);
+
+  palette_analyzer_set_realloc_for_testing (NULL);
+  g_free (r);
+  g_free (b);
 }
 
 int
@@ -587,6 +670,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/analyzer/black-and-white", test_black_and_white);
   g_test_add_func ("/engine/analyzer/edge-cases", test_edge_cases);
   g_test_add_func ("/engine/analyzer/no-fingerprint", test_no_fingerprint);
+  g_test_add_func ("/engine/analyzer/out-of-memory", test_out_of_memory);
   g_test_add_func ("/engine/analyzer/window", test_window);
   g_test_add_func ("/engine/analyzer/compaction", test_compaction);
   g_test_add_func ("/engine/analyzer/bounded-memory", test_bounded_memory);

@@ -118,6 +118,7 @@ fuzz_analyzer (Reader * r)
   PaletteAnalyzerParams params;
   PaletteAnalyzer *analyzer;
   PalettePalette palette;
+  PaletteStatus status;
   PaletteFingerprintEntry entry;
   uint64_t timestamp = 0, added = 0;
   unsigned frame;
@@ -166,12 +167,16 @@ fuzz_analyzer (Reader * r)
     r->data += have;
     r->size -= have;
 
-    if (palette_analyzer_add_frame (analyzer, pixels, width, height,
-            row_stride, pixel_stride, timestamp))
+    status = palette_analyzer_add_frame (analyzer, pixels, width, height,
+        row_stride, pixel_stride, timestamp);
+    /* the fuzzer's allocations do not fail: out of memory would be a
+     * misreport */
+    FUZZ_ASSERT (status == PALETTE_OK || status == PALETTE_INVALID_ARGUMENT);
+    if (status == PALETTE_OK)
       added++;
     free (pixels);
 
-    if ((shape & 32) && palette_analyzer_get_palette (analyzer, &palette))
+    if ((shape & 32) && palette_analyzer_get_palette (analyzer, &palette) == PALETTE_OK)
       check_palette (&palette, MAX (params.colors, params.gray_levels));
     if (shape == 0xff)
       palette_analyzer_reset (analyzer), added = 0;
@@ -179,11 +184,15 @@ fuzz_analyzer (Reader * r)
 
   if (palette_analyzer_n_frames (analyzer) != added)
     FUZZ_FAIL ("n_frames differs from the frames added");
-  if (palette_analyzer_get_palette (analyzer, &palette)) {
+  status = palette_analyzer_get_palette (analyzer, &palette);
+  if (status == PALETTE_OK) {
     FUZZ_ASSERT (added > 0);
     check_palette (&palette, MAX (params.colors, params.gray_levels));
     check_record (&palette, analyzer);
   } else {
+    /* no frames, or (timestamps out of order) none left in the window */
+    FUZZ_ASSERT (status == PALETTE_EMPTY);
+    FUZZ_ASSERT (added == 0 || params.window > 0);
     FUZZ_ASSERT (palette.n_colors == 0);
   }
 
