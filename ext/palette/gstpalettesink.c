@@ -173,8 +173,8 @@ struct _GstPaletteSink
   gboolean finished;            /* a final palette was posted for these frames */
   gint64 start_time;            /* monotonic, µs */
 
-  /* set from the bus's sync-message signal, any thread */
-  gint upstream_error;
+  /* GST_OBJECT_LOCK: set from the bus's sync-message signal, any thread */
+  gboolean upstream_error;
   GstBus *watched_bus;
   gulong error_handler_id;
 
@@ -597,7 +597,9 @@ gst_palette_sink_on_error (GstBus * bus, GstMessage * message, gpointer data)
     return;
   GST_INFO_OBJECT (self, "error from %" GST_PTR_FORMAT
       ": the palette will be incomplete", GST_MESSAGE_SRC (message));
-  g_atomic_int_set (&self->upstream_error, 1);
+  GST_OBJECT_LOCK (self);
+  self->upstream_error = TRUE;
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -847,7 +849,7 @@ gst_palette_sink_reset_stream (GstPaletteSink * self)
   self->live_queried = FALSE;
   self->upstream_live = FALSE;
   self->finished = FALSE;
-  self->upstream_error = 0;
+  self->upstream_error = FALSE;
   g_free (self->title);
   self->title = NULL;
   g_free (self->uri);
@@ -1071,22 +1073,22 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       break;
     case GST_EVENT_EOS:{
       guint64 frames;
-      gboolean complete, ok;
+      gboolean complete, ok, upstream_error;
 
       GST_OBJECT_LOCK (self);
       frames = self->frames;
+      upstream_error = self->upstream_error;
       GST_OBJECT_UNLOCK (self);
 
       if (frames == 0) {
-        if (!g_atomic_int_get (&self->upstream_error))
+        if (!upstream_error)
           GST_ELEMENT_ERROR (self, STREAM, FAILED,
               ("No frames were received before the end of the stream: "
                   "no palette."), (NULL));
         gst_event_unref (event);
         return FALSE;
       }
-      complete = !g_atomic_int_get (&self->upstream_error)
-          && !gst_palette_sink_stream_was_cut (self);
+      complete = !upstream_error && !gst_palette_sink_stream_was_cut (self);
       ok = gst_palette_sink_publish (self, TRUE, complete, TRUE);
       self->finished = TRUE;
       if (!ok) {
