@@ -111,9 +111,7 @@ palette_fingerprint_append (PaletteFingerprint *fp, uint64_t timestamp,
   fp->timestamps[at] = timestamp;
   fp->counts[at] = (uint8_t) n;
   for (i = 0; i < k; i++) {
-    fp->rgb[at * k + i] = i < n ? ((uint32_t) palette_rgb_clamp8 (colors[i].rgb[0]) << 16)
-        | ((uint32_t) palette_rgb_clamp8 (colors[i].rgb[1]) << 8)
-        | palette_rgb_clamp8 (colors[i].rgb[2]) : 0;
+    fp->rgb[at * k + i] = i < n ? palette_rgb_pack (colors[i].rgb) : 0;
     fp->weights[at * k + i] = i < n ? (float) (colors[i].weight / pixels) : 0.0f;
   }
 }
@@ -152,10 +150,7 @@ palette_fingerprint_get (const PaletteFingerprint *fp, size_t index,
   entry->timestamp = fp->timestamps[at];
   entry->n_colors = fp->counts[at];
   for (i = 0; i < entry->n_colors; i++) {
-    uint32_t rgb = fp->rgb[at * k + i];
-    entry->colors[i].rgb[0] = (rgb >> 16) & 0xff;
-    entry->colors[i].rgb[1] = (rgb >> 8) & 0xff;
-    entry->colors[i].rgb[2] = rgb & 0xff;
+    palette_rgb_unpack (fp->rgb[at * k + i], entry->colors[i].rgb);
     entry->colors[i].weight = fp->weights[at * k + i];
   }
   return 1;
