@@ -16,10 +16,11 @@
  * 3/4 of the window and the whole window, never older frames. Fingerprint
  * samples that left the window are dropped too.
  *
- * Fingerprint samples are stored packed (0xRRGGBB and a float share per
- * color) in a ring that is compacted as it slides. */
+ * The fingerprint samples (each sampled frame's dominant colors, clustered
+ * here) are kept by the fingerprint store, fingerprint.c. */
 #include "analyzer.h"
 #include "engine-private.h"
+#include "fingerprint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,14 +106,7 @@ struct _PaletteAnalyzer {
   PaletteColor *centers;
   size_t n_centers, centers_allocated;
 
-  /* fingerprint samples first_fingerprint .. + n_fingerprint of arrays
-   * holding fingerprint_allocated samples */
-  uint64_t *fp_timestamps;
-  uint8_t *fp_counts;
-  uint32_t *fp_rgb;             /* fingerprint_colors per sample */
-  float *fp_weights;            /* fingerprint_colors per sample */
-  size_t first_fingerprint, n_fingerprint, fingerprint_allocated;
-  uint64_t fingerprint_every;   /* thinning: sample one frame in this many */
+  PaletteFingerprint fingerprint;
 };
 
 void
@@ -157,7 +151,8 @@ palette_analyzer_new (const PaletteAnalyzerParams *params)
   if (!a)
     return NULL;
   a->params = *params;
-  a->fingerprint_every = 1;
+  palette_fingerprint_init (&a->fingerprint, params->fingerprint_colors,
+      params->fingerprint_max);
   a->frame = palette_histogram_new ();
   a->batch = palette_histogram_new ();
   a->film = palette_histogram_new ();
@@ -183,10 +178,7 @@ palette_analyzer_free (PaletteAnalyzer *analyzer)
   free (analyzer->batches);
   free (analyzer->batch_luma);
   free (analyzer->centers);
-  free (analyzer->fp_timestamps);
-  free (analyzer->fp_counts);
-  free (analyzer->fp_rgb);
-  free (analyzer->fp_weights);
+  palette_fingerprint_clear (&analyzer->fingerprint);
   free (analyzer);
 }
 
@@ -207,9 +199,7 @@ palette_analyzer_reset (PaletteAnalyzer *analyzer)
   analyzer->newest = 0;
   analyzer->n_batch_records = 0;
   analyzer->n_centers = 0;
-  analyzer->first_fingerprint = 0;
-  analyzer->n_fingerprint = 0;
-  analyzer->fingerprint_every = 1;
+  palette_fingerprint_reset (&analyzer->fingerprint);
 }
 
 uint64_t
@@ -221,34 +211,19 @@ palette_analyzer_n_frames (const PaletteAnalyzer *analyzer)
 size_t
 palette_analyzer_n_fingerprint (const PaletteAnalyzer *analyzer)
 {
-  return analyzer ? analyzer->n_fingerprint : 0;
+  return analyzer ? palette_fingerprint_n (&analyzer->fingerprint) : 0;
 }
 
 int
 palette_analyzer_get_fingerprint (const PaletteAnalyzer *analyzer, size_t index,
     PaletteFingerprintEntry *entry)
 {
-  const PaletteAnalyzer *a = analyzer;
-  size_t at, k;
-  unsigned i;
-
-  if (!entry)
+  if (!analyzer) {
+    if (entry)
+      memset (entry, 0, sizeof (*entry));
     return 0;
-  memset (entry, 0, sizeof (*entry));
-  if (!a || index >= a->n_fingerprint)
-    return 0;
-  at = a->first_fingerprint + index;
-  k = a->params.fingerprint_colors;
-  entry->timestamp = a->fp_timestamps[at];
-  entry->n_colors = a->fp_counts[at];
-  for (i = 0; i < entry->n_colors; i++) {
-    uint32_t rgb = a->fp_rgb[at * k + i];
-    entry->colors[i].rgb[0] = (rgb >> 16) & 0xff;
-    entry->colors[i].rgb[1] = (rgb >> 8) & 0xff;
-    entry->colors[i].rgb[2] = rgb & 0xff;
-    entry->colors[i].weight = a->fp_weights[at * k + i];
   }
-  return 1;
+  return palette_fingerprint_get (&analyzer->fingerprint, index, entry);
 }
 
 size_t
@@ -261,13 +236,12 @@ palette_analyzer_memory (const PaletteAnalyzer *analyzer)
   return a->batches_allocated * sizeof (Batch)
       + a->batch_luma_allocated * LUMA_LEVELS * sizeof (uint64_t)
       + a->centers_allocated * sizeof (PaletteColor)
-      + a->fingerprint_allocated * (sizeof (uint64_t) + sizeof (uint8_t)
-      + a->params.fingerprint_colors * (sizeof (uint32_t) + sizeof (float)));
+      + palette_fingerprint_memory (&a->fingerprint);
 }
 
-/* Grows *array to hold at least `needed` items of `size` bytes. */
-static int
-ensure_capacity (void **array, size_t *allocated, size_t needed, size_t size)
+/* (engine-private.h) */
+int
+palette_engine_grow (void **array, size_t *allocated, size_t needed, size_t size)
 {
   size_t n = *allocated ? *allocated : 16;
   void *grown;
@@ -284,8 +258,8 @@ ensure_capacity (void **array, size_t *allocated, size_t needed, size_t size)
   return 1;
 }
 
-static int
-resize (void **array, size_t bytes)
+int
+palette_engine_resize (void **array, size_t bytes)
 {
   void *resized = analyzer_realloc (*array, bytes);
 
@@ -322,57 +296,6 @@ cluster_histogram (PaletteAnalyzer *a, const PaletteHistogram *hist, unsigned k,
   /* k-means returns no centers only for no points (every bin has pixels) or
    * when its allocations fail */
   return n > 0 && *n_centers == 0 ? PALETTE_OUT_OF_MEMORY : PALETTE_OK;
-}
-
-static void
-move_fingerprint (PaletteAnalyzer *a, size_t to, size_t from)
-{
-  size_t k = a->params.fingerprint_colors;
-
-  a->fp_timestamps[to] = a->fp_timestamps[from];
-  a->fp_counts[to] = a->fp_counts[from];
-  memmove (&a->fp_rgb[to * k], &a->fp_rgb[from * k], k * sizeof (uint32_t));
-  memmove (&a->fp_weights[to * k], &a->fp_weights[from * k], k * sizeof (float));
-}
-
-/* Room for one more sample at the end: slides the ring's live samples down
- * to index 0 first, else grows the arrays. */
-static int
-reserve_fingerprint (PaletteAnalyzer *a)
-{
-  size_t k = a->params.fingerprint_colors, i, n;
-
-  if (a->first_fingerprint + a->n_fingerprint < a->fingerprint_allocated)
-    return 1;
-  if (a->first_fingerprint > 0) {
-    for (i = 0; i < a->n_fingerprint; i++)
-      move_fingerprint (a, i, a->first_fingerprint + i);
-    a->first_fingerprint = 0;
-    return 1;
-  }
-  n = a->fingerprint_allocated;
-  if (!ensure_capacity ((void **) &a->fp_timestamps, &n, a->n_fingerprint + 1,
-          sizeof (uint64_t)))
-    return 0;
-  if (!resize ((void **) &a->fp_counts, n * sizeof (uint8_t))
-      || !resize ((void **) &a->fp_rgb, n * k * sizeof (uint32_t))
-      || !resize ((void **) &a->fp_weights, n * k * sizeof (float)))
-    return 0;
-  a->fingerprint_allocated = n;
-  return 1;
-}
-
-/* Halves the samples (keeps the 1st, 3rd, ...) and the sampling rate. */
-static void
-thin_fingerprint (PaletteAnalyzer *a)
-{
-  size_t i, kept = 0;
-
-  for (i = 0; i < a->n_fingerprint; i += 2)
-    move_fingerprint (a, kept++, a->first_fingerprint + i);
-  a->first_fingerprint = 0;
-  a->n_fingerprint = kept;
-  a->fingerprint_every *= 2;
 }
 
 /* The frame's colors into a->bins, merged into 4-bit cells when there are
@@ -415,20 +338,12 @@ static PaletteStatus
 add_fingerprint (PaletteAnalyzer *a, uint64_t timestamp)
 {
   PaletteColor centers[16];
-  unsigned k = a->params.fingerprint_colors, n, i;
+  unsigned k = a->params.fingerprint_colors, n;
   double pixels = (double) palette_histogram_n_pixels (a->frame);
-  size_t at;
 
-  if (k == 0 || a->n_frames % a->fingerprint_every != 0)
+  if (!palette_fingerprint_wants (&a->fingerprint, a->n_frames))
     return PALETTE_OK;
-  if (a->params.fingerprint_max > 0 && a->n_fingerprint >= a->params.fingerprint_max) {
-    thin_fingerprint (a);
-    /* (a maximum of 1 keeps the first sample) */
-    if (a->n_fingerprint >= a->params.fingerprint_max
-        || a->n_frames % a->fingerprint_every != 0)
-      return PALETTE_OK;
-  }
-  if (!reserve_fingerprint (a))
+  if (palette_fingerprint_reserve (&a->fingerprint) != PALETTE_OK)
     return PALETTE_OUT_OF_MEMORY;
   if (k < FINGERPRINT_MIN_CLUSTERS)
     k = FINGERPRINT_MIN_CLUSTERS;
@@ -446,32 +361,8 @@ add_fingerprint (PaletteAnalyzer *a, uint64_t timestamp)
     if (n == 0)
       return PALETTE_OUT_OF_MEMORY;
   }
-  if (n > a->params.fingerprint_colors)
-    n = a->params.fingerprint_colors;
-  k = a->params.fingerprint_colors;
-  at = a->first_fingerprint + a->n_fingerprint++;
-  a->fp_timestamps[at] = timestamp;
-  a->fp_counts[at] = (uint8_t) n;
-  for (i = 0; i < k; i++) {
-    a->fp_rgb[at * k + i] = i < n ? ((uint32_t) palette_rgb_clamp8 (centers[i].rgb[0]) << 16)
-        | ((uint32_t) palette_rgb_clamp8 (centers[i].rgb[1]) << 8)
-        | palette_rgb_clamp8 (centers[i].rgb[2]) : 0;
-    a->fp_weights[at * k + i] = i < n ? (float) (centers[i].weight / pixels) : 0.0f;
-  }
+  palette_fingerprint_append (&a->fingerprint, timestamp, centers, n, pixels);
   return PALETTE_OK;
-}
-
-/* Forgets fingerprint samples that left the window. */
-static void
-drop_old_fingerprint (PaletteAnalyzer *a)
-{
-  while (a->n_fingerprint > 0
-      && a->newest - a->fp_timestamps[a->first_fingerprint] > a->params.window) {
-    a->first_fingerprint++;
-    a->n_fingerprint--;
-  }
-  if (a->n_fingerprint == 0)
-    a->first_fingerprint = 0;
 }
 
 /* Clusters down all stored centers into one record (window 0 only). Left
@@ -552,12 +443,12 @@ close_batch (PaletteAnalyzer *a)
 
   if (cluster_histogram (a, a->batch, a->params.colors,
           derived_seed (a->params.seed, a->n_batches), 0, centers, &n) != PALETTE_OK
-      || !ensure_capacity ((void **) &a->batches, &a->batches_allocated,
+      || !palette_engine_grow ((void **) &a->batches, &a->batches_allocated,
           a->n_batch_records + 1, sizeof (Batch))
-      || !ensure_capacity ((void **) &a->centers, &a->centers_allocated,
+      || !palette_engine_grow ((void **) &a->centers, &a->centers_allocated,
           a->n_centers + n, sizeof (PaletteColor))
       || (a->params.window > 0
-          && !ensure_capacity ((void **) &a->batch_luma, &a->batch_luma_allocated,
+          && !palette_engine_grow ((void **) &a->batch_luma, &a->batch_luma_allocated,
               a->n_batch_records + 1, LUMA_LEVELS * sizeof (uint64_t))))
     return PALETTE_OUT_OF_MEMORY;
   a->n_batches++;
@@ -624,7 +515,7 @@ palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
     a->batch_oldest = timestamp;
   a->n_frames++;
   if (a->params.window > 0)
-    drop_old_fingerprint (a);
+    palette_fingerprint_expire (&a->fingerprint, a->newest, a->params.window);
   if (++a->batch_frames >= a->params.batch_size)
     batch_status = close_batch (a);
   return fingerprint_status != PALETTE_OK ? fingerprint_status : batch_status;

@@ -331,6 +331,22 @@ palette_rgb_clamp8 (double value)
   return (uint8_t) floor (value + 0.5);
 }
 
+uint32_t
+palette_rgb_pack (const double rgb[3])
+{
+  return ((uint32_t) palette_rgb_clamp8 (rgb[0]) << 16)
+      | ((uint32_t) palette_rgb_clamp8 (rgb[1]) << 8)
+      | palette_rgb_clamp8 (rgb[2]);
+}
+
+void
+palette_rgb_unpack (uint32_t packed, double rgb[3])
+{
+  rgb[0] = (packed >> 16) & 0xff;
+  rgb[1] = (packed >> 8) & 0xff;
+  rgb[2] = packed & 0xff;
+}
+
 #define DEG_TO_RAD (M_PI / 180.0)
 #define RAD_TO_DEG (180.0 / M_PI)
 

@@ -38,6 +38,12 @@ void palette_space_to_srgb (PaletteColorSpace space, const double in[3], double 
 /* Round and clamp one sRGB 0..255 channel value. */
 uint8_t palette_rgb_clamp8 (double value);
 
+/* A color packed as 0xRRGGBB (each channel through palette_rgb_clamp8), as
+ * the fingerprint stores it and the palette message carries it, and back
+ * (the channels come back as the integers 0..255). */
+uint32_t palette_rgb_pack (const double rgb[3]);
+void palette_rgb_unpack (uint32_t packed, double rgb[3]);
+
 /* CIEDE2000 color difference of two CIELAB colors (kL = kC = kH = 1). */
 double palette_ciede2000 (const double lab1[3], const double lab2[3]);
 

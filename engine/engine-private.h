@@ -51,4 +51,11 @@ palette_random_double (uint64_t *state)
  * thread-safe: set it while no analyzer is in use. */
 void palette_analyzer_set_realloc_for_testing (void *(*reallocator) (void *, size_t));
 
+/* What grows with the stream is allocated through these (the reallocator
+ * above): grow makes *array hold at least needed items of size bytes
+ * (doubling from 16; *allocated is updated), resize makes it bytes long.
+ * Both return 0, *array untouched, when memory ran out. */
+int palette_engine_grow (void **array, size_t *allocated, size_t needed, size_t size);
+int palette_engine_resize (void **array, size_t bytes);
+
 #endif

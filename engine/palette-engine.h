@@ -5,4 +5,5 @@
 #include "histogram.h"
 #include "kmeans.h"
 #include "analyzer.h"
+#include "scene.h"
 #endif

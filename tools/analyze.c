@@ -553,10 +553,12 @@ record_from_message (GstMessage * message)
     guint c = palette.colors[i];
     JsonArray *triple = json_array_new ();
     gchar *text = g_strdup_printf ("#%06x", c & 0xffffff);
+    double channels[3];
 
-    json_array_add_int_element (triple, (c >> 16) & 0xff);
-    json_array_add_int_element (triple, (c >> 8) & 0xff);
-    json_array_add_int_element (triple, c & 0xff);
+    palette_rgb_unpack (c, channels);
+    json_array_add_int_element (triple, (gint64) channels[0]);
+    json_array_add_int_element (triple, (gint64) channels[1]);
+    json_array_add_int_element (triple, (gint64) channels[2]);
     json_array_add_array_element (rgb, triple);
     json_array_add_double_element (shares, palette.weights[i]);
     json_array_add_string_element (hex, text);

@@ -6,6 +6,7 @@
 #include "record.h"
 #include "terminal.h"
 
+#include <colorspace.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -37,10 +38,12 @@ print_line (FILE * out, CatalogFilm * film, JsonObject * newest,
   fputs ("]", out);
   for (i = 0; palette != NULL && i < palette->n_colors; i++) {
     guint32 c = palette->colors[i];
+    double rgb[3];
 
+    palette_rgb_unpack (c, rgb);
     if (color)
       fprintf (out, "%s\033[48;2;%u;%u;%um  \033[0m", i ? "" : "  ",
-          (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
+          (unsigned) rgb[0], (unsigned) rgb[1], (unsigned) rgb[2]);
     else
       fprintf (out, " #%06x", c);
   }

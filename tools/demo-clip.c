@@ -4,6 +4,7 @@
 #include "demo-clip.h"
 
 #include <cairo.h>
+#include <colorspace.h>
 #include <gst/app/gstappsrc.h>
 
 typedef struct
@@ -12,10 +13,12 @@ typedef struct
 } DemoClipState;
 
 static void
-set_rgb (cairo_t * cr, guint32 rgb)
+set_rgb (cairo_t * cr, guint32 packed)
 {
-  cairo_set_source_rgb (cr, ((rgb >> 16) & 0xff) / 255.0,
-      ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+  double rgb[3];
+
+  palette_rgb_unpack (packed, rgb);
+  cairo_set_source_rgb (cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
 }
 
 static void

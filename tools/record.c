@@ -20,6 +20,7 @@ static gboolean
 parse_rgb (JsonNode * node, guint32 * rgb)
 {
   JsonArray *triple;
+  gdouble channels[3];
   guint i;
 
   *rgb = 0;
@@ -30,17 +31,15 @@ parse_rgb (JsonNode * node, guint32 * rgb)
     return FALSE;
   for (i = 0; i < 3; i++) {
     JsonNode *c = json_array_get_element (triple, i);
-    gint64 v;
 
     if (!JSON_NODE_HOLDS_VALUE (c))
       return FALSE;
-    /* clamped before the cast: a double beyond gint64 (1e300) is
-     * undefined behaviour in C */
-    v = json_node_get_value_type (c) == G_TYPE_DOUBLE ?
-        (gint64) CLAMP (json_node_get_double (c) + 0.5, 0.0, 255.0) :
-        json_node_get_int (c);
-    *rgb = (*rgb << 8) | (guint32) CLAMP (v, 0, 255);
+    /* rounded and clamped as doubles (palette_rgb_pack): a double beyond
+     * gint64 (1e300) cast to an integer is undefined behaviour in C */
+    channels[i] = json_node_get_value_type (c) == G_TYPE_DOUBLE ?
+        json_node_get_double (c) : (gdouble) json_node_get_int (c);
   }
+  *rgb = palette_rgb_pack (channels);
   return TRUE;
 }
 

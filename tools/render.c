@@ -7,22 +7,29 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <colorspace.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 
 static void
-set_rgb (cairo_t * cr, guint32 rgb)
+set_rgb (cairo_t * cr, guint32 packed)
 {
-  cairo_set_source_rgb (cr, ((rgb >> 16) & 0xff) / 255.0,
-      ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+  double rgb[3];
+
+  palette_rgb_unpack (packed, rgb);
+  cairo_set_source_rgb (cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
 }
 
 /* Relative luminance, to pick black or white text over a color. */
 static gboolean
-is_light (guint32 rgb)
+is_light (guint32 packed)
 {
-  gdouble r = ((rgb >> 16) & 0xff) / 255.0, g = ((rgb >> 8) & 0xff) / 255.0,
-      b = (rgb & 0xff) / 255.0;
+  double rgb[3], r, g, b;
+
+  palette_rgb_unpack (packed, rgb);
+  r = rgb[0] / 255.0;
+  g = rgb[1] / 255.0;
+  b = rgb[2] / 255.0;
 
   return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5;
 }

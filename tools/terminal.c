@@ -3,6 +3,7 @@
 #include "terminal.h"
 #include "record.h"
 
+#include <colorspace.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,16 +42,18 @@ terminal_print_palette (FILE * out, JsonObject * record,
   }
   for (i = 0; i < palette->n_colors; i++) {
     guint32 c = palette->colors[i];
+    double rgb[3];
 
+    palette_rgb_unpack (c, rgb);
     if (color) {
       /* A swatch as wide as the share, after a fixed one to compare hues. */
       guint bar = (guint) (palette->weights[i] * 40 + 0.5);
       gchar *share_bar = g_strnfill (bar, ' ');
 
       fprintf (out, "  \033[48;2;%u;%u;%um      \033[0m  #%06x  %5.1f %%  "
-          "\033[48;2;%u;%u;%um%s\033[0m\n", (c >> 16) & 0xff, (c >> 8) & 0xff,
-          c & 0xff, c, palette->weights[i] * 100.0, (c >> 16) & 0xff,
-          (c >> 8) & 0xff, c & 0xff, share_bar);
+          "\033[48;2;%u;%u;%um%s\033[0m\n", (unsigned) rgb[0], (unsigned) rgb[1],
+          (unsigned) rgb[2], c, palette->weights[i] * 100.0, (unsigned) rgb[0],
+          (unsigned) rgb[1], (unsigned) rgb[2], share_bar);
       g_free (share_bar);
     } else {
       fprintf (out, "  #%06x  %5.1f %%\n", c, palette->weights[i] * 100.0);

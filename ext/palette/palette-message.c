@@ -96,12 +96,9 @@ palette_message_new (GstObject * src, const PalettePalette * palette,
   g_value_init (&weights, GST_TYPE_ARRAY);
   for (i = 0; i < palette->n_colors; i++) {
     GValue v = G_VALUE_INIT;
-    const double *rgb = palette->colors[i].rgb;
 
     g_value_init (&v, G_TYPE_UINT);
-    g_value_set_uint (&v, ((guint) palette_rgb_clamp8 (rgb[0]) << 16) |
-        ((guint) palette_rgb_clamp8 (rgb[1]) << 8) |
-        palette_rgb_clamp8 (rgb[2]));
+    g_value_set_uint (&v, palette_rgb_pack (palette->colors[i].rgb));
     gst_value_array_append_and_take_value (&colors, &v);
 
     g_value_init (&v, G_TYPE_DOUBLE);

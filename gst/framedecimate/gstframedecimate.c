@@ -75,6 +75,7 @@
 #include "gstframedecimate.h"
 
 #include <palette/sampling-event.h>
+#include <scene.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_frame_decimate_debug);
 #define GST_CAT_DEFAULT gst_frame_decimate_debug
@@ -89,11 +90,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_frame_decimate_debug);
 #define DEFAULT_SCENE_THRESHOLD 0.12
 #define DEFAULT_MIN_SCENE_LENGTH 15
 
-/* Size of the copy the scene score is computed on */
-#define SCENE_WIDTH 64
-#define SCENE_HEIGHT 36
-#define SCENE_SIZE (SCENE_WIDTH * SCENE_HEIGHT * 3)
-/* Samples per side averaged into one pixel of that copy */
+/* Samples per side averaged into one pixel of the copy the scene score is
+ * computed on (PALETTE_SCENE_WIDTH x PALETTE_SCENE_HEIGHT, engine/scene.h) */
 #define SCENE_SAMPLES 4
 
 /* Skipping ahead: the earliest time sent upstream lies this many frame
@@ -167,11 +165,7 @@ struct _GstFrameDecimate
   GstVideoConverter *scene_converter;
   GstVideoInfo scene_info;      /* the sampled frame */
   GstBuffer *scene_samples;
-  guint8 scene_small[2][SCENE_SIZE];
-  guint8 *scene_prev;           /* point into scene_small */
-  guint8 *scene_cur;
-  gboolean scene_have_prev;
-  gdouble scene_prev_mafd;
+  PaletteSceneScorer scene;     /* engine/scene.h: d_prev and the copies */
   guint64 frames_since_cut;
 
   /* keyframes */
@@ -382,8 +376,7 @@ gst_frame_decimate_init (GstFrameDecimate * self)
    * and a source like videotestsrc picks them */
   gst_base_transform_set_prefer_passthrough (trans, FALSE);
 
-  self->scene_prev = self->scene_small[0];
-  self->scene_cur = self->scene_small[1];
+  palette_scene_scorer_reset (&self->scene);
   g_cond_init (&self->kf_cond);
 }
 
@@ -392,7 +385,7 @@ gst_frame_decimate_clear_scene (GstFrameDecimate * self)
 {
   g_clear_pointer (&self->scene_converter, gst_video_converter_free);
   gst_clear_buffer (&self->scene_samples);
-  self->scene_have_prev = FALSE;
+  palette_scene_scorer_reset (&self->scene);
 }
 
 static void
@@ -415,8 +408,7 @@ gst_frame_decimate_reset_sampling (GstFrameDecimate * self)
   self->next_index = 0;
   self->next_target = 0;
   self->skip_sent = GST_CLOCK_TIME_NONE;
-  self->scene_have_prev = FALSE;
-  self->scene_prev_mafd = 0.0;
+  palette_scene_scorer_reset (&self->scene);
   self->frames_since_cut = 0;
 }
 
@@ -858,7 +850,7 @@ gst_frame_decimate_ensure_scene (GstFrameDecimate * self)
     return TRUE;
 
   gst_video_info_set_format (&self->scene_info, GST_VIDEO_FORMAT_RGB,
-      SCENE_WIDTH * SCENE_SAMPLES, SCENE_HEIGHT * SCENE_SAMPLES);
+      PALETTE_SCENE_WIDTH * SCENE_SAMPLES, PALETTE_SCENE_HEIGHT * SCENE_SAMPLES);
   /* the converter only scales and converts colors, not rates or fields */
   GST_VIDEO_INFO_FPS_N (&self->scene_info) = GST_VIDEO_INFO_FPS_N (&self->info);
   GST_VIDEO_INFO_FPS_D (&self->scene_info) = GST_VIDEO_INFO_FPS_D (&self->info);
@@ -885,53 +877,14 @@ gst_frame_decimate_ensure_scene (GstFrameDecimate * self)
   return TRUE;
 }
 
-/* Averages SCENE_SAMPLES x SCENE_SAMPLES blocks of @samples into @small
- * (SCENE_WIDTH x SCENE_HEIGHT packed RGB) */
-static void
-gst_frame_decimate_box_average (GstVideoFrame * samples, guint8 * small)
-{
-  const gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (samples, 0);
-  const guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (samples, 0);
-  gint x, y, dx, dy, c;
-
-  for (y = 0; y < SCENE_HEIGHT; y++) {
-    for (x = 0; x < SCENE_WIDTH; x++) {
-      for (c = 0; c < 3; c++) {
-        guint sum = 0;
-
-        for (dy = 0; dy < SCENE_SAMPLES; dy++) {
-          const guint8 *row = data + (y * SCENE_SAMPLES + dy) * stride +
-              x * SCENE_SAMPLES * 3 + c;
-
-          for (dx = 0; dx < SCENE_SAMPLES; dx++)
-            sum += row[dx * 3];
-        }
-        *small++ = (sum + SCENE_SAMPLES * SCENE_SAMPLES / 2) /
-            (SCENE_SAMPLES * SCENE_SAMPLES);
-      }
-    }
-  }
-}
-
-/* Mean absolute difference of two small frames, 0–1 */
-static gdouble
-gst_frame_decimate_mafd (const guint8 * a, const guint8 * b)
-{
-  guint64 sad = 0;
-  gsize i;
-
-  for (i = 0; i < SCENE_SIZE; i++)
-    sad += ABS ((gint) a[i] - (gint) b[i]);
-  return (gdouble) sad / (SCENE_SIZE * 255.0);
-}
-
 static GstFlowReturn
 gst_frame_decimate_keep_scene (GstFrameDecimate * self, GstBuffer * buf,
     gdouble threshold, guint min_scene_length, gboolean * keep)
 {
   GstVideoFrame frame, samples;
-  guint8 *tmp;
+  gboolean first;
   gdouble mafd, score;
+  PaletteStatus status;
 
   if (!self->have_info) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
@@ -960,33 +913,30 @@ gst_frame_decimate_keep_scene (GstFrameDecimate * self, GstBuffer * buf,
   }
   gst_video_converter_frame (self->scene_converter, &frame, &samples);
   gst_video_frame_unmap (&frame);
-  gst_frame_decimate_box_average (&samples, self->scene_cur);
+  first = !self->scene.have_prev;
+  status = palette_scene_score (&self->scene,
+      GST_VIDEO_FRAME_PLANE_DATA (&samples, 0),
+      GST_VIDEO_INFO_WIDTH (&self->scene_info),
+      GST_VIDEO_INFO_HEIGHT (&self->scene_info),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&samples, 0), &score, &mafd);
   gst_video_frame_unmap (&samples);
+  if (status != PALETTE_OK) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+        ("mode=scene could not score the frame: %s",
+            palette_status_to_string (status)));
+    return GST_FLOW_ERROR;
+  }
 
   self->frames_since_cut++;
-  if (!self->scene_have_prev) {
-    /* The first frame opens the first scene */
-    *keep = TRUE;
-    mafd = 0.0;
-    score = 1.0;
-  } else {
-    mafd = gst_frame_decimate_mafd (self->scene_cur, self->scene_prev);
-    /* ffmpeg's scene score: steady motion changes every frame by about the
-     * same amount, a cut changes one frame much more than the one before */
-    score = MIN (mafd, fabs (mafd - self->scene_prev_mafd));
-    *keep = score > threshold && self->frames_since_cut >= min_scene_length;
-  }
+  /* The first frame opens the first scene */
+  *keep = first || (score > threshold
+      && self->frames_since_cut >= min_scene_length);
 
   GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT " mafd %.4f score %.4f%s",
       GST_TIME_ARGS (GST_BUFFER_PTS (buf)), mafd, score, *keep ? " cut" : "");
 
-  self->scene_prev_mafd = mafd;
-  self->scene_have_prev = TRUE;
   if (*keep)
     self->frames_since_cut = 0;
-  tmp = self->scene_prev;
-  self->scene_prev = self->scene_cur;
-  self->scene_cur = tmp;
 
   return GST_FLOW_OK;
 }

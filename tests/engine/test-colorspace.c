@@ -183,6 +183,25 @@ test_clamp (void)
   g_assert_cmpuint (palette_rgb_clamp8 (0.5), ==, 1);
 }
 
+/* 0xRRGGBB, each channel rounded and clamped; unpacking gives the integers */
+static void
+test_pack (void)
+{
+  const double rgb[3] = { 254.6, -3.0, 16.4 };
+  const double over[3] = { 300.0, 0.5, 1e300 };
+  double back[3];
+
+  g_assert_cmphex (palette_rgb_pack (rgb), ==, 0xff0010);
+  g_assert_cmphex (palette_rgb_pack (over), ==, 0xff01ff);
+  palette_rgb_unpack (0x12ab09, back);
+  g_assert_cmpfloat (back[0], ==, 0x12);
+  g_assert_cmpfloat (back[1], ==, 0xab);
+  g_assert_cmpfloat (back[2], ==, 0x09);
+  g_assert_cmphex (palette_rgb_pack (back), ==, 0x12ab09);
+  palette_rgb_unpack (0xff123456, back);     /* bits above 24 are ignored */
+  g_assert_cmpfloat (back[0], ==, 0x12);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -194,5 +213,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/colorspace/ciede2000-sharma", test_ciede2000_sharma);
   g_test_add_func ("/engine/colorspace/opencv-saturation-luma", test_opencv_saturation_and_luma);
   g_test_add_func ("/engine/colorspace/clamp", test_clamp);
+  g_test_add_func ("/engine/colorspace/pack", test_pack);
   return g_test_run ();
 }
