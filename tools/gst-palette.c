@@ -585,8 +585,7 @@ consider_result_film (Run * run, CatalogFolder * folder,
     Selection * selection)
 {
   Options *o = run->options;
-  ResultsState state = results_get_state (o->results_dir, folder->name);
-  const gchar *reason = skip_reason (o, NULL, state, folder->file != NULL);
+  const gchar *reason;
   gchar *name;
 
   if (o->only != NULL && g_strcmp0 (folder->title, o->only) != 0) {
@@ -594,6 +593,8 @@ consider_result_film (Run * run, CatalogFolder * folder,
     return;
   }
   selection->matched++;
+  reason = skip_reason (o, NULL, results_get_state (o->results_dir,
+          folder->name), folder->file != NULL);
   if (reason != NULL) {
     gchar *shown = g_filename_display_name (folder->name);
 
