@@ -12,15 +12,14 @@
 #define DONE_SUFFIX ".json"
 #define FAILED_SUFFIX ".failed.json"
 
+/* DIR/STEM.SUFFIX, STEM from film_key_file_stem(). */
 static gchar *
-result_path (const gchar * dir, const gchar * name, const gchar * suffix)
+result_path (const gchar * dir, const gchar * stem, const gchar * suffix)
 {
-  gchar *stem = film_key_file_stem (name);
   gchar *file = g_strconcat (stem, suffix, NULL);
   gchar *path = g_build_filename (dir, file, NULL);
 
   g_free (file);
-  g_free (stem);
   return path;
 }
 
@@ -74,19 +73,21 @@ failure_may_pass (const gchar * path)
 ResultsState
 results_get_state (const gchar * dir, const gchar * name)
 {
-  gchar *path = result_path (dir, name, DONE_SUFFIX);
+  gchar *stem = film_key_file_stem (name);
+  gchar *path = result_path (dir, stem, DONE_SUFFIX);
   ResultsState state = RESULTS_STATE_NONE;
 
   if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
     state = RESULTS_STATE_DONE;
   g_free (path);
-  if (state != RESULTS_STATE_NONE)
-    return state;
-  path = result_path (dir, name, FAILED_SUFFIX);
-  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    state = failure_may_pass (path) ? RESULTS_STATE_FAILED_RETRY :
-        RESULTS_STATE_FAILED;
-  g_free (path);
+  if (state == RESULTS_STATE_NONE) {
+    path = result_path (dir, stem, FAILED_SUFFIX);
+    if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      state = failure_may_pass (path) ? RESULTS_STATE_FAILED_RETRY :
+          RESULTS_STATE_FAILED;
+    g_free (path);
+  }
+  g_free (stem);
   return state;
 }
 
@@ -99,7 +100,7 @@ results_write (const gchar * dir, const CatalogFolder * folder,
   GPtrArray *records = g_ptr_array_new ();
   Catalog *catalog = catalog_new ();
   gchar *now = catalog_now_iso8601 ();
-  gchar *path, *other;
+  gchar *stem, *path, *other;
   gboolean ok;
 
   film.title = folder->title;
@@ -120,9 +121,10 @@ results_write (const gchar * dir, const CatalogFolder * folder,
   }
   catalog_add_movie (catalog, catalog_json_movie_new (&film, records));
 
-  path = result_path (dir, folder->name, record ? DONE_SUFFIX : FAILED_SUFFIX);
-  other = result_path (dir, folder->name, record ? FAILED_SUFFIX :
-      DONE_SUFFIX);
+  stem = film_key_file_stem (folder->name);
+  path = result_path (dir, stem, record ? DONE_SUFFIX : FAILED_SUFFIX);
+  other = result_path (dir, stem, record ? FAILED_SUFFIX : DONE_SUFFIX);
+  g_free (stem);
   /* catalog_save writes a temporary file of a unique name (O_EXCL: never
    * through a link), makes it durable and renames it over the old result:
    * a reader, or a node that dies, sees the old file or the new one. */
