@@ -70,6 +70,7 @@
 #endif
 
 #include "gstpalettesink.h"
+#include "file-end.h"
 #include "palette-completeness.h"
 #include "palette-message.h"
 #include "palette-record.h"
@@ -97,6 +98,11 @@ GST_DEBUG_CATEGORY (gst_palette_sink_debug);
 
 #define MAX_SIZE 4096
 
+/* A live stream's fingerprint, unless fingerprint-max says otherwise: the
+ * record (about 140 bytes a sample) is rewritten at every update, and
+ * memory must stay bounded for weeks. */
+#define LIVE_FINGERPRINT_MAX 1024
+
 enum
 {
   PROP_0,
@@ -121,14 +127,18 @@ enum
   PROP_DROPPED,
 };
 
-/* A palette for the analysis thread to publish, once the frames queued
- * before it are analysed. */
+/* Work for the analysis thread, run once the frames queued before it are
+ * analysed: a palette to publish, or the fingerprint's bound for a stream
+ * found to be live. */
 typedef struct
 {
+  gboolean limit_fingerprint;   /* else publish */
   PaletteSpan span;
   gboolean final;
   gboolean complete;
-} PalettePublication;
+  guint resize_width;           /* the size frames are downscaled to */
+  guint resize_height;
+} PaletteSinkTask;
 
 struct _GstPaletteSink
 {
@@ -168,6 +178,7 @@ struct _GstPaletteSink
   gboolean source_queried;
   gboolean live_queried;
   gboolean upstream_live;       /* frames are dropped rather than waited for */
+  gboolean fingerprint_limited; /* a live stream's bound was set */
   gboolean finished;            /* a final palette was posted for these frames */
   gint64 start_time;            /* monotonic, µs */
 
@@ -506,18 +517,20 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
 }
 
 static gboolean gst_palette_sink_publish_now (GstPaletteSink * self,
-    PaletteAnalyzer * analyzer, const PaletteSpan * span, gboolean final,
-    gboolean complete);
+    PaletteAnalyzer * analyzer, const PaletteSinkTask * task);
 
-/* The analysis thread's task: a palette to publish. */
+/* Runs in the analysis thread, with the analyzer. */
 static gboolean
-gst_palette_sink_run_publication (PaletteAnalyzer * analyzer, gpointer task,
+gst_palette_sink_run_task (PaletteAnalyzer * analyzer, gpointer data,
     gpointer user_data)
 {
-  PalettePublication *publication = task;
+  PaletteSinkTask *task = data;
 
-  return gst_palette_sink_publish_now (user_data, analyzer,
-      &publication->span, publication->final, publication->complete);
+  if (task->limit_fingerprint) {
+    palette_analyzer_limit_fingerprint (analyzer, LIVE_FINGERPRINT_MAX);
+    return TRUE;
+  }
+  return gst_palette_sink_publish_now (user_data, analyzer, task);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -546,7 +559,7 @@ gst_palette_sink_query_source (GstPaletteSink * self)
 static gboolean
 gst_palette_sink_write_record (GstPaletteSink * self,
     PaletteAnalyzer * analyzer, const PalettePalette * palette,
-    gboolean complete)
+    const PaletteSinkTask * task)
 {
   PaletteRecordInfo info;
   JsonNode *record;
@@ -581,10 +594,10 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.color_space = palette_color_space_name (self->params.space);
   info.clusters_nb = palette->black_and_white ? self->params.gray_levels :
       self->params.colors;
-  info.resize_width = self->target_width;
-  info.resize_height = self->target_height;
+  info.resize_width = task->resize_width;
+  info.resize_height = task->resize_height;
   info.batch_size = self->params.batch_size;
-  info.complete = complete;
+  info.complete = task->complete;
   info.sampling_mode = sampling.mode;
   info.sampling_step = sampling.step;
   info.sampling_interval_seconds = sampling.interval / (gdouble) GST_SECOND;
@@ -597,7 +610,14 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   record = palette_record_build (&info, palette);
   ok = palette_record_write (record, analyzer, self->active_location,
       &error);
-  if (!ok) {
+  if (!ok && !task->final) {
+    /* an update: the next one retries, and a live stream goes on */
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Could not write the palette to \"%s\"; the next update retries.",
+            self->active_location), ("%s", error->message));
+    g_clear_error (&error);
+    ok = TRUE;
+  } else if (!ok) {
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
         ("Could not write the palette to \"%s\".", self->active_location),
         ("%s", error->message));
@@ -616,8 +636,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
  * from the analysis thread, the analyzer's one owner. */
 static gboolean
 gst_palette_sink_publish_now (GstPaletteSink * self,
-    PaletteAnalyzer * analyzer, const PaletteSpan * span, gboolean final,
-    gboolean complete)
+    PaletteAnalyzer * analyzer, const PaletteSinkTask * task)
 {
   PalettePalette palette;
   PaletteStatus status = palette_analyzer_get_palette (analyzer, &palette);
@@ -639,15 +658,14 @@ gst_palette_sink_publish_now (GstPaletteSink * self,
 
   GST_DEBUG_OBJECT (self, "palette of %" G_GUINT64_FORMAT " frames: %u colors,"
       " final %d, complete %d", (guint64) palette.frames, palette.n_colors,
-      final, complete);
+      task->final, task->complete);
 
   if (self->active_post_messages)
     gst_element_post_message (GST_ELEMENT (self),
-        palette_message_new (GST_OBJECT (self), &palette, span, final,
-            complete));
+        palette_message_new (GST_OBJECT (self), &palette, &task->span,
+            task->final, task->complete));
   if (self->active_location)
-    return gst_palette_sink_write_record (self, analyzer, &palette,
-        complete);
+    return gst_palette_sink_write_record (self, analyzer, &palette, task);
   return TRUE;
 }
 
@@ -658,13 +676,22 @@ static gboolean
 gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
     gboolean complete, gboolean wait)
 {
-  PalettePublication *publication = g_new0 (PalettePublication, 1);
+  PaletteSinkTask *task = g_new0 (PaletteSinkTask, 1);
 
   palette_timeline_get_span (&self->timeline, &GST_BASE_SINK (self)->segment,
-      self->active_window, &publication->span);
-  publication->final = final;
-  publication->complete = complete;
-  return palette_worker_push_task (self->worker, publication, g_free, wait);
+      self->active_window, &task->span);
+  task->final = final;
+  task->complete = complete;
+  /* frames are not upscaled: the size used is the smaller of the two */
+  task->resize_width = self->target_width;
+  task->resize_height = self->target_height;
+  if (self->have_info) {
+    task->resize_width = MIN (task->resize_width,
+        (guint) GST_VIDEO_INFO_WIDTH (&self->info));
+    task->resize_height = MIN (task->resize_height,
+        (guint) GST_VIDEO_INFO_HEIGHT (&self->info));
+  }
+  return palette_worker_push_task (self->worker, task, g_free, wait);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -678,6 +705,7 @@ gst_palette_sink_reset_stream (GstPaletteSink * self)
   self->source_queried = FALSE;
   self->live_queried = FALSE;
   self->upstream_live = FALSE;
+  self->fingerprint_limited = FALSE;
   self->finished = FALSE;
   g_free (self->title);
   self->title = NULL;
@@ -735,7 +763,7 @@ gst_palette_sink_setup (GstPaletteSink * self)
   self->start_time = g_get_monotonic_time ();
   self->worker = palette_worker_new (GST_ELEMENT (self), analyzer,
       self->target_width, self->target_height, self->active_downscale_method,
-      gst_palette_sink_run_publication, self);
+      gst_palette_sink_run_task, self);
   self->error_watch = palette_error_watch_new (GST_ELEMENT (self));
   return TRUE;
 }
@@ -826,20 +854,38 @@ gst_palette_sink_stream_is_whole (GstPaletteSink * self)
 {
   GstClockTime position, end;
   GstSegment segment;
+  gchar *path, *detail = NULL;
+  gboolean whole = TRUE;
 
   if (palette_error_watch_saw_error (self->error_watch))
     return FALSE;
   GST_OBJECT_LOCK (self);
   gst_segment_copy_into (&GST_BASE_SINK (self)->segment, &segment);
   GST_OBJECT_UNLOCK (self);
-  if (!palette_stream_was_cut (GST_BASE_SINK_PAD (self), &segment, &position,
-          &end))
-    return TRUE;
-  GST_ELEMENT_WARNING (self, STREAM, DEMUX,
-      ("The stream ended at %" GST_TIME_FORMAT " of %" GST_TIME_FORMAT
-          ": the file looks cut short, the palette covers what was received.",
-          GST_TIME_ARGS (position), GST_TIME_ARGS (end)), (NULL));
-  return FALSE;
+  if (palette_stream_was_cut (GST_BASE_SINK_PAD (self), &segment, &position,
+          &end)) {
+    GST_ELEMENT_WARNING (self, STREAM, DEMUX,
+        ("The stream ended at %" GST_TIME_FORMAT " of %" GST_TIME_FORMAT
+            ": the file looks cut short, the palette covers what was "
+            "received.", GST_TIME_ARGS (position), GST_TIME_ARGS (end)),
+        (NULL));
+    return FALSE;
+  }
+
+  /* the demuxers of AVI, Ogg and MPEG-PS, and every demuxer in key-unit
+   * trick modes, end a cut file as if it were whole: the file tells */
+  GST_OBJECT_LOCK (self);
+  path = self->uri ? g_filename_from_uri (self->uri, NULL, NULL) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (path && palette_file_end_check (path, &detail) == PALETTE_FILE_END_CUT) {
+    GST_ELEMENT_WARNING (self, STREAM, DEMUX,
+        ("The file looks cut short (%s): the palette covers what was "
+            "received.", detail), ("%s", path));
+    whole = FALSE;
+  }
+  g_free (detail);
+  g_free (path);
+  return whole;
 }
 
 static gboolean
@@ -994,6 +1040,17 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   if (G_UNLIKELY (!self->live_queried)) {
     gst_palette_sink_query_live (self);
     self->live_queried = TRUE;
+    if (self->upstream_live && self->params.fingerprint_max == 0
+        && self->params.window == 0 && !self->fingerprint_limited) {
+      PaletteSinkTask *task = g_new0 (PaletteSinkTask, 1);
+
+      GST_INFO_OBJECT (self, "live source: the fingerprint keeps at most %u "
+          "samples", LIVE_FINGERPRINT_MAX);
+      task->limit_fingerprint = TRUE;
+      self->fingerprint_limited = TRUE;
+      if (!palette_worker_push_task (self->worker, task, g_free, FALSE))
+        return GST_FLOW_ERROR;
+    }
   }
 
   timestamp = palette_timeline_add_frame (&self->timeline, &sink->segment,
