@@ -48,7 +48,9 @@
  * dropped, so a scene change fills the palette one window later and memory
  * stays bounded however long the stream runs. Without a window the palette
  * (and the fingerprint, a few bytes per frame) covers the whole stream;
- * #GstPaletteSink:fingerprint-max then bounds the fingerprint by thinning it.
+ * #GstPaletteSink:fingerprint-max then bounds the fingerprint by thinning it,
+ * to 1024 samples on a live source when left at 0. An update that cannot be
+ * written is a warning, retried by the next one.
  *
  * The sink does not sync on the clock by default (#GstBaseSink:sync is
  * FALSE), so it adds no latency and answers latency queries as not live
@@ -303,7 +305,8 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       g_param_spec_uint ("fingerprint-max", "Fingerprint maximum",
           "> 0: at most this many fingerprint samples, thinned evenly over "
           "the stream when full (bounds a long live stream's record); "
-          "0: one per analysed frame (within the window, if any)",
+          "0: one per analysed frame (within the window, if any), but at "
+          "most 1024 on a live source without a window",
           0, G_MAXUINT, defaults.fingerprint_max, flags));
   g_object_class_install_property (gobject_class, PROP_DROPPED,
       g_param_spec_uint64 ("dropped", "Dropped",
