@@ -44,7 +44,7 @@ static void
 test_fingerprint_bars (void)
 {
   JsonObject *record = load_record (record_json);
-  FingerprintOptions options = { 0, 1, 40, NULL, FALSE };
+  FingerprintOptions options = { 0, 1, 40, NULL, FALSE, NULL };
   cairo_surface_t *surface = render_fingerprint (record, &options, NULL);
   gint y;
 
@@ -77,7 +77,7 @@ static void
 test_fingerprint_resampled (void)
 {
   JsonObject *record = load_record (record_json);
-  FingerprintOptions options = { 10, 0, 8, NULL, FALSE };
+  FingerprintOptions options = { 10, 0, 8, NULL, FALSE, NULL };
   cairo_surface_t *surface = render_fingerprint (record, &options, NULL);
   const guint32 expected_top[10] = { 0xff0000, 0xff0000, 0xff0000,
     0x00ff00, 0x00ff00, 0xffffff, 0xffffff, 0xffffff, 0x000000, 0x000000
@@ -104,7 +104,7 @@ static void
 test_fingerprint_title_and_ring (void)
 {
   JsonObject *record = load_record (record_json);
-  FingerprintOptions options = { 400, 0, 200, "Title", FALSE };
+  FingerprintOptions options = { 400, 0, 200, "Title", FALSE, NULL };
   cairo_surface_t *surface = render_fingerprint (record, &options, NULL);
   gint x, y, changed = 0;
 
@@ -139,7 +139,7 @@ static void
 test_fingerprint_missing (void)
 {
   JsonObject *record = load_record ("{\"colors\": [[1, 2, 3]]}");
-  FingerprintOptions options = { 0, 0, 0, NULL, FALSE };
+  FingerprintOptions options = { 0, 0, 0, NULL, FALSE, NULL };
   GError *error = NULL;
 
   g_assert_null (render_fingerprint (record, &options, &error));
