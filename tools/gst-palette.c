@@ -1397,7 +1397,7 @@ check_export_options (Options * o, GPtrArray * files, GPtrArray * dirs)
   }
   if (o->csv_file != NULL &&
       !palette_export_check_path (o->csv_file, &error)) {
-    fprintf (stderr, "gst-palette: --csv %s\n", error->message);
+    fprintf (stderr, "gst-palette: --csv: %s\n", error->message);
     g_error_free (error);
     return FALSE;
   }
@@ -1407,7 +1407,8 @@ check_export_options (Options * o, GPtrArray * files, GPtrArray * dirs)
 
     if (!palette_export_parse (*spec, &format, &file, &error) ||
         !palette_export_check_path (file, &error)) {
-      fprintf (stderr, "gst-palette: --export-palette %s\n", error->message);
+      fprintf (stderr, "gst-palette: --export-palette: %s\n",
+          error->message);
       g_error_free (error);
       return FALSE;
     }

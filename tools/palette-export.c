@@ -7,10 +7,8 @@
 #include "render.h"
 
 #include <cairo.h>
-#include <errno.h>
 #include <gio/gio.h>
 #include <string.h>
-#include <unistd.h>
 
 static const struct
 {
@@ -63,28 +61,20 @@ palette_export_parse (const gchar * spec, PaletteFormat * format,
 gboolean
 palette_export_check_path (const gchar * file, GError ** error)
 {
-  gchar *dir = g_path_get_dirname (file);
-  gboolean ok = TRUE;
+  AtomicFile *probe;
 
   if (g_file_test (file, G_FILE_TEST_IS_DIR)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
         "%s: is a folder", file);
-    ok = FALSE;
-  } else if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-        "%s: no folder %s", file, dir);
-    ok = FALSE;
-  } else if (access (dir, W_OK | X_OK) != 0) {
-    /* the file is replaced by a new one beside it: the folder must take
-     * new files, whether or not the file itself is writable */
-    gint saved = errno;
-
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-        "%s: cannot write in %s: %s", file, dir, g_strerror (saved));
-    ok = FALSE;
+    return FALSE;
   }
-  g_free (dir);
-  return ok;
+  /* The file will be written as the atomic file writes it, by a new file
+   * beside it: the one sure test is making that file (and dropping it). */
+  probe = atomic_file_new (file, error);
+  if (probe == NULL)
+    return FALSE;
+  atomic_file_abort (probe);
+  return TRUE;
 }
 
 /* The palette's name: the film's title from the record, else NAME; on one
