@@ -302,8 +302,8 @@ draw_title (cairo_t * cr, PangoLayout * layout, gdouble cx, gdouble cy,
     cairo_set_source_rgba (cr, 0, 0, 0, 0.85);
     cairo_fill (cr);
   } else {
-    cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
-    cairo_set_line_width (cr, MAX (1.5, px / 20));
+    cairo_set_source_rgba (cr, 0, 0, 0, 0.75);
+    cairo_set_line_width (cr, MAX (2.0, px / 14));
     cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
     cairo_stroke_preserve (cr);
     cairo_set_source_rgb (cr, 1, 1, 1);
@@ -446,6 +446,7 @@ typedef struct
 {
   gint x0, x1;
   LabelPlace place;
+  gdouble label_px;             /* in the bar: the size of its letters */
   gdouble slot_x;               /* LABEL_BELOW: its centre in the band */
 } SwatchBar;
 
@@ -614,6 +615,7 @@ render_swatch_full (JsonObject * record, guint width, guint height,
         edge (cumulative, width);
     if (bars[i].x1 <= bars[i].x0)
       bars[i].x1 = bars[i].x0;  /* nothing to see: labelled below */
+    bars[i].label_px = label_px;
     bars[i].place = place_label (layout, palette->colors[i],
         palette->weights[i], bars[i].x1 - bars[i].x0, height);
     below |= bars[i].place == LABEL_BELOW;
@@ -621,7 +623,7 @@ render_swatch_full (JsonObject * record, guint width, guint height,
 
   bars_h = height;
   if (below) {
-    /* The band takes at most 40 % of the height: the label shortened to
+    /* The band takes at most half the height: the label shortened to
      * its hex, then smaller letters, when the whole one would not fit. */
     gchar *longest = label_text (0, 1.0 - 1e-9, " ");
 
@@ -629,7 +631,7 @@ render_swatch_full (JsonObject * record, guint width, guint height,
       text_size (layout, hex_only ? "#000000" : longest, &line_w, &line_h);
       chip = MAX (6, line_h - 4);
       band_h = 7 + chip + 3 + line_w + 4;
-      if (band_h <= height * 0.4 || label_px <= 6.0)
+      if (band_h <= height * 0.5 || label_px <= 7.0)
         break;
       if (!hex_only)
         hex_only = TRUE;
@@ -638,11 +640,19 @@ render_swatch_full (JsonObject * record, guint width, guint height,
     }
     g_free (longest);
     bars_h = MAX (1, (gint) height - band_h);
-    /* The bars are shorter now: place the labels in them again. */
-    set_font_px (layout, LABEL_FONT, CLAMP (height / 12.0, 8.0, 18.0));
-    for (i = 0; i < palette->n_colors; i++)
+    /* The bars are shorter now: place the labels in them again, in the
+     * band's smaller letters where the first ones no longer fit. */
+    for (i = 0; i < palette->n_colors; i++) {
+      set_font_px (layout, LABEL_FONT, bars[i].label_px);
       bars[i].place = place_label (layout, palette->colors[i],
           palette->weights[i], bars[i].x1 - bars[i].x0, bars_h);
+      if (bars[i].place == LABEL_BELOW && label_px < bars[i].label_px) {
+        set_font_px (layout, LABEL_FONT, label_px);
+        bars[i].place = place_label (layout, palette->colors[i],
+            palette->weights[i], bars[i].x1 - bars[i].x0, bars_h);
+        bars[i].label_px = label_px;
+      }
+    }
     spread_slots (bars, palette->n_colors, line_h + 2, width);
   }
 
@@ -655,10 +665,13 @@ render_swatch_full (JsonObject * record, guint width, guint height,
     cairo_fill (cr);
   }
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
-  for (i = 0; i < palette->n_colors; i++)
-    if (bars[i].place != LABEL_BELOW)
-      draw_label_in_bar (cr, layout, palette->colors[i], palette->weights[i],
-          &bars[i], bars_h);
+  for (i = 0; i < palette->n_colors; i++) {
+    if (bars[i].place == LABEL_BELOW)
+      continue;
+    set_font_px (layout, LABEL_FONT, bars[i].label_px);
+    draw_label_in_bar (cr, layout, palette->colors[i], palette->weights[i],
+        &bars[i], bars_h);
+  }
 
   if (below) {
     /* Text on a see-through band must read on a light page and a dark
