@@ -1395,6 +1395,11 @@ check_export_options (Options * o, GPtrArray * files, GPtrArray * dirs)
         "film's files: give one film\n");
     return FALSE;
   }
+  if (o->csv_file != NULL && o->fingerprint_colors == 0) {
+    fprintf (stderr, "gst-palette: --csv writes the fingerprint, which "
+        "--fingerprint-colors=0 leaves out\n");
+    return FALSE;
+  }
   if (o->csv_file != NULL &&
       !palette_export_check_path (o->csv_file, &error)) {
     fprintf (stderr, "gst-palette: --csv: %s\n", error->message);

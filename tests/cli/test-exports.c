@@ -178,6 +178,13 @@ test_unwritable_export_path (Fixture * f, gconstpointer data)
       "write FORMAT:FILE with FORMAT gpl, css, ase, png or palettegen\n");
   result_clear (&r);
 
+  r = run ("--step", "1", "--fingerprint-colors", "0", "--csv", "fp.csv",
+      f->clip, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.err, ==, "gst-palette: --csv writes the fingerprint, "
+      "which --fingerprint-colors=0 leaves out\n");
+  result_clear (&r);
+
   r = run ("--background", "sky", f->clip, NULL);
   g_assert_cmpint (r.status, ==, 2);
   assert_contains (r.err, "gst-palette: --background: \"sky\" is not a "
