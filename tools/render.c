@@ -94,6 +94,11 @@ render_title_text (const gchar * title)
   return g_string_free (text, FALSE);
 }
 
+static const RenderColor transparent = { 0, 0, 0, 0 };
+static const RenderColor opaque_black = { 0, 0, 0, 1 };
+static const RenderColor opaque_white = { 1, 1, 1, 1 };
+static const RenderColor mid_grey = { 0.5, 0.5, 0.5, 1 };
+
 gboolean
 render_parse_color (const gchar * text, RenderColor * color, GError ** error)
 {
@@ -102,8 +107,7 @@ render_parse_color (const gchar * text, RenderColor * color, GError ** error)
 
   if (g_ascii_strcasecmp (text, "transparent") == 0 ||
       g_ascii_strcasecmp (text, "none") == 0) {
-    *color = (RenderColor) {
-    0, 0, 0, 0};
+    *color = transparent;
     return TRUE;
   }
   if (!pango_color_parse_with_alpha (&rgb, &alpha, text)) {
@@ -119,7 +123,6 @@ render_parse_color (const gchar * text, RenderColor * color, GError ** error)
   return TRUE;
 }
 
-static const RenderColor opaque_black = { 0, 0, 0, 1 };
 
 static const RenderColor *
 background_or_black (const RenderColor * background)
@@ -587,7 +590,7 @@ render_swatch_full (JsonObject * record, guint width, guint height,
   gdouble cumulative = 0.0, label_px;
   gint bars_h, band_h = 0, chip = 0, line_w, line_h;
   gboolean below = FALSE, hex_only = FALSE;
-  RenderColor ink;
+  const RenderColor *ink;
   guint i;
 
   if (palette == NULL)
@@ -677,14 +680,11 @@ render_swatch_full (JsonObject * record, guint width, guint height,
     /* Text on a see-through band must read on a light page and a dark
      * one alike: mid-grey. */
     if (background->alpha < 0.5)
-      ink = (RenderColor) {
-      0.5, 0.5, 0.5, 1};
+      ink = &mid_grey;
     else if (is_light_color (background))
-      ink = (RenderColor) {
-      0, 0, 0, 1};
+      ink = &opaque_black;
     else
-      ink = (RenderColor) {
-      1, 1, 1, 1};
+      ink = &opaque_white;
     set_font_px (layout, LABEL_FONT, label_px);
     for (i = 0; i < palette->n_colors; i++) {
       gchar *text;
@@ -694,7 +694,7 @@ render_swatch_full (JsonObject * record, guint width, guint height,
       text = hex_only ? g_strdup_printf ("#%06x", palette->colors[i]) :
           label_text (palette->colors[i], palette->weights[i], " ");
       draw_label_below (cr, layout, palette->colors[i], text, &bars[i],
-          bars_h, chip, &ink);
+          bars_h, chip, ink);
       g_free (text);
     }
   }
