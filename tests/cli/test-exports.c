@@ -48,25 +48,26 @@ read_text (const gchar * path)
   return text;
 }
 
+/* The clip, made once for every test. */
+static gchar *clip_dir, *clip_path;
+
 typedef struct
 {
   gchar *dir;
-  gchar *clip;
+  const gchar *clip;
 } Fixture;
 
 static void
 fixture_set_up (Fixture * f, gconstpointer data)
 {
   f->dir = g_dir_make_tmp ("gst-palette-exports-XXXXXX", NULL);
-  f->clip = g_build_filename (f->dir, "redgreen.mkv", NULL);
-  make_red_green (f->clip);
+  f->clip = clip_path;
 }
 
 static void
 fixture_tear_down (Fixture * f, gconstpointer data)
 {
   remove_tree (f->dir);
-  g_free (f->clip);
   g_free (f->dir);
 }
 
@@ -250,9 +251,10 @@ static void
 test_title_escape (Fixture * f, gconstpointer data)
 {
   gchar *typed = in_dir (f, "typed.png"), *real = in_dir (f, "real.png");
-  gchar *one = in_dir (f, "one.png");
-  gchar *a, *b, *c;
-  gsize la, lb, lc;
+  cairo_surface_t *surface;
+  gchar *a, *b;
+  gsize la, lb;
+  gint x, y, bright = 0;
   Result r;
 
   r = run ("--step", "1", "--fingerprint-width", "200", "--title",
@@ -263,27 +265,27 @@ test_title_escape (Fixture * f, gconstpointer data)
       "The Kid\n(1921)", "--fingerprint", real, f->clip, NULL);
   g_assert_cmpint (r.status, ==, 0);
   result_clear (&r);
-  r = run ("--step", "1", "--fingerprint-width", "200", "--title",
-      "The Kid (1921)", "--fingerprint", one, f->clip, NULL);
-  g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
   g_assert_true (g_file_get_contents (typed, &a, &la, NULL));
   g_assert_true (g_file_get_contents (real, &b, &lb, NULL));
-  g_assert_true (g_file_get_contents (one, &c, &lc, NULL));
   g_assert_cmpmem (a, la, b, lb);
-  /* and not what one line draws */
-  g_assert_false (la == lc && memcmp (a, c, la) == 0);
+  /* and a title is there: white letters over red and green */
+  surface = cairo_image_surface_create_from_png (typed);
+  for (y = 0; y < 200; y++)
+    for (x = 0; x < 200; x++)
+      bright += png_pixel (surface, x, y) == 0xffffff;
+  g_assert_cmpint (bright, >, 200);
+  cairo_surface_destroy (surface);
   g_free (a);
   g_free (b);
-  g_free (c);
   g_free (typed);
   g_free (real);
-  g_free (one);
 }
 
 int
 main (int argc, char **argv)
 {
+  gint status;
+
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   g_setenv ("GST_DEBUG_NO_COLOR", "1", TRUE);
@@ -299,5 +301,13 @@ main (int argc, char **argv)
       test_transparent_ring, fixture_tear_down);
   g_test_add ("/exports/title-escape", Fixture, NULL, fixture_set_up,
       test_title_escape, fixture_tear_down);
-  return g_test_run ();
+
+  clip_dir = g_dir_make_tmp ("gst-palette-exports-clip-XXXXXX", NULL);
+  clip_path = g_build_filename (clip_dir, "redgreen.mkv", NULL);
+  make_red_green (clip_path);
+  status = g_test_run ();
+  remove_tree (clip_dir);
+  g_free (clip_path);
+  g_free (clip_dir);
+  return status;
 }
