@@ -3,11 +3,12 @@
  * Each frame is binned into a histogram (reused), which is added to the
  * current batch's histogram and to the film's. A full batch is clustered into
  * `colors` centers that are kept with their pixel counts (the seed notebook's
- * process_batch). The palette is a weighted k-means of all batch centers (its
- * final merge), polished by Lloyd iterations over the film histogram's bins,
- * so each color ends up the exact mean of the pixels nearest to it rather than
- * a mean of means. Black-and-white films get gray levels from the film's luma
- * histogram instead.
+ * process_batch). A whole film's palette clusters the film histogram's bins
+ * themselves (k-medians in CIELAB warped to CIEDE2000, kmedians.c; issue
+ * #19); the former way, a weighted k-means of all batch centers polished by
+ * Lloyd iterations over the film's bins, is PALETTE_FILM_MERGE. Black-and-
+ * white films (by saturation, or toned prints by their chroma, monochrome.c)
+ * get gray levels from the film's luma histogram instead.
  *
  * With a window, a batch also closes once it spans window / 4, and batches
  * whose oldest frame left the window are dropped: the palette then comes from

@@ -1,10 +1,11 @@
 /* gst-palette color engine: a film's palette from a stream of frames.
  *
  * The analyzer is what palettesink drives: frames (already downscaled to
- * packed 8-bit RGB) go in; it gathers them into batches, clusters each batch,
- * merges the batch results weighted by pixel count into the film palette,
- * detects black-and-white films and keeps the per-frame dominant colors for
- * the fingerprint. Memory is bounded: per batch a few centers (compacted past
+ * packed 8-bit RGB) go in; it gathers them into the film's histogram and into
+ * batches (each clustered), clusters the film histogram into the film's
+ * palette (with a window: merges the batch results weighted by pixel count),
+ * detects black-and-white films, toned prints included, and keeps the
+ * per-frame dominant colors for the fingerprint. Memory is bounded: per batch a few centers (compacted past
  * a few thousand), and per fingerprint sample 8 + 8 x fingerprint_colors bytes
  * (48 for 5 colors). With a window or fingerprint_max, the whole analyzer is
  * bounded however long the stream runs (palette_analyzer_memory measures it).
