@@ -1,10 +1,11 @@
 /* gst-palette color engine: a film's palette from a stream of frames.
  *
  * The analyzer is what palettesink drives: frames (already downscaled to
- * packed 8-bit RGB) go in; it gathers them into batches, clusters each batch,
- * merges the batch results weighted by pixel count into the film palette,
- * detects black-and-white films and keeps the per-frame dominant colors for
- * the fingerprint. Memory is bounded: per batch a few centers (compacted past
+ * packed 8-bit RGB) go in; it gathers them into the film's histogram and into
+ * batches (each clustered), clusters the film histogram into the film's
+ * palette (with a window: merges the batch results weighted by pixel count),
+ * detects black-and-white films, toned prints included, and keeps the
+ * per-frame dominant colors for the fingerprint. Memory is bounded: per batch a few centers (compacted past
  * a few thousand), and per fingerprint sample 8 + 8 x fingerprint_colors bytes
  * (48 for 5 colors). With a window or fingerprint_max, the whole analyzer is
  * bounded however long the stream runs (palette_analyzer_memory measures it).
@@ -40,6 +41,18 @@ typedef enum {
   PALETTE_BW_GRAY
 } PaletteBwMode;
 
+/* How a whole film's palette (window 0) is found. */
+typedef enum {
+  /* the film histogram's bins clustered directly: k-means then k-medians
+   * (kmedians.c), best of 4 seedings; in CIELAB the distances are
+   * CIEDE2000's (de2000-warp.c) */
+  PALETTE_FILM_KMEDIANS = 0,
+  /* the batch centers merged by k-means, then refine_iterations Lloyd
+   * passes over the film histogram (the engine's first method; windows
+   * always use the merge) */
+  PALETTE_FILM_MERGE
+} PaletteFilmMethod;
+
 typedef struct {
   unsigned colors;              /* palette size for color films, 1..64 (10) */
   unsigned gray_levels;         /* palette size for black-and-white films, 1..64 (4) */
@@ -55,14 +68,16 @@ typedef struct {
                                  * of the newest (ns); batches then span at most
                                  * window / 4, so a scene change fills the
                                  * palette one window after it */
-  unsigned refine_iterations;   /* Lloyd passes over the film histogram that
-                                 * polish the merged palette (10; 0: none;
-                                 * not used with a window) */
+  unsigned refine_iterations;   /* PALETTE_FILM_MERGE: Lloyd passes over the
+                                 * film histogram that polish the merged
+                                 * palette (10; 0: none; not used with a
+                                 * window) */
   unsigned fingerprint_max;     /* > 0: at most this many fingerprint samples:
                                  * when full, every other sample is
                                  * dropped and later frames are sampled half as
                                  * often, so the samples stay evenly spread
                                  * over the stream (0: one per frame) */
+  PaletteFilmMethod film_method;  /* (kmedians) */
 } PaletteAnalyzerParams;
 
 typedef struct _PaletteAnalyzer PaletteAnalyzer;

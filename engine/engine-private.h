@@ -58,4 +58,24 @@ void palette_analyzer_set_realloc_for_testing (void *(*reallocator) (void *, siz
 int palette_engine_grow (void **array, size_t *allocated, size_t needed, size_t size);
 int palette_engine_resize (void **array, size_t bytes);
 
+/* Weighted points in a clustering space, as k-means and k-medians take
+ * them (kmeans.c keeps the ones with a positive, finite weight). */
+typedef struct {
+  size_t n;
+  double (*x)[3];               /* points in the clustering space */
+  double *w;                    /* their weights (> 0) */
+  double total_weight;
+} PalettePoints;
+
+/* kmeans.c's steps, for k-medians to start from: greedy k-means++ seeding
+ * (returns the centers placed, fewer than k when every point coincides with
+ * one; d2 receives each point's squared distance to its nearest), and Lloyd
+ * iterations from centers (their means on return; cluster_w their weights,
+ * assign each point's cluster, d2 its squared distance; returns the weighted
+ * mean squared error, INFINITY when memory ran out). */
+unsigned palette_kmeans_seed (const PalettePoints *pts, unsigned k, uint64_t *rng,
+    double (*centers)[3], double *d2);
+double palette_kmeans_lloyd (const PalettePoints *pts, unsigned k, unsigned max_iterations,
+    double (*centers)[3], double *cluster_w, uint32_t *assign, double *d2);
+
 #endif

@@ -18,13 +18,6 @@
  * in CIELAB and (scaled) OKLab, a hundredth of a code value in RGB */
 #define CONVERGED_SHIFT2 (0.01 * 0.01)
 
-typedef struct {
-  size_t n;
-  double (*x)[3];               /* points in the clustering space */
-  double *w;                    /* their weights (> 0) */
-  double total_weight;
-} Points;
-
 void
 palette_kmeans_params_init (PaletteKMeansParams *params)
 {
@@ -47,7 +40,7 @@ dist2 (const double a[3], const double b[3])
 
 /* Keeps the points with a positive, finite weight and finite color. */
 static int
-points_init (Points *pts, const PaletteColor *colors, size_t n, PaletteColorSpace space)
+points_init (PalettePoints *pts, const PaletteColor *colors, size_t n, PaletteColorSpace space)
 {
   size_t i;
 
@@ -74,7 +67,7 @@ points_init (Points *pts, const PaletteColor *colors, size_t n, PaletteColorSpac
 }
 
 static void
-points_clear (Points *pts)
+points_clear (PalettePoints *pts)
 {
   free (pts->x);
   free (pts->w);
@@ -82,7 +75,7 @@ points_clear (Points *pts)
 
 /* Index of a point drawn with probability w[i] * d2[i] / total. */
 static size_t
-sample_weighted (const Points *pts, const double *d2, double total, uint64_t *rng)
+sample_weighted (const PalettePoints *pts, const double *d2, double total, uint64_t *rng)
 {
   double target = palette_random_double (rng) * total, cumulative = 0;
   size_t i, last = 0;
@@ -101,8 +94,8 @@ sample_weighted (const Points *pts, const double *d2, double total, uint64_t *rn
 
 /* Greedy k-means++. Returns the number of centers placed: fewer than k when
  * every point already coincides with a center. */
-static unsigned
-seed_centers (const Points *pts, unsigned k, uint64_t *rng, double (*centers)[3],
+unsigned
+palette_kmeans_seed (const PalettePoints *pts, unsigned k, uint64_t *rng, double (*centers)[3],
     double *d2)
 {
   unsigned n_trials = 2 + (unsigned) log ((double) k);
@@ -172,8 +165,8 @@ nearest_center (const double x[3], double (*centers)[3], unsigned k, double *bes
 /* Lloyd iterations from the given centers. On return centers hold the
  * weighted means of the final assignment, cluster_w their weights (0 for an
  * empty cluster) and the return value is the weighted mean squared error. */
-static double
-lloyd (const Points *pts, unsigned k, unsigned max_iterations, double (*centers)[3],
+double
+palette_kmeans_lloyd (const PalettePoints *pts, unsigned k, unsigned max_iterations, double (*centers)[3],
     double *cluster_w, uint32_t *assign, double *d2)
 {
   double (*sums)[3] = calloc (k, sizeof (*sums));
@@ -315,7 +308,7 @@ unsigned
 palette_kmeans (const PaletteColor *points, size_t n_points,
     const PaletteKMeansParams *params, PaletteColor *centers, double *error)
 {
-  Points pts;
+  PalettePoints pts;
   Work work, best;
   unsigned k, runs, run, max_iterations, n_out = 0;
   double best_error = INFINITY;
@@ -346,8 +339,8 @@ palette_kmeans (const PaletteColor *points, size_t n_points,
   }
 
   for (run = 0; run < runs; run++) {
-    unsigned placed = seed_centers (&pts, k, &rng, work.centers, work.d2);
-    double e = lloyd (&pts, placed, max_iterations, work.centers, work.cluster_w,
+    unsigned placed = palette_kmeans_seed (&pts, k, &rng, work.centers, work.d2);
+    double e = palette_kmeans_lloyd (&pts, placed, max_iterations, work.centers, work.cluster_w,
         work.assign, work.d2);
     if (e < best_error) {
       Work swap = best;
@@ -372,7 +365,7 @@ palette_kmeans_refine (const PaletteColor *points, size_t n_points,
     const PaletteKMeansParams *params, PaletteColor *centers, unsigned n_centers,
     double *error)
 {
-  Points pts;
+  PalettePoints pts;
   Work work;
   unsigned c, k = n_centers, n_out, max_iterations;
   double e;
@@ -392,7 +385,7 @@ palette_kmeans_refine (const PaletteColor *points, size_t n_points,
   for (c = 0; c < k; c++)
     palette_srgb_to_space (params->space, centers[c].rgb, work.centers[c]);
   max_iterations = params->max_iterations ? params->max_iterations : DEFAULT_MAX_ITERATIONS;
-  e = lloyd (&pts, k, max_iterations, work.centers, work.cluster_w, work.assign, work.d2);
+  e = palette_kmeans_lloyd (&pts, k, max_iterations, work.centers, work.cluster_w, work.assign, work.d2);
   n_out = emit_centers (params->space, k, work.centers, work.cluster_w, centers);
   if (error)
     *error = e;

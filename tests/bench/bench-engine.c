@@ -4,7 +4,7 @@
  *   bench-engine --quality CLIP  also palette quality on CLIP's frames
  *                                (decoded by ffmpeg at run time): mean
  *                                CIEDE2000 from each pixel to its nearest
- *                                palette color, per space and refinement */
+ *                                palette color, per film method and space */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "palette-engine.h"
+#include "monochrome.h"
 
 #define W 160
 #define H 90
@@ -92,6 +93,42 @@ compare_double (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* The final palette's time over n_added frames (cycling through n_frames),
+ * median of 5 calls, for each film method. */
+static void
+bench_final_palette (const char *what, const uint8_t *frames, unsigned n_frames,
+    unsigned n_added)
+{
+  static const PaletteFilmMethod methods[] = { PALETTE_FILM_KMEDIANS, PALETTE_FILM_MERGE };
+  static const char *names[] = { "k-medians of the film's bins", "merge of batch centers + refinement" };
+  unsigned m, i, run;
+
+  for (m = 0; m < 2; m++) {
+    PaletteAnalyzerParams ap;
+    PaletteAnalyzer *analyzer;
+    PalettePalette palette;
+    double times[5];
+
+    palette_analyzer_params_init (&ap);
+    ap.fingerprint_colors = 0;
+    ap.film_method = methods[m];
+    analyzer = palette_analyzer_new (&ap);
+    for (i = 0; i < n_added; i++)
+      expect_ok (palette_analyzer_add_frame (analyzer,
+              frames + (size_t) (i % n_frames) * FRAME_BYTES, W, H, W * 3, 3,
+              i * 40000000ull), "add_frame");
+    for (run = 0; run < 5; run++) {
+      double t0 = now_seconds ();
+      expect_ok (palette_analyzer_get_palette (analyzer, &palette), "get_palette");
+      times[run] = (now_seconds () - t0) * 1e3;
+    }
+    qsort (times, 5, sizeof (double), compare_double);
+    printf ("final palette, %s (%s, %u colors, %s): median %.2f ms (min %.2f)\n", what,
+        names[m], palette.n_colors, palette_color_space_name (ap.space), times[2], times[0]);
+    palette_analyzer_free (analyzer);
+  }
+}
+
 static void
 bench_speed (void)
 {
@@ -102,7 +139,6 @@ bench_speed (void)
   PaletteKMeansParams kp;
   PaletteAnalyzerParams ap;
   PaletteAnalyzer *analyzer;
-  PalettePalette palette;
   double t0, t1, tk, times[RUNS], kmeans_times[RUNS];
   uint64_t rng = 0x9e3779b97f4a7c15ull;
   unsigned i, run, rep;
@@ -146,7 +182,8 @@ bench_speed (void)
       palette_color_space_name (kp.space), times[RUNS / 2], times[0], times[RUNS - 1],
       kmeans_times[RUNS / 2], n_bins);
 
-  /* 3. analyzer per frame, 4. final palette */
+  /* 3. analyzer per frame, 4. final palette (median of 5 calls: the
+   * analyzer's state does not change) */
   for (rep = 0; rep < 2; rep++) {
     palette_analyzer_params_init (&ap);
     ap.fingerprint_colors = rep == 0 ? 5 : 0;
@@ -159,12 +196,21 @@ bench_speed (void)
     t1 = now_seconds ();
     printf ("analyzer add_frame (fingerprint %u): %.0f ns/frame (%.1f us), 2048 frames\n",
         ap.fingerprint_colors, (t1 - t0) / 2048 * 1e9, (t1 - t0) / 2048 * 1e6);
-    t0 = now_seconds ();
-    expect_ok (palette_analyzer_get_palette (analyzer, &palette), "get_palette");
-    t1 = now_seconds ();
-    printf ("final palette (%u colors from 64 batches, %s, + refinement): %.2f ms\n",
-        palette.n_colors, palette_color_space_name (ap.space), (t1 - t0) * 1e3);
     palette_analyzer_free (analyzer);
+  }
+  bench_final_palette ("2048 film-like frames", frames, N_FRAMES, 2048);
+  /* the worst case: every one of the 32,768 histogram bins occupied */
+  {
+    uint8_t *all = malloc ((size_t) 3 * FRAME_BYTES);
+    size_t px;
+    for (px = 0; px < (size_t) 3 * W * H; px++) {
+      unsigned bin = px % 32768;
+      all[px * 3] = (uint8_t) ((bin >> 10) << 3 | (next_random (&rng) & 7));
+      all[px * 3 + 1] = (uint8_t) (((bin >> 5) & 31) << 3 | (next_random (&rng) & 7));
+      all[px * 3 + 2] = (uint8_t) ((bin & 31) << 3 | (next_random (&rng) & 7));
+    }
+    bench_final_palette ("every bin occupied (worst case)", all, 3, 3);
+    free (all);
   }
 
   free (frames);
@@ -243,10 +289,19 @@ mean_delta_e (const uint8_t *frames, unsigned n_frames, const PalettePalette *p,
 static void
 bench_quality (const char *clip)
 {
-  static const PaletteColorSpace spaces[] = { PALETTE_SPACE_OKLAB, PALETTE_SPACE_CIELAB,
-    PALETTE_SPACE_RGB };
-  static const unsigned refines[] = { 0, 10, 100 };
-  unsigned n_frames = 0, s, r, seed, i;
+  static const struct {
+    PaletteFilmMethod method;
+    PaletteColorSpace space;
+    unsigned refine;
+    const char *name;
+  } configs[] = {
+    {PALETTE_FILM_KMEDIANS, PALETTE_SPACE_CIELAB, 0, "k-medians, CIELAB warped to CIEDE2000"},
+    {PALETTE_FILM_KMEDIANS, PALETTE_SPACE_OKLAB, 0, "k-medians, OKLab"},
+    {PALETTE_FILM_KMEDIANS, PALETTE_SPACE_RGB, 0, "k-medians, RGB"},
+    {PALETTE_FILM_MERGE, PALETTE_SPACE_CIELAB, 10, "merge + refine 10, CIELAB"},
+    {PALETTE_FILM_MERGE, PALETTE_SPACE_OKLAB, 10, "merge + refine 10, OKLab"},
+  };
+  unsigned n_frames = 0, k, seed, i;
   uint8_t *frames = decode_clip (clip, 100, &n_frames);
   float *cache = malloc (((size_t) 1 << 24) * sizeof (float));
 
@@ -256,40 +311,59 @@ bench_quality (const char *clip)
     free (cache);
     return;
   }
+  {
+    /* what the black-and-white decision sees besides the saturation */
+    PaletteHistogram *film = palette_histogram_new ();
+    PaletteColor *bins = malloc (32768 * sizeof (PaletteColor));
+    PaletteChromaStats stats;
+    size_t n_bins;
+    for (i = 0; i < n_frames; i++)
+      palette_histogram_add_rgb (film, frames + (size_t) i * FRAME_BYTES, W, H, W * 3, 3);
+    n_bins = palette_histogram_get_colors (film, bins, 32768);
+    palette_chroma_stats (bins, n_bins, &stats);
+    printf ("%s: mean saturation %.3f, mean chroma %.2f, chroma unexplained by lightness "
+        "%.2f (monochrome below %.1f, color above %.1f)\n", clip,
+        palette_histogram_mean_saturation (film), stats.chroma, stats.residual,
+        PALETTE_MONOCHROME_RESIDUAL, PALETTE_COLOR_RESIDUAL);
+    palette_histogram_free (film);
+    free (bins);
+  }
   printf ("quality on %s, %u frames at %ux%u, 10 colors (4 grays if B&W), batch 32;\n"
-      "mean CIEDE2000 pixel -> nearest palette color, averaged over seeds 0-4:\n",
+      "mean CIEDE2000 pixel -> nearest palette color, averaged over seeds 0-4 [range]:\n",
       clip, n_frames, W, H);
-  for (s = 0; s < 3; s++)
-    for (r = 0; r < 3; r++) {
-      double total = 0, t_total = 0;
-      int bw = 0;
-      for (seed = 0; seed < 5; seed++) {
-        PaletteAnalyzerParams ap;
-        PaletteAnalyzer *a;
-        PalettePalette p;
-        double t0;
-        palette_analyzer_params_init (&ap);
-        ap.space = spaces[s];
-        ap.refine_iterations = refines[r];
-        ap.seed = seed;
-        ap.fingerprint_colors = 0;
-        a = palette_analyzer_new (&ap);
-        t0 = now_seconds ();
-        for (i = 0; i < n_frames; i++)
-          expect_ok (palette_analyzer_add_frame (a, frames + (size_t) i * FRAME_BYTES,
-                  W, H, W * 3, 3, i), "add_frame");
-        expect_ok (palette_analyzer_get_palette (a, &p), "get_palette");
-        t_total += now_seconds () - t0;
-        bw = p.black_and_white;
-        total += mean_delta_e (frames, n_frames, &p, cache);
-        palette_analyzer_free (a);
-      }
-      printf ("  %-6s refine %3u: %.3f  (%s, %.0f ms per film)\n",
-          palette_color_space_name (spaces[s]), refines[r], total / 5,
-          bw ? "B&W" : "color", t_total / 5 * 1e3);
-      if (bw)
-        break;                  /* gray palettes do not depend on these */
+  for (k = 0; k < sizeof (configs) / sizeof (configs[0]); k++) {
+    double total = 0, t_total = 0, lo = INFINITY, hi = 0;
+    int bw = 0;
+    for (seed = 0; seed < 5; seed++) {
+      PaletteAnalyzerParams ap;
+      PaletteAnalyzer *a;
+      PalettePalette p;
+      double t0, q;
+      palette_analyzer_params_init (&ap);
+      ap.space = configs[k].space;
+      ap.film_method = configs[k].method;
+      ap.refine_iterations = configs[k].refine;
+      ap.seed = seed;
+      ap.fingerprint_colors = 0;
+      a = palette_analyzer_new (&ap);
+      t0 = now_seconds ();
+      for (i = 0; i < n_frames; i++)
+        expect_ok (palette_analyzer_add_frame (a, frames + (size_t) i * FRAME_BYTES,
+                W, H, W * 3, 3, i), "add_frame");
+      expect_ok (palette_analyzer_get_palette (a, &p), "get_palette");
+      t_total += now_seconds () - t0;
+      bw = p.black_and_white;
+      q = mean_delta_e (frames, n_frames, &p, cache);
+      total += q;
+      lo = q < lo ? q : lo;
+      hi = q > hi ? q : hi;
+      palette_analyzer_free (a);
     }
+    printf ("  %-40s %.3f [%.3f-%.3f]  (%s, %.0f ms per film)\n", configs[k].name, total / 5,
+        lo, hi, bw ? "B&W" : "color", t_total / 5 * 1e3);
+    if (bw)
+      break;                    /* gray palettes do not depend on these */
+  }
   free (frames);
   free (cache);
 }
@@ -301,7 +375,8 @@ main (int argc, char **argv)
 
   for (i = 1; i < argc; i++)
     if (strcmp (argv[i], "--quality") == 0 && i + 1 < argc) {
-      bench_quality (argv[++i]);
+      while (i + 1 < argc)
+        bench_quality (argv[++i]);
       return 0;
     }
   bench_speed ();

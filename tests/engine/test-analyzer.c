@@ -284,6 +284,134 @@ test_black_and_white (void)
   }
 }
 
+/* A black-and-white picture: a horizontal ramp with a bright bar moving
+ * across, so the film has tones from dark to light. tone colors it. */
+typedef void (*ToneFunc) (unsigned v, uint8_t rgb[3]);
+
+static void
+sepia (unsigned v, uint8_t rgb[3])
+{
+  /* the classic sepia matrix applied to a gray */
+  rgb[0] = (uint8_t) MIN (255.0, 1.351 * v);
+  rgb[1] = (uint8_t) MIN (255.0, 1.203 * v);
+  rgb[2] = (uint8_t) (0.937 * v);
+}
+
+static void
+blue_tone (unsigned v, uint8_t rgb[3])
+{
+  rgb[0] = (uint8_t) (0.70 * v + 10);
+  rgb[1] = (uint8_t) (0.85 * v + 15);
+  rgb[2] = (uint8_t) MIN (255.0, 1.05 * v + 25);
+}
+
+static PalettePalette
+analyze_toned (ToneFunc tone, double *hue_out)
+{
+  PaletteAnalyzerParams params;
+  PaletteAnalyzer *a;
+  PalettePalette p;
+  uint8_t *f = g_malloc (W * H * 3);
+  unsigned i, x, y;
+
+  palette_analyzer_params_init (&params);
+  a = palette_analyzer_new (&params);
+  for (i = 0; i < 40; i++) {
+    for (y = 0; y < H; y++)
+      for (x = 0; x < W; x++) {
+        unsigned v = 20 + 200 * x / W;
+        if ((x + 4 * i) % W < 20)
+          v = 235;
+        tone (v, f + (y * W + x) * 3);
+      }
+    g_assert_cmpint (palette_analyzer_add_frame (a, f, W, H, W * 3, 3, i * FRAME_NS), ==,
+        PALETTE_OK);
+  }
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
+  {
+    uint8_t mid[3];
+    double rgb[3], lab[3];
+    tone (128, mid);
+    rgb[0] = mid[0];
+    rgb[1] = mid[1];
+    rgb[2] = mid[2];
+    palette_srgb_to_cielab (rgb, lab);
+    *hue_out = atan2 (lab[2], lab[1]);
+  }
+  g_free (f);
+  palette_analyzer_free (a);
+  return p;
+}
+
+/* Sepia and blue toned prints are saturated (0.2-0.4), yet monochrome:
+ * gray levels, each keeping the print's tone. */
+static void
+test_toned_films (void)
+{
+  ToneFunc tones[2] = { sepia, blue_tone };
+  unsigned t, c;
+
+  for (t = 0; t < 2; t++) {
+    double hue;
+    PalettePalette p = analyze_toned (tones[t], &hue);
+    g_assert_cmpfloat (p.mean_saturation, >, 0.15);
+    g_assert_true (p.black_and_white);
+    g_assert_cmpuint (p.n_colors, ==, 4);
+    for (c = 0; c < p.n_colors; c++) {
+      double lab[3], dh;
+      palette_srgb_to_cielab (p.colors[c].rgb, lab);
+      if (hypot (lab[1], lab[2]) < 3)
+        continue;               /* a level too dark or light to show its tone */
+      dh = fabs (remainder (atan2 (lab[2], lab[1]) - hue, 2 * G_PI));
+      if (dh > 0.35)
+        g_error ("tone %u level %u (%.0f %.0f %.0f): hue off by %.2f rad", t, c,
+            p.colors[c].rgb[0], p.colors[c].rgb[1], p.colors[c].rgb[2], dh);
+    }
+    if (t == 0)
+      g_assert_cmpfloat (p.colors[0].rgb[0], >, p.colors[0].rgb[2]);
+    else
+      g_assert_cmpfloat (p.colors[0].rgb[2], >, p.colors[0].rgb[0]);
+  }
+}
+
+/* A pale color film (three pastel hues, each shaded from top to bottom so
+ * that they share lightness, mean saturation 0.09, just below bw_threshold)
+ * stays color whichever of its frames are analysed: all of them, every
+ * 10th, or one. */
+static void
+test_pale_color_film (void)
+{
+  static const uint8_t pale[3][3] = { {220, 200, 200}, {200, 220, 200}, {200, 200, 220} };
+  static const unsigned steps[3] = { 1, 10, 30 };
+  uint8_t *f = g_malloc (W * H * 3);
+  unsigned s, i, x, y, c;
+
+  for (s = 0; s < 3; s++) {
+    PaletteAnalyzerParams params;
+    PaletteAnalyzer *a;
+    PalettePalette p;
+
+    palette_analyzer_params_init (&params);
+    a = palette_analyzer_new (&params);
+    for (i = 0; i < 30; i += steps[s]) {
+      for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++)
+          for (c = 0; c < 3; c++)
+            f[(y * W + x) * 3 + c] =
+                (uint8_t) (pale[x * 3 / W][c] * (0.7 + 0.3 * y / H + 0.002 * i));
+      g_assert_cmpint (palette_analyzer_add_frame (a, f, W, H, W * 3, 3, i * FRAME_NS), ==,
+          PALETTE_OK);
+    }
+    g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
+    g_assert_cmpfloat (p.mean_saturation, <, params.bw_threshold);
+    g_assert_cmpfloat (p.mean_saturation, >, 0.08);
+    g_assert_false (p.black_and_white);
+    g_assert_cmpuint (p.n_colors, >=, 3);
+    palette_analyzer_free (a);
+  }
+  g_free (f);
+}
+
 static void
 test_edge_cases (void)
 {
@@ -668,6 +796,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/analyzer/noisy-film", test_noisy_film);
   g_test_add_func ("/engine/analyzer/palette-keeps-state", test_palette_does_not_change_state);
   g_test_add_func ("/engine/analyzer/black-and-white", test_black_and_white);
+  g_test_add_func ("/engine/analyzer/toned-films", test_toned_films);
+  g_test_add_func ("/engine/analyzer/pale-color-film", test_pale_color_film);
   g_test_add_func ("/engine/analyzer/edge-cases", test_edge_cases);
   g_test_add_func ("/engine/analyzer/no-fingerprint", test_no_fingerprint);
   g_test_add_func ("/engine/analyzer/out-of-memory", test_out_of_memory);

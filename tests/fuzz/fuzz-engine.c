@@ -62,6 +62,8 @@ read_params (Reader * r, PaletteAnalyzerParams * p)
     p->fingerprint_max = take_byte (r) % 8;
   if (flags & 0x20)
     p->bw_threshold = NAN;
+  if (flags & 0x40)
+    p->film_method = PALETTE_FILM_MERGE;
 }
 
 static void
