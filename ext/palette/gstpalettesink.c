@@ -594,6 +594,10 @@ gst_palette_sink_write_record (GstPaletteSink * self,
     info.frame_skip = sampling.step;
   info.calculation_duration_seconds =
       (g_get_monotonic_time () - self->start_time) / G_USEC_PER_SEC;
+  /* a whole film's palette clusters its histogram by k-medians; a window's
+   * merges its batches' k-means centers */
+  info.clustering_method = self->params.film_method == PALETTE_FILM_KMEDIANS
+      && self->params.window == 0 ? "kmedians" : "kmeans";
   info.color_space = palette_color_space_name (self->params.space);
   info.clusters_nb = palette->black_and_white ? self->params.gray_levels :
       self->params.colors;

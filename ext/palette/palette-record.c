@@ -141,7 +141,8 @@ palette_record_build (const PaletteRecordInfo * info,
   json_builder_set_member_name (builder, "runtime");
   json_builder_add_string_value (builder, "CPU");
   json_builder_set_member_name (builder, "clustering_method");
-  json_builder_add_string_value (builder, "kmeans");
+  json_builder_add_string_value (builder, info->clustering_method ?
+      info->clustering_method : "kmeans");
   json_builder_set_member_name (builder, "color_space");
   json_builder_add_string_value (builder, info->color_space);
   json_builder_set_member_name (builder, "is_black_and_white");

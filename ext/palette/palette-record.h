@@ -30,6 +30,7 @@ typedef struct
   gint64 frame_skip;                /* <= 0: unknown, null */
   GDateTime *calculation_date;      /* NULL: now */
   gint64 calculation_duration_seconds;
+  const gchar *clustering_method;   /* "kmeans", "kmedians"; NULL: kmeans */
   const gchar *color_space;         /* "rgb", "oklab", "cielab" */
   guint clusters_nb;                /* palette size asked for */
   guint resize_width;

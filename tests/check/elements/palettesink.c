@@ -597,7 +597,7 @@ GST_START_TEST (test_record_fields)
   fail_unless_equals_string (json_object_get_string_member (o, "runtime"),
       "CPU");
   fail_unless_equals_string (json_object_get_string_member (o,
-          "clustering_method"), "kmeans");
+          "clustering_method"), "kmedians");
   fail_unless_equals_string (json_object_get_string_member (o,
           "color_space"), "cielab");
   fail_if (json_object_get_boolean_member (o, "is_black_and_white"));
