@@ -34,11 +34,11 @@ terminal_print_palette (FILE * out, JsonObject * record,
     gboolean bw = json_object_get_boolean_member_with_default (record,
         "is_black_and_white", FALSE);
 
-    fprintf (out, "%s: %u %s from %" G_GINT64_FORMAT " frames\n", heading,
+    fprintf (out, "%s: %u %s from %" G_GINT64_FORMAT " frame%s\n", heading,
         palette->n_colors, bw ? (palette->n_colors == 1 ? "gray level "
             "(black and white)" : "gray levels (black and white)") :
         palette->n_colors == 1 ? "color" : "colors",
-        frames);
+        frames, frames == 1 ? "" : "s");
   }
   for (i = 0; i < palette->n_colors; i++) {
     guint32 c = palette->colors[i];
