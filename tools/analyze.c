@@ -461,15 +461,19 @@ analysis_new_for_file (const gchar * filename,
   GstElement *decoder;
   gchar *uri;
 
-  if (!g_file_test (filename, G_FILE_TEST_EXISTS) ||
+  /* A URI (http://, rtsp://, ...) goes to uridecodebin as it is. */
+  if (strstr (filename, "://") != NULL && gst_uri_is_valid (filename)) {
+    uri = g_strdup (filename);
+  } else if (!g_file_test (filename, G_FILE_TEST_EXISTS) ||
       g_file_test (filename, G_FILE_TEST_IS_DIR)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
         "%s: no such file", filename);
     return NULL;
+  } else {
+    uri = gst_filename_to_uri (filename, error);
+    if (uri == NULL)
+      return NULL;
   }
-  uri = gst_filename_to_uri (filename, error);
-  if (uri == NULL)
-    return NULL;
   decoder = gst_element_factory_make ("uridecodebin", NULL);
   if (decoder != NULL)
     g_object_set (decoder, "uri", uri, NULL);

@@ -924,13 +924,33 @@ run_catalog (Run * run, GPtrArray * library_dirs)
   return run_films (run);
 }
 
+/* The last part of a file's path, or of a URI's path, unescaped
+ * ("http://host/My%20Film.mp4": "My Film.mp4"), else the URI's host. */
+static gchar *
+film_base_name (const gchar * file)
+{
+  GUri *uri;
+  gchar *base;
+
+  if (strstr (file, "://") == NULL || !gst_uri_is_valid (file) ||
+      (uri = g_uri_parse (file, G_URI_FLAGS_NONE, NULL)) == NULL)
+    return g_path_get_basename (file);
+  base = g_path_get_basename (g_uri_get_path (uri));
+  if (g_str_equal (base, "/") || g_str_equal (base, ".")) {
+    g_free (base);
+    base = g_strdup (g_uri_get_host (uri) ? g_uri_get_host (uri) : "stream");
+  }
+  g_uri_unref (uri);
+  return base;
+}
+
 static gint
 run_files (Run * run, GPtrArray * files)
 {
   guint i;
 
   for (i = 0; i < files->len; i++) {
-    gchar *base = g_path_get_basename (files->pdata[i]);
+    gchar *base = film_base_name (files->pdata[i]);
     gchar *dot = strrchr (base, '.');
     gchar *stem = dot && dot != base ? g_strndup (base, dot - base) :
         g_strdup (base);
@@ -1687,6 +1707,42 @@ check_numbers (Options * o)
       check_choice ("bw-mode", o->bw_mode, bw_modes, "auto, color or gray");
 }
 
+/* A URI where a file may be: a file:// one becomes its file name (then a
+ * file or a library folder like any other); another (http://, rtsp://)
+ * is kept for uridecodebin, when GStreamer has a source for its scheme. */
+static gboolean
+resolve_uri (gchar ** input, gboolean * is_uri)
+{
+  GError *error = NULL;
+  gchar *protocol, *filename;
+
+  *is_uri = FALSE;
+  if (strstr (*input, "://") == NULL || !gst_uri_is_valid (*input))
+    return TRUE;
+  protocol = gst_uri_get_protocol (*input);
+  if (g_ascii_strcasecmp (protocol, "file") == 0) {
+    filename = g_filename_from_uri (*input, NULL, &error);
+    g_free (protocol);
+    if (filename == NULL) {
+      fprintf (stderr, "gst-palette: %s: %s\n", *input, error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+    g_free (*input);
+    *input = filename;
+    return TRUE;
+  }
+  if (!gst_uri_protocol_is_supported (GST_URI_SRC, protocol)) {
+    fprintf (stderr, "gst-palette: %s: GStreamer has no source for %s:// "
+        "URIs (is its plugin installed?)\n", *input, protocol);
+    g_free (protocol);
+    return FALSE;
+  }
+  g_free (protocol);
+  *is_uri = TRUE;
+  return TRUE;
+}
+
 /* Whether a file can be made in DIR: tried, since permissions alone do not
  * tell (root, a read-only mount, an ACL). */
 static gboolean
@@ -1765,7 +1821,13 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
   if (!check_numbers (o))
     return FALSE;
   for (input = o->inputs; input != NULL && *input != NULL; input++) {
-    if (g_file_test (*input, G_FILE_TEST_IS_DIR))
+    gboolean is_uri;
+
+    if (!resolve_uri (input, &is_uri))
+      return FALSE;
+    if (is_uri)
+      g_ptr_array_add (files, g_strdup (*input));
+    else if (g_file_test (*input, G_FILE_TEST_IS_DIR))
       g_ptr_array_add (dirs, g_strdup (*input));
     else if (g_file_test (*input, G_FILE_TEST_EXISTS))
       g_ptr_array_add (files, g_strdup (*input));

@@ -4,6 +4,7 @@
  * file in a library, and what an interrupted run says. The clips are made
  * here with videotestsrc, so their frame counts are known. */
 #include <gst/gst.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
@@ -396,6 +397,146 @@ test_interrupted_message (void)
   g_free (long_clip);
 }
 
+/* A one-file HTTP/1.0 server on the loopback, in its own thread: every
+ * request gets CLIP_B, until a connection asks for "/quit". */
+static gpointer
+serve_clip (gpointer user_data)
+{
+  GSocket *listener = user_data;
+  gboolean quit = FALSE;
+
+  while (!quit) {
+    GSocket *socket = g_socket_accept (listener, NULL, NULL);
+    GSocketConnection *connection;
+    GDataInputStream *lines;
+    GOutputStream *out;
+    gchar *line, *data, *header;
+    gsize length;
+
+    if (socket == NULL)
+      break;
+    connection = g_socket_connection_factory_create_connection (socket);
+    lines = g_data_input_stream_new (g_io_stream_get_input_stream
+        (G_IO_STREAM (connection)));
+    out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+    /* the request, up to its empty line */
+    while ((line = g_data_input_stream_read_line (lines, NULL, NULL, NULL))) {
+      gboolean end = line[0] == '\0' || g_str_equal (line, "\r");
+
+      quit = quit || g_str_has_prefix (line, "GET /quit ");
+      g_free (line);
+      if (end)
+        break;
+    }
+    if (!quit) {
+      g_assert_true (g_file_get_contents (clip_b, &data, &length, NULL));
+      header = g_strdup_printf ("HTTP/1.0 200 OK\r\nContent-Type: "
+          "video/webm\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+          length);
+      g_output_stream_write_all (out, header, strlen (header), NULL, NULL,
+          NULL);
+      g_output_stream_write_all (out, data, length, NULL, NULL, NULL);
+      g_free (header);
+      g_free (data);
+    }
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    g_object_unref (lines);
+    g_object_unref (connection);
+    g_object_unref (socket);
+  }
+  return NULL;
+}
+
+/* URIs where a file goes: file:// (then a file like any other), http://
+ * through uridecodebin; a scheme GStreamer has no source for is told. */
+static void
+test_uris (void)
+{
+  GSocket *listener;
+  GSocketAddress *address;
+  GThread *server;
+  GError *error = NULL;
+  guint16 port;
+  gchar *uri, *expected;
+  Result r;
+
+  uri = g_filename_to_uri (clip_a, NULL, NULL);
+  r = run ("--step=10", uri, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "a: 1 color from 3 frames\n");
+  result_clear (&r);
+  g_free (uri);
+
+  r = run ("file:///nonexistent/film%20one.mkv", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.err, ==, "gst-palette: /nonexistent/film one.mkv: no "
+      "such file or folder\n");
+  result_clear (&r);
+
+  r = run ("gopher2://host/film.mkv", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.err, ==, "gst-palette: gopher2://host/film.mkv: "
+      "GStreamer has no source for gopher2:// URIs (is its plugin "
+      "installed?)\n");
+  result_clear (&r);
+
+  /* rtsp:// goes to rtspsrc: nothing listens there, a network failure
+   * (worth a retry), not a missing file */
+  if (gst_uri_protocol_is_supported (GST_URI_SRC, "rtsp")) {
+    r = run ("--stall-timeout=10", "rtsp://127.0.0.1:1/live", NULL);
+    g_assert_cmpint (r.status, ==, 75);
+    assert_contains (r.err, "gst-palette: live: ");
+    g_assert_null (strstr (r.err, "no such file"));
+    result_clear (&r);
+  }
+
+  if (!gst_uri_protocol_is_supported (GST_URI_SRC, "http")) {
+    g_test_message ("no GStreamer source for http://: that case is skipped");
+    return;
+  }
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_assert_true (g_socket_bind (listener, address, TRUE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  g_object_unref (address);
+  address = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  g_object_unref (address);
+  server = g_thread_new ("http", serve_clip, listener);
+
+  uri = g_strdup_printf ("http://127.0.0.1:%u/films/Blue%%20Film.webm", port);
+  r = run ("--json", "--step=1", uri, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpint (frames_of (r.out), ==, 20);
+  result_clear (&r);
+  r = run ("--step=5", uri, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  expected = g_strdup ("Blue Film: 1 color from 4 frames\n");
+  assert_contains (r.out, expected);
+  g_free (expected);
+  result_clear (&r);
+  g_free (uri);
+
+  /* the server thread ends at this request */
+  {
+    GSocketClient *client = g_socket_client_new ();
+    GSocketConnection *connection = g_socket_client_connect_to_host (client,
+        "127.0.0.1", port, NULL, &error);
+    const gchar *quit = "GET /quit HTTP/1.0\r\n\r\n";
+
+    g_assert_no_error (error);
+    g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
+            (connection)), quit, strlen (quit), NULL, NULL, NULL);
+    g_thread_join (server);
+    g_object_unref (connection);
+    g_object_unref (client);
+  }
+  g_object_unref (listener);
+}
+
 /* The main --help shows the options people use, not only --help-all. */
 static void
 test_help (void)
@@ -441,6 +582,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-usage/loose-film-file", test_loose_film_file);
   g_test_add_func ("/cli-usage/interrupted", test_interrupted_message);
   g_test_add_func ("/cli-usage/help", test_help);
+  g_test_add_func ("/cli-usage/uris", test_uris);
   status = g_test_run ();
 
   remove_tree (tmp_dir);
