@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -73,6 +74,25 @@ analysis_failure_from_error (const GError * error)
   return ANALYSIS_FAILURE_TRANSIENT;
 }
 
+#ifdef PALETTE_PLUGIN_DIRS
+/* Whether this program is the one in the build folder, not an installed
+ * copy: that one must not load the plugins of a build left behind. */
+static gboolean
+running_from_build_folder (void)
+{
+  gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
+  gchar *dir = exe ? g_path_get_dirname (exe) : NULL;
+  gchar *build = realpath (PALETTE_BUILD_TOOLS_DIR, NULL);
+  gboolean from_build = dir != NULL && build != NULL &&
+      g_str_equal (dir, build);
+
+  free (build);
+  g_free (dir);
+  g_free (exe);
+  return from_build;
+}
+#endif
+
 gboolean
 analysis_ensure_plugins (GError ** error)
 {
@@ -87,9 +107,11 @@ analysis_ensure_plugins (GError ** error)
     feature = gst_registry_lookup_feature (registry, needed[i]);
     if (feature == NULL && !scanned) {
 #ifdef PALETTE_PLUGIN_DIRS
-      /* Run straight from the build folder: look where meson built them. */
-      gchar **dirs = g_strsplit (PALETTE_PLUGIN_DIRS, G_SEARCHPATH_SEPARATOR_S,
-          -1);
+      /* Run straight from the build folder: look where meson built them;
+       * installed: where meson installed them. */
+      gchar **dirs = g_strsplit (running_from_build_folder ()?
+          PALETTE_PLUGIN_DIRS : PALETTE_INSTALLED_PLUGIN_DIR,
+          G_SEARCHPATH_SEPARATOR_S, -1);
       gchar **dir;
 
       for (dir = dirs; *dir != NULL; dir++)

@@ -233,6 +233,30 @@ gst_palette_sink_color_space_get_type (void)
   return type;
 }
 
+/* GstVideoResamplerMethod's values, with descriptions a user reads in
+ * gst-inspect-1.0 (the library's own enum describes them by their C names). */
+GType
+gst_palette_sink_downscale_method_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_VIDEO_RESAMPLER_METHOD_NEAREST,
+        "Nearest neighbour: each sample is a real pixel (cheapest)", "nearest"},
+    {GST_VIDEO_RESAMPLER_METHOD_LINEAR, "Linear interpolation", "linear"},
+    {GST_VIDEO_RESAMPLER_METHOD_CUBIC, "Cubic interpolation", "cubic"},
+    {GST_VIDEO_RESAMPLER_METHOD_SINC, "Sinc filter", "sinc"},
+    {GST_VIDEO_RESAMPLER_METHOD_LANCZOS, "Lanczos filter", "lanczos"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstPaletteSinkDownscaleMethod",
+        values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 static void gst_palette_sink_finalize (GObject * object);
 static void gst_palette_sink_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
@@ -319,7 +343,7 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       g_param_spec_enum ("downscale-method", "Downscale method",
           "Resampling used to downscale frames: nearest samples pixels "
           "(cheapest; each sample is a real pixel), the others filter "
-          "(several times the cost)", GST_TYPE_VIDEO_RESAMPLER_METHOD,
+          "(several times the cost)", GST_TYPE_PALETTE_SINK_DOWNSCALE_METHOD,
           DEFAULT_DOWNSCALE_METHOD, flags));
   g_object_class_install_property (gobject_class, PROP_FRAMES,
       g_param_spec_uint64 ("frames", "Frames",

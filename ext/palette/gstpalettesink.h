@@ -24,6 +24,10 @@ GType gst_palette_sink_bw_mode_get_type (void);
 #define GST_TYPE_PALETTE_SINK_COLOR_SPACE (gst_palette_sink_color_space_get_type ())
 GType gst_palette_sink_color_space_get_type (void);
 
+#define GST_TYPE_PALETTE_SINK_DOWNSCALE_METHOD \
+    (gst_palette_sink_downscale_method_get_type ())
+GType gst_palette_sink_downscale_method_get_type (void);
+
 #define GST_TYPE_PALETTE_SINK (gst_palette_sink_get_type ())
 G_DECLARE_FINAL_TYPE (GstPaletteSink, gst_palette_sink, GST, PALETTE_SINK,
     GstBaseSink)
