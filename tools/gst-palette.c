@@ -25,6 +25,7 @@
 #include "render.h"
 #include "results.h"
 #include "runner.h"
+#include "score.h"
 #include "terminal.h"
 
 #include <glib/gstdio.h>
@@ -1061,9 +1062,9 @@ default_catalog (const gchar * library_dir)
   return g_build_filename (library_dir, "movies.db", NULL);
 }
 
-/* The verbs that use the catalog alone, without decoding. */
+/* The verbs that use the catalog alone, without decoding, and score. */
 static const gchar *const catalog_verbs[] = {
-  "list", "draw", "import", "export", "merge", NULL
+  "list", "draw", "import", "export", "merge", "score", NULL
 };
 
 static CatalogDb *
@@ -1277,6 +1278,58 @@ run_merge (Run * run, GPtrArray * sources)
   return status;
 }
 
+static gboolean resolve_uri (gchar ** input, gboolean * is_uri);
+
+/* gst-palette score FILM PALETTE.json: the benchmark's metric, the mean
+ * CIEDE2000 from the film's pixels to their nearest palette color. */
+static gint
+run_score (Run * run, gchar ** inputs)
+{
+  GError *error = NULL;
+  ScoreResult score;
+  GArray *palette;
+  gboolean is_uri;
+
+  if (inputs == NULL || g_strv_length (inputs) != 2) {
+    fprintf (stderr, "gst-palette score: give a film and its palette: "
+        "gst-palette score FILM PALETTE.json\n");
+    return EXIT_USAGE;
+  }
+  if (!resolve_uri (&inputs[0], &is_uri))
+    return EXIT_USAGE;
+  if (!is_uri && !g_file_test (inputs[0], G_FILE_TEST_IS_REGULAR)) {
+    fprintf (stderr, "gst-palette score: %s: no such file\n", inputs[0]);
+    return EXIT_USAGE;
+  }
+  palette = score_load_palette (inputs[1], &error);
+  if (palette == NULL) {
+    fprintf (stderr, "gst-palette score: %s\n", error->message);
+    g_error_free (error);
+    return EXIT_USAGE;
+  }
+  if (!score_film (inputs[0], palette, 100, &score, &error)) {
+    fprintf (stderr, "gst-palette score: %s: %s\n", inputs[0],
+        error->message);
+    g_error_free (error);
+    g_array_unref (palette);
+    return EXIT_FAILED_FOR_GOOD;
+  }
+  if (run->options->print_json)
+    printf ("{\"palette_size\": %u, \"frames_total\": %" G_GUINT64_FORMAT
+        ", \"frames_sampled\": %u, \"pixels\": %" G_GUINT64_FORMAT
+        ", \"de2000\": {\"mean\": %.3f, \"p50\": %.3f, \"p95\": %.3f, "
+        "\"max\": %.3f}}\n", palette->len, score.frames_total,
+        score.frames_sampled, score.pixels, score.mean, score.p50, score.p95,
+        score.max);
+  else
+    printf ("mean CIEDE2000 %.2f (median %.2f, 95th percentile %.2f, max "
+        "%.2f) over %" G_GUINT64_FORMAT " pixels of %u frames, %u colors\n",
+        score.mean, score.p50, score.p95, score.max, score.pixels,
+        score.frames_sampled, palette->len);
+  g_array_unref (palette);
+  return EXIT_SUCCESS;
+}
+
 static gint
 run_verb (Run * run, gchar ** inputs)
 {
@@ -1287,6 +1340,8 @@ run_verb (Run * run, gchar ** inputs)
   gint n;
   guint i;
 
+  if (g_str_equal (o->verb, "score"))
+    return run_score (run, inputs);
   if (o->todo && !g_str_equal (o->verb, "list")) {
     fprintf (stderr, "gst-palette %s: --todo is for gst-palette list\n",
         o->verb);
