@@ -537,6 +537,77 @@ test_uris (void)
   g_object_unref (listener);
 }
 
+/* gst-palette score: a solid red clip against its own color and against
+ * blue, and the mistakes. */
+static void
+test_score (void)
+{
+  gchar *red = g_build_filename (tmp_dir, "red.json", NULL);
+  gchar *blue = g_build_filename (tmp_dir, "blue.json", NULL);
+  gchar *bad = g_build_filename (tmp_dir, "bad.json", NULL);
+  JsonObject *score, *de;
+  Result r;
+
+  g_assert_true (g_file_set_contents (red, "{\"colors\": [[255, 0, 0], "
+          "[0, 0, 255]]}", -1, NULL));
+  g_assert_true (g_file_set_contents (blue, "[\"#0000ff\"]", -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "[[255, 0]]", -1, NULL));
+
+  r = run ("score", "--json", clip_a, red, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  score = parse_object (r.out);
+  /* 30 frames: all of them, 160x90 pixels each */
+  g_assert_cmpint (json_object_get_int_member (score, "frames_total"), ==, 30);
+  g_assert_cmpint (json_object_get_int_member (score, "frames_sampled"), ==,
+      30);
+  g_assert_cmpint (json_object_get_int_member (score, "pixels"), ==,
+      30 * 160 * 90);
+  de = json_object_get_object_member (score, "de2000");
+  /* VP8 moves a flat red by a level or two: close to 0 */
+  g_assert_cmpfloat (json_object_get_double_member (de, "mean"), <, 1.5);
+  json_object_unref (score);
+  result_clear (&r);
+
+  r = run ("score", "--json", clip_a, blue, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  score = parse_object (r.out);
+  de = json_object_get_object_member (score, "de2000");
+  /* red to blue: CIEDE2000 about 52.9 (Sharma's formula on sRGB red and
+   * blue); every pixel the same distance */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (de, "mean"),
+      52.9, 1.5);
+  g_assert_cmpfloat (json_object_get_double_member (de, "p95") -
+      json_object_get_double_member (de, "p50"), <, 0.5);
+  json_object_unref (score);
+  result_clear (&r);
+
+  r = run ("score", clip_a, red, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "mean CIEDE2000 "));
+  assert_contains (r.out, " over 432000 pixels of 30 frames, 2 colors\n");
+  result_clear (&r);
+
+  r = run ("score", clip_a, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.err, ==, "gst-palette score: give a film and its "
+      "palette: gst-palette score FILM PALETTE.json\n");
+  result_clear (&r);
+  r = run ("score", clip_a, bad, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, "bad.json: color 1 is neither [r, g, b] (0-255) "
+      "nor \"#rrggbb\"\n");
+  result_clear (&r);
+  r = run ("score", "/nonexistent.mkv", red, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.err, ==, "gst-palette score: /nonexistent.mkv: no such "
+      "file\n");
+  result_clear (&r);
+
+  g_free (red);
+  g_free (blue);
+  g_free (bad);
+}
+
 /* The main --help shows the options people use, not only --help-all. */
 static void
 test_help (void)
@@ -583,6 +654,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-usage/interrupted", test_interrupted_message);
   g_test_add_func ("/cli-usage/help", test_help);
   g_test_add_func ("/cli-usage/uris", test_uris);
+  g_test_add_func ("/cli-usage/score", test_score);
   status = g_test_run ();
 
   remove_tree (tmp_dir);
