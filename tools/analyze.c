@@ -75,19 +75,18 @@ analysis_failure_from_error (const GError * error)
 }
 
 #ifdef PALETTE_PLUGIN_DIRS
-/* Whether this program is the one in the build folder, not an installed
- * copy: that one must not load the plugins of a build left behind. */
+/* Whether this program was built in the build folder and runs from there
+ * (gst-palette or a test), not an installed copy: that one must not load
+ * the plugins of a build left behind. */
 static gboolean
 running_from_build_folder (void)
 {
   gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
-  gchar *dir = exe ? g_path_get_dirname (exe) : NULL;
-  gchar *build = realpath (PALETTE_BUILD_TOOLS_DIR, NULL);
-  gboolean from_build = dir != NULL && build != NULL &&
-      g_str_equal (dir, build);
+  gchar *build = realpath (PALETTE_BUILD_ROOT, NULL);
+  gboolean from_build = exe != NULL && build != NULL &&
+      g_str_has_prefix (exe, build) && exe[strlen (build)] == G_DIR_SEPARATOR;
 
   free (build);
-  g_free (dir);
   g_free (exe);
   return from_build;
 }
@@ -109,7 +108,7 @@ analysis_ensure_plugins (GError ** error)
 #ifdef PALETTE_PLUGIN_DIRS
       /* Run straight from the build folder: look where meson built them;
        * installed: where meson installed them. */
-      gchar **dirs = g_strsplit (running_from_build_folder ()?
+      gchar **dirs = g_strsplit (running_from_build_folder () ?
           PALETTE_PLUGIN_DIRS : PALETTE_INSTALLED_PLUGIN_DIR,
           G_SEARCHPATH_SEPARATOR_S, -1);
       gchar **dir;
