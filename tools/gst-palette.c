@@ -1798,6 +1798,35 @@ resolve_uri (gchar ** input, gboolean * is_uri)
   return TRUE;
 }
 
+/* The image sizes, for films and for draw: a size given is 1 to 16384
+ * pixels (cairo's images stop at 32767); one not given is 0, the
+ * renderer's default. */
+static gboolean
+check_image_sizes (Options * o)
+{
+  const struct
+  {
+    const gchar *option;
+    gint *value;
+  } sizes[] = {
+    {"fingerprint-width", &o->fingerprint_width},
+    {"bar-width", &o->bar_width},
+    {"fingerprint-height", &o->fingerprint_height},
+    {"swatch-width", &o->swatch_width},
+    {"swatch-height", &o->swatch_height},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    if (!check_range (sizes[i].option, *sizes[i].value, 1, 16384,
+            "a number of pixels"))
+      return FALSE;
+    if (*sizes[i].value == OPTION_UNSET)
+      *sizes[i].value = 0;
+  }
+  return TRUE;
+}
+
 /* Whether a file can be made in DIR: tried, since permissions alone do not
  * tell (root, a read-only mount, an ACL). */
 static gboolean
@@ -1931,11 +1960,6 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
   }
   if (o->jobs == OPTION_UNSET)
     o->jobs = g_get_num_processors ();
-  if (o->fingerprint_width < 0 || o->fingerprint_height < 0 ||
-      o->bar_width < 0 || o->swatch_width < 0 || o->swatch_height < 0) {
-    fprintf (stderr, "gst-palette: image sizes must be positive\n");
-    return FALSE;
-  }
   return check_output_dir (o->output_dir) &&
       check_output_file ("write-json", o->json_file) &&
       check_output_file ("fingerprint", o->fingerprint_file) &&
@@ -1958,6 +1982,8 @@ main (int argc, char **argv)
   options.seed = G_MININT64;
   options.step = options.count = options.colors = options.gray_levels =
       options.fingerprint_colors = options.jobs = OPTION_UNSET;
+  options.fingerprint_width = options.bar_width = options.fingerprint_height =
+      options.swatch_width = options.swatch_height = OPTION_UNSET;
   options.stall_timeout = 30;
   context = make_option_context (&options);
   /* A verb comes first, as git's do: "list" is the verb even where a file
@@ -1977,6 +2003,10 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   g_option_context_free (context);
+  if (!check_image_sizes (&options)) {
+    options_clear (&options);
+    return EXIT_USAGE;
+  }
   if (options.version) {
     gchar *gst_version = gst_version_string ();
 

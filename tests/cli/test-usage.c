@@ -112,6 +112,12 @@ test_mistakes (void)
           "or the other)\n"},
     {{"--step=5", "--count=3"}, "gst-palette: --step and --count choose "
           "different sampling modes (every-nth, count): give one\n"},
+    {{"--fingerprint-width=0"}, "gst-palette: --fingerprint-width takes a "
+          "number of pixels from 1 to 16384, not 0\n"},
+    {{"--swatch-height=-20"}, "gst-palette: --swatch-height takes a number "
+          "of pixels from 1 to 16384, not -20\n"},
+    {{"--bar-width=100000"}, "gst-palette: --bar-width takes a number of "
+          "pixels from 1 to 16384, not 100000\n"},
   };
   guint i;
 
