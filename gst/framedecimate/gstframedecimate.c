@@ -58,7 +58,7 @@
  * 22 % less time and 26 % less CPU); reference frames are still decoded,
  * so the kept frames are exactly those of a full decode. It is off by
  * default: a GstVideoDecoder posts a QoS message on the bus for each frame it
- * drops (351 for a 2-minute clip), which floods gst-launch-1.0 -m and any
+ * drops (351 for an 80-second clip), which floods gst-launch-1.0 -m and any
  * application watching QoS. QoS events from downstream are not
  * forwarded, since lateness of the sampled stream says nothing about which
  * frames upstream may skip.
