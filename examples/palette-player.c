@@ -155,7 +155,8 @@ main (int argc, char **argv)
 {
   gboolean show = FALSE;
   gdouble interval = 0;
-  gint step = 30, colors = 8;
+  /* the defaults of gst-palette and of the elements */
+  gint step = 60, colors = 10;
   gchar **inputs = NULL;
   GOptionEntry entries[] = {
     {"show", 0, 0, G_OPTION_ARG_NONE, &show,
@@ -164,9 +165,9 @@ main (int argc, char **argv)
         "Print the palette so far every SECONDS of playback (0: at the end)",
         "SECONDS"},
     {"step", 's', 0, G_OPTION_ARG_INT, &step,
-        "Analyse one frame in N (default 30)", "N"},
+        "Analyse one frame in N (default 60)", "N"},
     {"colors", 'k', 0, G_OPTION_ARG_INT, &colors,
-        "Palette size (default 8)", "N"},
+        "Palette size (default 10)", "N"},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL,
         NULL},
     {NULL},

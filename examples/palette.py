@@ -71,10 +71,10 @@ def print_palette(palette):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("input", help="a file name or a URI")
-    parser.add_argument("--step", type=int, default=30,
-                        help="analyse one frame in N (default 30)")
-    parser.add_argument("--colors", type=int, default=8,
-                        help="palette size (default 8)")
+    parser.add_argument("--step", type=int, default=60,
+                        help="analyse one frame in N (default 60)")
+    parser.add_argument("--colors", type=int, default=10,
+                        help="palette size (default 10)")
     parser.add_argument("--interval", type=float, default=0,
                         help="also print the palette so far every SECONDS")
     parser.add_argument("--json", action="store_true",

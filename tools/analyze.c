@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -73,6 +74,24 @@ analysis_failure_from_error (const GError * error)
   return ANALYSIS_FAILURE_TRANSIENT;
 }
 
+#ifdef PALETTE_PLUGIN_DIRS
+/* Whether this program was built in the build folder and runs from there
+ * (gst-palette or a test), not an installed copy: that one must not load
+ * the plugins of a build left behind. */
+static gboolean
+running_from_build_folder (void)
+{
+  gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
+  gchar *build = realpath (PALETTE_BUILD_ROOT, NULL);
+  gboolean from_build = exe != NULL && build != NULL &&
+      g_str_has_prefix (exe, build) && exe[strlen (build)] == G_DIR_SEPARATOR;
+
+  free (build);
+  g_free (exe);
+  return from_build;
+}
+#endif
+
 gboolean
 analysis_ensure_plugins (GError ** error)
 {
@@ -87,9 +106,11 @@ analysis_ensure_plugins (GError ** error)
     feature = gst_registry_lookup_feature (registry, needed[i]);
     if (feature == NULL && !scanned) {
 #ifdef PALETTE_PLUGIN_DIRS
-      /* Run straight from the build folder: look where meson built them. */
-      gchar **dirs = g_strsplit (PALETTE_PLUGIN_DIRS, G_SEARCHPATH_SEPARATOR_S,
-          -1);
+      /* Run straight from the build folder: look where meson built them;
+       * installed: where meson installed them. */
+      gchar **dirs = g_strsplit (running_from_build_folder () ?
+          PALETTE_PLUGIN_DIRS : PALETTE_INSTALLED_PLUGIN_DIR,
+          G_SEARCHPATH_SEPARATOR_S, -1);
       gchar **dir;
 
       for (dir = dirs; *dir != NULL; dir++)
@@ -461,15 +482,19 @@ analysis_new_for_file (const gchar * filename,
   GstElement *decoder;
   gchar *uri;
 
-  if (!g_file_test (filename, G_FILE_TEST_EXISTS) ||
+  /* A URI (http://, rtsp://, ...) goes to uridecodebin as it is. */
+  if (strstr (filename, "://") != NULL && gst_uri_is_valid (filename)) {
+    uri = g_strdup (filename);
+  } else if (!g_file_test (filename, G_FILE_TEST_EXISTS) ||
       g_file_test (filename, G_FILE_TEST_IS_DIR)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
         "%s: no such file", filename);
     return NULL;
+  } else {
+    uri = gst_filename_to_uri (filename, error);
+    if (uri == NULL)
+      return NULL;
   }
-  uri = gst_filename_to_uri (filename, error);
-  if (uri == NULL)
-    return NULL;
   decoder = gst_element_factory_make ("uridecodebin", NULL);
   if (decoder != NULL)
     g_object_set (decoder, "uri", uri, NULL);

@@ -58,6 +58,7 @@ gboolean analysis_ensure_plugins (GError ** error);
 gboolean analysis_check_settings (const AnalysisSettings * settings,
     GError ** error);
 
+/* FILENAME: a file, or a URI that uridecodebin reads (http://, rtsp://) */
 Analysis *analysis_new_for_file (const gchar * filename,
     const AnalysisSettings * settings, GError ** error);
 /* The built-in demo clip, generated in-process (see demo-clip.h). */

@@ -193,6 +193,17 @@ catalog_list_folder_names (const gchar * library_dir, GError ** error)
 
     if (entry[0] != '.' && g_file_test (full, G_FILE_TEST_IS_DIR))
       g_ptr_array_add (names, g_strdup (entry));
+    else if (catalog_is_video_file (entry) && g_file_test (full,
+            G_FILE_TEST_IS_REGULAR)) {
+      /* Each film has its folder: a film file beside them is not one, and
+       * a user who put it there expects it to be, so it is told. */
+      gchar *shown = g_filename_display_name (full);
+
+      g_printerr ("gst-palette: warning: \"%s\" is not in a film folder, "
+          "skipped (move it into a folder \"Title (Year)\" of its own)\n",
+          shown);
+      g_free (shown);
+    }
     g_free (full);
   }
   g_dir_close (dir);

@@ -26,13 +26,18 @@
 #include "render.h"
 #include "results.h"
 #include "runner.h"
+#include "score.h"
 #include "terminal.h"
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <locale.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 /* Exit statuses an engine (Slurm, GNU parallel, Kubernetes) can act on:
  * retrying a film of bad media gives the same failure, a transient one
@@ -40,6 +45,10 @@
 #define EXIT_USAGE 2
 #define EXIT_FAILED_FOR_GOOD 3
 #define EXIT_TEMPFAIL 75        /* sysexits.h's EX_TEMPFAIL */
+
+/* A numeric option not given: the element's default is kept. Any value the
+ * user gives, 0 and negative ones too, is checked against its range. */
+#define OPTION_UNSET G_MININT
 
 typedef struct
 {
@@ -79,6 +88,7 @@ typedef struct
   gchar *mode;
   gint step;
   gdouble interval;
+  gboolean interval_set;
   gint count;
   gint colors;
   gint gray_levels;
@@ -118,6 +128,7 @@ typedef struct
   guint failed_for_good;        /* bad media: a retry fails the same */
   guint failed_transient;       /* may pass: worth a retry */
   gboolean color_output;
+  gboolean json_lines;          /* --json with several films: one a line */
 } Run;
 
 static void
@@ -393,7 +404,9 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
     return;
 
   if (run->options->print_json) {
-    gchar *data = record_to_data (record, TRUE, NULL);
+    /* One record is a JSON document as the record file holds it; several
+     * are JSON Lines, which json.loads and jq read one line at a time. */
+    gchar *data = record_to_data (record, !run->json_lines, NULL);
 
     say (run, stdout, "%s\n", data);
     g_free (data);
@@ -483,6 +496,22 @@ run_status (Run * run)
   return EXIT_SUCCESS;
 }
 
+/* The name a user knows a signal by: "Interrupt" (strsignal) is not. */
+static const gchar *
+signal_name (gint signum)
+{
+  switch (signum) {
+    case SIGINT:
+      return "SIGINT (Ctrl+C)";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return g_strsignal (signum);
+  }
+}
+
 /* Runs the queued films; returns the process exit status. */
 static gint
 run_films (Run * run)
@@ -493,8 +522,9 @@ run_films (Run * run)
   guint failed = run->failed_for_good + run->failed_transient;
 
   if (signum != 0) {
-    fprintf (stderr, "gst-palette: interrupted by %s; %u of %u films "
-        "finished%s, %u not done\n", g_strsignal (signum), finished, total,
+    fprintf (stderr, "gst-palette: interrupted by %s; %u of %u film%s "
+        "finished%s, %u not done\n", signal_name (signum), finished, total,
+        total == 1 ? "" : "s",
         run->db ? " and saved in the catalog" : run->options->results_dir ?
         " and saved in the results folder" : "", total - finished);
     return 128 + signum;
@@ -921,13 +951,33 @@ run_catalog (Run * run, GPtrArray * library_dirs)
   return run_films (run);
 }
 
+/* The last part of a file's path, or of a URI's path, unescaped
+ * ("http://host/My%20Film.mp4": "My Film.mp4"), else the URI's host. */
+static gchar *
+film_base_name (const gchar * file)
+{
+  GUri *uri;
+  gchar *base;
+
+  if (strstr (file, "://") == NULL || !gst_uri_is_valid (file) ||
+      (uri = g_uri_parse (file, G_URI_FLAGS_NONE, NULL)) == NULL)
+    return g_path_get_basename (file);
+  base = g_path_get_basename (g_uri_get_path (uri));
+  if (g_str_equal (base, "/") || g_str_equal (base, ".")) {
+    g_free (base);
+    base = g_strdup (g_uri_get_host (uri) ? g_uri_get_host (uri) : "stream");
+  }
+  g_uri_unref (uri);
+  return base;
+}
+
 static gint
 run_files (Run * run, GPtrArray * files)
 {
   guint i;
 
   for (i = 0; i < files->len; i++) {
-    gchar *base = g_path_get_basename (files->pdata[i]);
+    gchar *base = film_base_name (files->pdata[i]);
     gchar *dot = strrchr (base, '.');
     gchar *stem = dot && dot != base ? g_strndup (base, dot - base) :
         g_strdup (base);
@@ -992,28 +1042,31 @@ add_raw_props (GPtrArray ** props, gchar ** assignments, const gchar * option)
 static gboolean
 build_settings (Options * o, AnalysisSettings * s, gboolean demo)
 {
+  /* This process reads its own bus: the QoS message a decoder posts for
+   * each frame it skips costs nothing, the skipped decoding saves. */
+  add_prop (&s->decimate_props, "skip-ahead", "true");
   if (o->mode)
     add_prop (&s->decimate_props, "mode", o->mode);
-  if (o->step > 0)
+  if (o->step != OPTION_UNSET)
     add_int_prop (&s->decimate_props, "step", o->step);
   else if (demo && o->mode == NULL)
     /* 250 frames: keep 50, so that the fingerprint has something to show. */
     add_int_prop (&s->decimate_props, "step", 5);
-  if (o->interval > 0)
+  if (o->interval_set)
     add_int_prop (&s->decimate_props, "interval",
         (gint64) (o->interval * GST_SECOND));
-  if (o->count > 0)
+  if (o->count != OPTION_UNSET)
     add_int_prop (&s->decimate_props, "count", o->count);
-  if (o->colors > 0)
+  if (o->colors != OPTION_UNSET)
     add_int_prop (&s->sink_props, "colors", o->colors);
-  if (o->gray_levels > 0)
+  if (o->gray_levels != OPTION_UNSET)
     add_int_prop (&s->sink_props, "gray-levels", o->gray_levels);
   if (o->bw_mode)
     add_prop (&s->sink_props, "bw-mode", o->bw_mode);
-  if (o->seed >= 0)
+  if (o->seed != G_MININT64)
     add_int_prop (&s->sink_props, "seed", o->seed);
   s->stall_timeout = MAX (o->stall_timeout, 0);
-  if (o->fingerprint_colors >= 0)
+  if (o->fingerprint_colors != OPTION_UNSET)
     add_int_prop (&s->sink_props, "fingerprint-colors",
         o->fingerprint_colors);
   return add_raw_props (&s->decimate_props, o->decimate_props,
@@ -1035,9 +1088,9 @@ default_catalog (const gchar * library_dir)
   return g_build_filename (library_dir, "movies.db", NULL);
 }
 
-/* The verbs that use the catalog alone, without decoding. */
+/* The verbs that use the catalog alone, without decoding, and score. */
 static const gchar *const catalog_verbs[] = {
-  "list", "draw", "import", "export", "merge", NULL
+  "list", "draw", "import", "export", "merge", "score", NULL
 };
 
 static CatalogDb *
@@ -1251,6 +1304,58 @@ run_merge (Run * run, GPtrArray * sources)
   return status;
 }
 
+static gboolean resolve_uri (gchar ** input, gboolean * is_uri);
+
+/* gst-palette score FILM PALETTE.json: the benchmark's metric, the mean
+ * CIEDE2000 from the film's pixels to their nearest palette color. */
+static gint
+run_score (Run * run, gchar ** inputs)
+{
+  GError *error = NULL;
+  ScoreResult score;
+  GArray *palette;
+  gboolean is_uri;
+
+  if (inputs == NULL || g_strv_length (inputs) != 2) {
+    fprintf (stderr, "gst-palette score: give a film and its palette: "
+        "gst-palette score FILM PALETTE.json\n");
+    return EXIT_USAGE;
+  }
+  if (!resolve_uri (&inputs[0], &is_uri))
+    return EXIT_USAGE;
+  if (!is_uri && !g_file_test (inputs[0], G_FILE_TEST_IS_REGULAR)) {
+    fprintf (stderr, "gst-palette score: %s: no such file\n", inputs[0]);
+    return EXIT_USAGE;
+  }
+  palette = score_load_palette (inputs[1], &error);
+  if (palette == NULL) {
+    fprintf (stderr, "gst-palette score: %s\n", error->message);
+    g_error_free (error);
+    return EXIT_USAGE;
+  }
+  if (!score_film (inputs[0], palette, 100, &score, &error)) {
+    fprintf (stderr, "gst-palette score: %s: %s\n", inputs[0],
+        error->message);
+    g_error_free (error);
+    g_array_unref (palette);
+    return EXIT_FAILED_FOR_GOOD;
+  }
+  if (run->options->print_json)
+    printf ("{\"palette_size\": %u, \"frames_total\": %" G_GUINT64_FORMAT
+        ", \"frames_sampled\": %u, \"pixels\": %" G_GUINT64_FORMAT
+        ", \"de2000\": {\"mean\": %.3f, \"p50\": %.3f, \"p95\": %.3f, "
+        "\"max\": %.3f}}\n", palette->len, score.frames_total,
+        score.frames_sampled, score.pixels, score.mean, score.p50, score.p95,
+        score.max);
+  else
+    printf ("mean CIEDE2000 %.2f (median %.2f, 95th percentile %.2f, max "
+        "%.2f) over %" G_GUINT64_FORMAT " pixels of %u frames, %u colors\n",
+        score.mean, score.p50, score.p95, score.max, score.pixels,
+        score.frames_sampled, palette->len);
+  g_array_unref (palette);
+  return EXIT_SUCCESS;
+}
+
 static gint
 run_verb (Run * run, gchar ** inputs)
 {
@@ -1261,6 +1366,8 @@ run_verb (Run * run, gchar ** inputs)
   gint n;
   guint i;
 
+  if (g_str_equal (o->verb, "score"))
+    return run_score (run, inputs);
   if (o->todo && !g_str_equal (o->verb, "list")) {
     fprintf (stderr, "gst-palette %s: --todo is for gst-palette list\n",
         o->verb);
@@ -1421,6 +1528,25 @@ check_export_options (Options * o, GPtrArray * files, GPtrArray * dirs)
   return TRUE;
 }
 
+/* The options of the main group get the Options as data. */
+static gboolean
+parse_interval (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  gchar *end = NULL;
+  gdouble seconds = g_ascii_strtod (value, &end);
+
+  if (end == value || *end != '\0' || !isfinite (seconds)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "Cannot parse number of seconds \"%s\" for %s", value, name);
+    return FALSE;
+  }
+  o->interval = seconds;
+  o->interval_set = TRUE;
+  return TRUE;
+}
+
 static GOptionContext *
 make_option_context (Options * o)
 {
@@ -1466,17 +1592,6 @@ make_option_context (Options * o)
     {NULL}
   };
   const GOptionEntry output_entries[] = {
-    {"json", 0, 0, G_OPTION_ARG_NONE, &o->print_json,
-        "Print the palette record as JSON instead of the color list", NULL},
-    {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
-        "Write NAME.json, NAME.fingerprint.png and NAME.swatch.png to DIR",
-        "DIR"},
-    {"write-json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_file,
-        "Write the palette record to FILE (one film only)", "FILE"},
-    {"fingerprint", 0, 0, G_OPTION_ARG_FILENAME, &o->fingerprint_file,
-        "Draw the fingerprint PNG to FILE (one film only)", "FILE"},
-    {"swatch", 0, 0, G_OPTION_ARG_FILENAME, &o->swatch_file,
-        "Draw the swatch PNG to FILE (one film only)", "FILE"},
     {"fingerprint-width", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_width,
         "Fingerprint width in pixels, bars resampled (default: one bar per "
           "sampled frame)", "PX"},
@@ -1508,17 +1623,6 @@ make_option_context (Options * o)
     {NULL}
   };
   const GOptionEntry analysis_entries[] = {
-    {"mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
-        "framedecimate mode: every-nth, interval, count, scene, keyframes",
-        "MODE"},
-    {"step", 0, 0, G_OPTION_ARG_INT, &o->step,
-        "every-nth: keep one frame in N (default 60)", "N"},
-    {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &o->interval,
-        "interval: keep one frame every SECONDS", "SECONDS"},
-    {"count", 0, 0, G_OPTION_ARG_INT, &o->count,
-        "count: keep N frames spread over the film", "N"},
-    {"colors", 'k', 0, G_OPTION_ARG_INT, &o->colors,
-        "Palette size for color films (default 10)", "N"},
     {"gray-levels", 0, 0, G_OPTION_ARG_INT, &o->gray_levels,
         "Palette size for black-and-white films (default 4)", "N"},
     {"bw-mode", 0, 0, G_OPTION_ARG_STRING, &o->bw_mode,
@@ -1539,6 +1643,33 @@ make_option_context (Options * o)
   const GOptionEntry main_entries[] = {
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->inputs,
         NULL, NULL},
+    {NULL}
+  };
+  /* The options people use most, shown by the main --help. */
+  const GOptionEntry common_entries[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &o->print_json,
+        "Print the palette record as JSON instead of the color list", NULL},
+    {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
+        "Write NAME.json, NAME.fingerprint.png and NAME.swatch.png to DIR",
+        "DIR"},
+    {"write-json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_file,
+        "Write the palette record to FILE (one film only)", "FILE"},
+    {"fingerprint", 0, 0, G_OPTION_ARG_FILENAME, &o->fingerprint_file,
+        "Draw the fingerprint PNG to FILE (one film only)", "FILE"},
+    {"swatch", 0, 0, G_OPTION_ARG_FILENAME, &o->swatch_file,
+        "Draw the swatch PNG to FILE (one film only)", "FILE"},
+    {"mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
+        "How frames are sampled: every-nth, interval, count, scene, "
+          "keyframes (--step, --interval and --count choose theirs)", "MODE"},
+    {"step", 0, 0, G_OPTION_ARG_INT, &o->step,
+        "Keep one frame in N (--mode=every-nth, the default; default 60)",
+        "N"},
+    {"interval", 0, 0, G_OPTION_ARG_CALLBACK, parse_interval,
+        "Keep one frame every SECONDS (--mode=interval)", "SECONDS"},
+    {"count", 0, 0, G_OPTION_ARG_INT, &o->count,
+        "Keep N frames spread over the film (--mode=count)", "N"},
+    {"colors", 'k', 0, G_OPTION_ARG_INT, &o->colors,
+        "Palette size for color films (default 10)", "N"},
     {NULL}
   };
   GOptionContext *context;
@@ -1576,7 +1707,11 @@ make_option_context (Options * o)
       "the catalog busy, a disk full); 2 for bad\nusage or an unusable "
       "catalog; 128+N when stopped by signal N (the catalog or\nthe results "
       "folder then holds every film finished before).\n");
+  /* The main group carries O for parse_interval */
+  group = g_option_group_new (NULL, NULL, NULL, o, NULL);
+  g_option_context_set_main_group (context, group);
   g_option_context_add_main_entries (context, main_entries, NULL);
+  g_option_context_add_main_entries (context, common_entries, NULL);
   g_option_context_add_main_entries (context, library_entries, NULL);
 
   group = g_option_group_new ("cluster", "Across machines (docs/cluster.md):",
@@ -1584,11 +1719,11 @@ make_option_context (Options * o)
   g_option_group_add_entries (group, cluster_entries);
   g_option_context_add_group (context, group);
   group = g_option_group_new ("output", "Output options:",
-      "Show the output options", NULL, NULL);
+      "Show the image size and title options", NULL, NULL);
   g_option_group_add_entries (group, output_entries);
   g_option_context_add_group (context, group);
   group = g_option_group_new ("analysis", "Analysis options:",
-      "Show the analysis options", NULL, NULL);
+      "Show the other analysis options", NULL, NULL);
   g_option_group_add_entries (group, analysis_entries);
   g_option_context_add_group (context, group);
   g_option_context_add_group (context, gst_init_get_option_group ());
@@ -1619,13 +1754,263 @@ options_clear (Options * o)
   g_strfreev (o->inputs);
 }
 
+/* A number given to OPTION, checked against the range of the property it
+ * sets, so that a mistake is told rather than replaced by the default. */
+static gboolean
+check_range (const gchar * option, gint64 value, gint64 min, gint64 max,
+    const gchar * unit)
+{
+  if (value == OPTION_UNSET || (value >= min && value <= max))
+    return TRUE;
+  if (max == G_MAXINT)
+    fprintf (stderr, "gst-palette: --%s takes %s, %"
+        G_GINT64_FORMAT " or more, not %" G_GINT64_FORMAT "\n", option, unit,
+        min, value);
+  else
+    fprintf (stderr, "gst-palette: --%s takes %s from %"
+        G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT
+        "\n", option, unit, min, max, value);
+  return FALSE;
+}
+
+static gboolean
+check_choice (const gchar * option, const gchar * value,
+    const gchar * const *choices, const gchar * choices_text)
+{
+  if (value == NULL || g_strv_contains (choices, value))
+    return TRUE;
+  fprintf (stderr, "gst-palette: --%s: no such mode \"%s\"; give %s\n",
+      option, value, choices_text);
+  return FALSE;
+}
+
+/* --step, --interval and --count each belong to one sampling mode: given
+ * alone, they choose it; given with another mode, they would do nothing,
+ * which is a mistake worth telling. */
+static gboolean
+check_sampling (Options * o)
+{
+  static const gchar *const modes[] = { "every-nth", "interval", "count",
+    "scene", "keyframes", NULL
+  };
+  const struct
+  {
+    const gchar *option;
+    const gchar *mode;
+    gboolean given;
+  } parameters[] = {
+    {"step", "every-nth", o->step != OPTION_UNSET},
+    {"interval", "interval", o->interval_set},
+    {"count", "count", o->count != OPTION_UNSET},
+  };
+  const gchar *implied = NULL, *implied_by = NULL;
+  guint i;
+
+  if (!check_choice ("mode", o->mode, modes, "every-nth, interval, count, "
+          "scene or keyframes"))
+    return FALSE;
+  for (i = 0; i < G_N_ELEMENTS (parameters); i++) {
+    if (!parameters[i].given)
+      continue;
+    if (o->mode != NULL && !g_str_equal (o->mode, parameters[i].mode)) {
+      fprintf (stderr, "gst-palette: --%s is for --mode=%s; it does nothing "
+          "with --mode=%s (give one or the other)\n", parameters[i].option,
+          parameters[i].mode, o->mode);
+      return FALSE;
+    }
+    if (implied != NULL && !g_str_equal (implied, parameters[i].mode)) {
+      fprintf (stderr, "gst-palette: --%s and --%s choose different sampling "
+          "modes (%s, %s): give one\n", implied_by, parameters[i].option,
+          implied, parameters[i].mode);
+      return FALSE;
+    }
+    implied = parameters[i].mode;
+    implied_by = parameters[i].option;
+  }
+  if (o->mode == NULL && implied != NULL)
+    o->mode = g_strdup (implied);
+  /* framedecimate's interval is whole nanoseconds, 1 or more */
+  if (o->interval_set && !(o->interval * GST_SECOND >= 1.0 &&
+          o->interval * GST_SECOND < (gdouble) G_MAXINT64)) {
+    fprintf (stderr, "gst-palette: --interval takes a number of seconds "
+        "greater than 0, not %g\n", o->interval);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+check_numbers (Options * o)
+{
+  static const gchar *const bw_modes[] = { "auto", "color", "gray", NULL };
+
+  return check_sampling (o) &&
+      check_range ("step", o->step, 1, G_MAXINT, "a number of frames") &&
+      check_range ("count", o->count, 1, G_MAXINT, "a number of frames") &&
+      check_range ("colors", o->colors, 1, 64, "a number of colors") &&
+      check_range ("gray-levels", o->gray_levels, 1, 64,
+      "a number of gray levels") &&
+      check_range ("fingerprint-colors", o->fingerprint_colors, 0, 16,
+      "a number of colors") &&
+      check_range ("seed", o->seed == G_MININT64 ? OPTION_UNSET : o->seed, 0,
+      G_MAXUINT32, "a seed") &&
+      check_range ("jobs", o->jobs, 1, G_MAXINT,
+      "a number of films at once") &&
+      check_range ("stall-timeout", o->stall_timeout, 0, G_MAXINT,
+      "a number of seconds") &&
+      check_choice ("bw-mode", o->bw_mode, bw_modes, "auto, color or gray");
+}
+
+/* A URI where a file may be: a file:// one becomes its file name (then a
+ * file or a library folder like any other); another (http://, rtsp://)
+ * is kept for uridecodebin, when GStreamer has a source for its scheme. */
+static gboolean
+resolve_uri (gchar ** input, gboolean * is_uri)
+{
+  GError *error = NULL;
+  gchar *protocol, *filename;
+
+  *is_uri = FALSE;
+  if (strstr (*input, "://") == NULL || !gst_uri_is_valid (*input))
+    return TRUE;
+  protocol = gst_uri_get_protocol (*input);
+  if (g_ascii_strcasecmp (protocol, "file") == 0) {
+    filename = g_filename_from_uri (*input, NULL, &error);
+    g_free (protocol);
+    if (filename == NULL) {
+      fprintf (stderr, "gst-palette: %s: %s\n", *input, error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+    g_free (*input);
+    *input = filename;
+    return TRUE;
+  }
+  if (!gst_uri_protocol_is_supported (GST_URI_SRC, protocol)) {
+    fprintf (stderr, "gst-palette: %s: GStreamer has no source for %s:// "
+        "URIs (is its plugin installed?)\n", *input, protocol);
+    g_free (protocol);
+    return FALSE;
+  }
+  g_free (protocol);
+  *is_uri = TRUE;
+  return TRUE;
+}
+
+/* The image sizes, for films and for draw: a size given is 1 to 16384
+ * pixels (cairo's images stop at 32767); one not given is 0, the
+ * renderer's default. */
+static gboolean
+check_image_sizes (Options * o)
+{
+  const struct
+  {
+    const gchar *option;
+    gint *value;
+  } sizes[] = {
+    {"fingerprint-width", &o->fingerprint_width},
+    {"bar-width", &o->bar_width},
+    {"fingerprint-height", &o->fingerprint_height},
+    {"swatch-width", &o->swatch_width},
+    {"swatch-height", &o->swatch_height},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    if (!check_range (sizes[i].option, *sizes[i].value, 1, 16384,
+            "a number of pixels"))
+      return FALSE;
+    if (*sizes[i].value == OPTION_UNSET)
+      *sizes[i].value = 0;
+  }
+  return TRUE;
+}
+
+/* Whether a file can be made in DIR: tried, since permissions alone do not
+ * tell (root, a read-only mount, an ACL). */
+static gboolean
+folder_takes_files (const gchar * dir, GError ** error)
+{
+  gchar *probe = g_build_filename (dir, ".gst-palette-probe-XXXXXX", NULL);
+  gint fd = g_mkstemp (probe);
+  gint saved_errno = errno;
+
+  if (fd >= 0) {
+    close (fd);
+    g_unlink (probe);
+  } else {
+    g_set_error_literal (error, G_FILE_ERROR,
+        g_file_error_from_errno (saved_errno), g_strerror (saved_errno));
+  }
+  g_free (probe);
+  return fd >= 0;
+}
+
+/* An output file that cannot be written is told before a film is decoded,
+ * not after. */
+static gboolean
+check_output_file (const gchar * option, const gchar * path)
+{
+  GError *error = NULL;
+  gchar *dir;
+  gboolean ok = FALSE;
+
+  if (path == NULL)
+    return TRUE;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
+    fprintf (stderr, "gst-palette: --%s %s: that is a folder; give a file "
+        "name\n", option, path);
+    return FALSE;
+  }
+  dir = g_path_get_dirname (path);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    fprintf (stderr, "gst-palette: --%s %s: no folder %s (create it "
+        "first)\n", option, path, dir);
+  else if (!folder_takes_files (dir, &error))
+    fprintf (stderr, "gst-palette: --%s %s: cannot write in %s: %s\n",
+        option, path, dir, error->message);
+  else
+    ok = TRUE;
+  g_clear_error (&error);
+  g_free (dir);
+  return ok;
+}
+
+static gboolean
+check_output_dir (const gchar * dir)
+{
+  GError *error = NULL;
+
+  if (dir == NULL)
+    return TRUE;
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    fprintf (stderr, "gst-palette: --output-dir %s: %s\n", dir,
+        g_strerror (errno));
+    return FALSE;
+  }
+  if (folder_takes_files (dir, &error))
+    return TRUE;
+  fprintf (stderr, "gst-palette: --output-dir %s: cannot write in it: %s\n",
+      dir, error->message);
+  g_error_free (error);
+  return FALSE;
+}
+
 static gboolean
 check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
 {
   gchar **input;
 
+  if (!check_numbers (o))
+    return FALSE;
   for (input = o->inputs; input != NULL && *input != NULL; input++) {
-    if (g_file_test (*input, G_FILE_TEST_IS_DIR))
+    gboolean is_uri;
+
+    if (!resolve_uri (input, &is_uri))
+      return FALSE;
+    if (is_uri)
+      g_ptr_array_add (files, g_strdup (*input));
+    else if (g_file_test (*input, G_FILE_TEST_IS_DIR))
       g_ptr_array_add (dirs, g_strdup (*input));
     else if (g_file_test (*input, G_FILE_TEST_EXISTS))
       g_ptr_array_add (files, g_strdup (*input));
@@ -1672,20 +2057,12 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
         "name one film's files; use --output-dir for several\n");
     return FALSE;
   }
-  if (o->jobs <= 0)
+  if (o->jobs == OPTION_UNSET)
     o->jobs = g_get_num_processors ();
-  if (o->fingerprint_width < 0 || o->fingerprint_height < 0 ||
-      o->bar_width < 0 || o->swatch_width < 0 || o->swatch_height < 0) {
-    fprintf (stderr, "gst-palette: image sizes must be positive\n");
-    return FALSE;
-  }
-  if (o->output_dir != NULL &&
-      g_mkdir_with_parents (o->output_dir, 0755) != 0) {
-    fprintf (stderr, "gst-palette: %s: %s\n", o->output_dir,
-        g_strerror (errno));
-    return FALSE;
-  }
-  return TRUE;
+  return check_output_dir (o->output_dir) &&
+      check_output_file ("write-json", o->json_file) &&
+      check_output_file ("fingerprint", o->fingerprint_file) &&
+      check_output_file ("swatch", o->swatch_file);
 }
 
 int
@@ -1701,8 +2078,11 @@ main (int argc, char **argv)
   /* GOption converts string options from the locale's charset: without
    * this, "C", and --only "Amélie" is refused. */
   setlocale (LC_ALL, "");
-  options.seed = -1;
-  options.fingerprint_colors = -1;
+  options.seed = G_MININT64;
+  options.step = options.count = options.colors = options.gray_levels =
+      options.fingerprint_colors = options.jobs = OPTION_UNSET;
+  options.fingerprint_width = options.bar_width = options.fingerprint_height =
+      options.swatch_width = options.swatch_height = OPTION_UNSET;
   options.stall_timeout = 30;
   context = make_option_context (&options);
   /* A verb comes first, as git's do: "list" is the verb even where a file
@@ -1722,6 +2102,10 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   g_option_context_free (context);
+  if (!check_image_sizes (&options)) {
+    options_clear (&options);
+    return EXIT_USAGE;
+  }
   if (background_given)
     options.background = &background_color;
   if (options.version) {
@@ -1755,6 +2139,8 @@ main (int argc, char **argv)
     run.runner = runner_new (&run.settings, options.jobs, !options.quiet &&
         terminal_is_tty (stderr), on_film_done, &run);
     runner_set_started_func (run.runner, on_film_started);
+    run.json_lines = options.catalog_path != NULL ||
+        options.results_dir != NULL || files->len > 1;
     if (options.catalog_path != NULL || options.results_dir != NULL)
       status = run_catalog (&run, dirs);
     else if (files->len > 0)

@@ -9,6 +9,8 @@
 G_BEGIN_DECLS
 
 gboolean terminal_is_tty (FILE * stream);
+/* The width of the terminal STREAM writes to, in columns. */
+guint terminal_get_width (FILE * stream);
 
 /* Hex and shares, one color a line; with COLOR, a 24-bit ANSI swatch too. */
 gboolean terminal_print_palette (FILE * out, JsonObject * record,
@@ -26,7 +28,9 @@ typedef struct _TerminalProgress TerminalProgress;
 
 TerminalProgress *terminal_progress_new (FILE * out);
 void terminal_progress_free (TerminalProgress * progress);
-/* Redraws the block: one line per running film and an overall count. */
+/* Redraws the block: one line per running film and an overall count, each
+ * within the terminal's width; redrawn at once when the terminal is resized
+ * (SIGWINCH, through the default main context). */
 void terminal_progress_draw (TerminalProgress * progress,
     const TerminalProgressLine * lines, guint n_lines, guint finished,
     guint total);

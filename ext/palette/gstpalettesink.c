@@ -289,7 +289,7 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       g_param_spec_enum ("downscale-method", "Downscale method",
           "Resampling used to downscale frames: nearest samples pixels "
           "(cheapest; each sample is a real pixel), the others filter "
-          "(several times the cost)", GST_TYPE_VIDEO_RESAMPLER_METHOD,
+          "(several times the cost)", GST_TYPE_PALETTE_SINK_DOWNSCALE_METHOD,
           DEFAULT_DOWNSCALE_METHOD, flags));
   g_object_class_install_property (gobject_class, PROP_FRAMES,
       g_param_spec_uint64 ("frames", "Frames",

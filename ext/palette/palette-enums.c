@@ -15,6 +15,8 @@
 
 #include "analyzer.h"
 
+#include <gst/video/video.h>
+
 /* Both enums are registered on the engine's own values, so a property's
  * value is the engine's setting as is. */
 GType
@@ -48,6 +50,30 @@ gst_palette_sink_color_space_get_type (void)
 
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("GstPaletteSinkColorSpace", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* GstVideoResamplerMethod's values, with descriptions a user reads in
+ * gst-inspect-1.0 (the library's own enum describes them by their C names). */
+GType
+gst_palette_sink_downscale_method_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_VIDEO_RESAMPLER_METHOD_NEAREST,
+        "Nearest neighbour: each sample is a real pixel (cheapest)", "nearest"},
+    {GST_VIDEO_RESAMPLER_METHOD_LINEAR, "Linear interpolation", "linear"},
+    {GST_VIDEO_RESAMPLER_METHOD_CUBIC, "Cubic interpolation", "cubic"},
+    {GST_VIDEO_RESAMPLER_METHOD_SINC, "Sinc filter", "sinc"},
+    {GST_VIDEO_RESAMPLER_METHOD_LANCZOS, "Lanczos filter", "lanczos"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstPaletteSinkDownscaleMethod",
+        values);
     g_once_init_leave (&type, t);
   }
   return type;

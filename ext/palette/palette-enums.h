@@ -22,6 +22,11 @@ GType gst_palette_sink_bw_mode_get_type (void);
 #define GST_TYPE_PALETTE_SINK_COLOR_SPACE (gst_palette_sink_color_space_get_type ())
 GType gst_palette_sink_color_space_get_type (void);
 
+/* GstVideoResamplerMethod's own values, described for users */
+#define GST_TYPE_PALETTE_SINK_DOWNSCALE_METHOD \
+    (gst_palette_sink_downscale_method_get_type ())
+GType gst_palette_sink_downscale_method_get_type (void);
+
 G_END_DECLS
 
 #endif /* __PALETTE_ENUMS_H__ */

@@ -48,14 +48,18 @@
  * It is pushed before the first buffer of each stream and again before the
  * first buffer sampled after a property change; palettesink records it.
  *
- * Skipping ahead: in the every-nth (with a frame rate), interval and count
- * modes the element knows when the next frame it keeps is due, and after
+ * Skipping ahead (skip-ahead=true): in the every-nth (with a frame rate),
+ * interval and count modes the element knows when the next frame it keeps
+ * is due, and after
  * each kept frame it tells upstream so with a QoS event whose earliest time
  * lies a little before that frame. Decoders drop the frames due before it
  * instead of pushing them, and libav's skip decoding the ones that no other
  * frame refers to (on a 1080p H.264 film with B-frames, every-nth took
  * 22 % less time and 26 % less CPU); reference frames are still decoded,
- * so the kept frames are exactly those of a full decode. QoS events from downstream are not
+ * so the kept frames are exactly those of a full decode. It is off by
+ * default: a GstVideoDecoder posts a QoS message on the bus for each frame it
+ * drops (351 for an 80-second clip), which floods gst-launch-1.0 -m and any
+ * application watching QoS. QoS events from downstream are not
  * forwarded, since lateness of the sampled stream says nothing about which
  * frames upstream may skip.
  *
@@ -89,6 +93,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_frame_decimate_debug);
  * detail away, so scores are about half of ffmpeg's full-size ones. */
 #define DEFAULT_SCENE_THRESHOLD 0.12
 #define DEFAULT_MIN_SCENE_LENGTH 15
+/* Off: a decoder posts a QoS message for every frame a skip-ahead makes it
+ * drop (gstvideodecoder.c, gst_video_decoder_post_qos_drop(), with no way
+ * to opt out), hundreds per film on the bus of every application and of
+ * gst-launch-1.0 -m. gst-palette, which reads its own bus, turns it on. */
+#define DEFAULT_SKIP_AHEAD FALSE
 
 /* Samples per side averaged into one pixel of the copy the scene score is
  * computed on (PALETTE_SCENE_WIDTH x PALETTE_SCENE_HEIGHT, engine/scene.h) */
@@ -114,6 +123,7 @@ enum
   PROP_COUNT,
   PROP_SCENE_THRESHOLD,
   PROP_MIN_SCENE_LENGTH,
+  PROP_SKIP_AHEAD,
   PROP_IN,
   PROP_OUT,
   PROP_DROP,
@@ -130,6 +140,7 @@ struct _GstFrameDecimate
   guint count;
   gdouble scene_threshold;
   guint min_scene_length;
+  gboolean skip_ahead;
   guint64 in;
   guint64 out;
   guint64 drop;
@@ -317,6 +328,15 @@ gst_frame_decimate_class_init (GstFrameDecimateClass * klass)
           DEFAULT_MIN_SCENE_LENGTH,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_SKIP_AHEAD,
+      g_param_spec_boolean ("skip-ahead", "Skip ahead",
+          "every-nth (with a frame rate), interval and count: after each kept "
+          "frame, tell upstream with a QoS event to drop the frames due before "
+          "the next one to keep (libav then skips decoding those no other "
+          "frame refers to). Faster on long films, but video decoders post a "
+          "QoS message on the bus for each frame they drop",
+          DEFAULT_SKIP_AHEAD, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_IN,
       g_param_spec_uint64 ("in", "In",
           "Number of input frames (since the last flush)", 0, G_MAXUINT64, 0,
@@ -367,6 +387,7 @@ gst_frame_decimate_init (GstFrameDecimate * self)
   self->count = DEFAULT_COUNT;
   self->scene_threshold = DEFAULT_SCENE_THRESHOLD;
   self->min_scene_length = DEFAULT_MIN_SCENE_LENGTH;
+  self->skip_ahead = DEFAULT_SKIP_AHEAD;
 
   /* Buffers are only inspected and let through or dropped: never copied */
   gst_base_transform_set_passthrough (trans, TRUE);
@@ -1026,7 +1047,13 @@ gst_frame_decimate_skip_ahead (GstFrameDecimate * self, GstBuffer * buf,
   gint fps_n = self->have_info ? GST_VIDEO_INFO_FPS_N (&self->info) : 0;
   gint fps_d = self->have_info ? GST_VIDEO_INFO_FPS_D (&self->info) : 1;
   GstEvent *qos;
+  gboolean enabled;
 
+  GST_OBJECT_LOCK (self);
+  enabled = self->skip_ahead;
+  GST_OBJECT_UNLOCK (self);
+  if (!enabled)
+    return;
   if (!GST_CLOCK_TIME_IS_VALID (next) || segment->format != GST_FORMAT_TIME
       || segment->rate <= 0.0 || !GST_BUFFER_PTS_IS_VALID (buf))
     return;
@@ -1190,10 +1217,14 @@ gst_frame_decimate_set_property (GObject * object, guint prop_id,
   gboolean reconfigure = FALSE;
 
   GST_OBJECT_LOCK (self);
-  /* all the writable properties are sampling settings: they take effect
+  /* the other writable properties are sampling settings: they take effect
    * at the next buffer, which the sampling event then precedes */
-  self->sampling_changed = TRUE;
+  if (prop_id != PROP_SKIP_AHEAD)
+    self->sampling_changed = TRUE;
   switch (prop_id) {
+    case PROP_SKIP_AHEAD:
+      self->skip_ahead = g_value_get_boolean (value);
+      break;
     case PROP_MODE:{
       GstFrameDecimateMode mode = g_value_get_enum (value);
 
@@ -1253,6 +1284,9 @@ gst_frame_decimate_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MIN_SCENE_LENGTH:
       g_value_set_uint (value, self->min_scene_length);
+      break;
+    case PROP_SKIP_AHEAD:
+      g_value_set_boolean (value, self->skip_ahead);
       break;
     case PROP_IN:
       g_value_set_uint64 (value, self->in);

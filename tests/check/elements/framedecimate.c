@@ -453,6 +453,18 @@ GST_START_TEST (test_every_nth_skip_ahead)
   while ((event = gst_harness_try_pull_upstream_event (h)))
     gst_event_unref (event);
 
+  /* off by default: nothing is sent */
+  push_frame (h, frame_pts (0, 30), FALSE);
+  fail_unless (next_qos (h) == NULL, "QoS sent without skip-ahead");
+  for (i = 1; i <= 60; i++)
+    push_frame (h, frame_pts (i, 30), FALSE);
+  fail_unless (next_qos (h) == NULL, "QoS sent without skip-ahead");
+  g_array_unref (pull_all (h, NULL));
+  g_object_set (h->element, "skip-ahead", TRUE, NULL);
+  flush (h);
+  while ((event = gst_harness_try_pull_upstream_event (h)))
+    gst_event_unref (event);
+
   push_frame (h, frame_pts (0, 30), FALSE);
   assert_qos (h, frame_pts (60, 30) - margin);
   for (i = 1; i < 60; i++)
@@ -491,7 +503,7 @@ static void
 collect_every_nth (const gchar * path, guint step, Collected * c)
 {
   gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd step=%u ! "
+      "identity name=decoded ! framedecimate name=fd step=%u skip-ahead=true ! "
       "fakesink name=sink", path, step);
   GstElement *fd;
 
@@ -1495,6 +1507,77 @@ GST_START_TEST (test_keyframes_real_clip)
 
 GST_END_TEST;
 
+
+/* A decoder posts a QoS message on the bus for each frame a skip-ahead
+ * makes it drop (gst_video_decoder_post_qos_drop): hundreds per film under
+ * gst-launch-1.0 -m. Off by default, none; on, one per frame that never
+ * reached framedecimate, and the same frames are kept either way. */
+static guint
+count_qos_messages (gboolean skip_ahead, guint64 * in, guint64 * out)
+{
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=300 pattern=ball "
+      "! video/x-raw,width=64,height=48,framerate=30/1 ! vp8enc deadline=1 ! "
+      "vp8dec ! framedecimate name=fd step=60 skip-ahead=%s ! fakesink",
+      skip_ahead ? "true" : "false");
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *fd;
+  GstBus *bus;
+  GstMessage *msg;
+  guint n_qos = 0;
+  gboolean done = FALSE;
+
+  fail_unless (pipeline != NULL);
+  bus = gst_element_get_bus (pipeline);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while (!done) {
+    msg = gst_bus_timed_pop (bus, 60 * GST_SECOND);
+    fail_unless (msg != NULL, "no EOS within 60 s");
+    switch (GST_MESSAGE_TYPE (msg)) {
+      case GST_MESSAGE_QOS:
+        n_qos++;
+        break;
+      case GST_MESSAGE_ERROR:
+        fail ("error from %s", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
+        break;
+      case GST_MESSAGE_EOS:
+        done = TRUE;
+        break;
+      default:
+        break;
+    }
+    gst_message_unref (msg);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fd = gst_bin_get_by_name (GST_BIN (pipeline), "fd");
+  g_object_get (fd, "in", in, "out", out, NULL);
+  gst_object_unref (fd);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  return n_qos;
+}
+
+GST_START_TEST (test_qos_messages)
+{
+  guint64 in, out;
+  guint n_qos;
+
+  n_qos = count_qos_messages (FALSE, &in, &out);
+  fail_unless_equals_int (n_qos, 0);
+  fail_unless_equals_uint64 (in, 300);
+  fail_unless_equals_uint64 (out, 5);
+
+  n_qos = count_qos_messages (TRUE, &in, &out);
+  GST_INFO ("skip-ahead: %u QoS messages, %" G_GUINT64_FORMAT " frames in",
+      n_qos, in);
+  fail_unless_equals_uint64 (out, 5);
+  fail_unless (in < 300, "the decoder skipped nothing");
+  fail_unless_equals_uint64 (n_qos, 300 - in);
+}
+
+GST_END_TEST;
+
 static Suite *
 framedecimate_suite (void)
 {
@@ -1507,6 +1590,7 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_every_nth_pipeline);
   tcase_add_test (tc, test_every_nth_skip_ahead);
   tcase_add_test (tc, test_every_nth_skips_decoding);
+  tcase_add_test (tc, test_qos_messages);
   tcase_add_test (tc, test_passthrough_no_copy);
   tcase_add_test (tc, test_position_passes_through);
   tcase_add_test (tc, test_interval_variable_rate);
