@@ -17,6 +17,7 @@
 #include "catalog-json.h"
 #include "catalog-view.h"
 #include "demo-clip.h"
+#include "escape.h"
 #include "events.h"
 #include "film-key.h"
 #include "film-list.h"
@@ -82,6 +83,7 @@ typedef struct
   gint64 seed;
   gint fingerprint_colors;
   gint stall_timeout;
+  gboolean allow_special;
   gchar **decimate_props;
   gchar **sink_props;
   gchar **inputs;
@@ -135,13 +137,20 @@ static void
 say (Run * run, FILE * out, const gchar * format, ...)
 {
   va_list args;
+  gchar *message, *shown;
 
   if (run->runner)
     runner_clear_progress (run->runner);
   va_start (args, format);
-  vfprintf (out, format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Messages name files and folders: escape sequences in those names must
+   * not reach the terminal. */
+  shown = escape_line_for_terminal (message);
+  fputs (shown, out);
   fflush (out);
+  g_free (shown);
+  g_free (message);
 }
 
 static gchar *
@@ -369,7 +378,10 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
   if (run->options->print_json) {
     gchar *data = record_to_data (record, TRUE, NULL);
 
-    say (run, stdout, "%s\n", data);
+    /* JSON escapes control characters by itself: printed as it is. */
+    runner_clear_progress (run->runner);
+    printf ("%s\n", data);
+    fflush (stdout);
     g_free (data);
   } else if (!run->options->quiet || (film->movie_id < 0 &&
           film->folder == NULL)) {
@@ -987,6 +999,7 @@ build_settings (Options * o, AnalysisSettings * s, gboolean demo)
   if (o->seed >= 0)
     add_int_prop (&s->sink_props, "seed", o->seed);
   s->stall_timeout = MAX (o->stall_timeout, 0);
+  s->allow_special = o->allow_special;
   if (o->fingerprint_colors >= 0)
     add_int_prop (&s->sink_props, "fingerprint-colors",
         o->fingerprint_colors);
@@ -1431,8 +1444,11 @@ make_option_context (Options * o)
     {"fingerprint-colors", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_colors,
         "Dominant colors kept per sampled frame (default 5)", "N"},
     {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &o->stall_timeout,
-        "Give a film up when no frame is decoded in SECONDS (default 30, "
-          "0: wait for ever)", "SECONDS"},
+        "Give a film up when it makes no progress for SECONDS, at any point "
+          "(default 30, 0: wait for ever)", "SECONDS"},
+    {"allow-special", 0, 0, G_OPTION_ARG_NONE, &o->allow_special,
+        "Read FIFOs and devices as films too (default: regular files only)",
+        NULL},
     {"set-decimate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->decimate_props,
         "Set any framedecimate property (repeatable)", "PROP=VALUE"},
     {"set-sink", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->sink_props,
@@ -1685,6 +1701,9 @@ main (int argc, char **argv)
   g_ptr_array_unref (dirs);
   options_clear (&options);
   render_cleanup ();
-  gst_deinit ();
+  /* A pipeline stuck in a read() cannot be stopped: it is left behind, and
+   * GStreamer, still in use by it, is not deinitialised. */
+  if (analysis_wait_for_teardowns (3))
+    gst_deinit ();
   return status;
 }
