@@ -8,6 +8,7 @@
 #include "demo-clip.h"
 #include "escape.h"
 #include "palette-message.h"
+#include "stale-files.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -420,15 +421,27 @@ install_error_tracer (gpointer unused)
   return tracer;
 }
 
+/* The records of films whose run was killed, and their temporaries, in
+ * the temporary folder, once per process. */
+static gpointer
+remove_stale_records (gpointer unused)
+{
+  stale_files_remove (g_get_tmp_dir (), "^gst-palette-[A-Za-z0-9]{6}\\.json"
+      "(\\." STALE_FILES_RANDOM ")?$", STALE_FILES_MIN_AGE_SECONDS);
+  return NULL;
+}
+
 static Analysis *
 analysis_new_with_source (GstElement * source, gboolean decodes,
     const AnalysisSettings * settings, GError ** error)
 {
   static GOnce error_tracer = G_ONCE_INIT;
+  static GOnce stale_records = G_ONCE_INIT;
   Analysis *analysis = g_new0 (Analysis, 1);
   gint fd;
 
   g_once (&error_tracer, install_error_tracer, NULL);
+  g_once (&stale_records, remove_stale_records, NULL);
   analysis->duration = analysis->position = GST_CLOCK_TIME_NONE;
   analysis->dropped_errors =
       g_ptr_array_new_with_free_func ((GDestroyNotify) gst_message_unref);

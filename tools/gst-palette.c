@@ -22,10 +22,12 @@
 #include "film-key.h"
 #include "film-list.h"
 #include "merge.h"
+#include "output-name.h"
 #include "record.h"
 #include "render.h"
 #include "results.h"
 #include "runner.h"
+#include "stale-files.h"
 #include "terminal.h"
 
 #include <glib/gstdio.h>
@@ -110,6 +112,7 @@ typedef struct
   CatalogDb *db;
   CatalogJsonFile *json_file;
   Runner *runner;
+  OutputNames *output_names;    /* the -o names given so far */
   Events *events;
   guint shard_index;
   guint shard_count;            /* 0: no --shard */
@@ -153,13 +156,23 @@ say (Run * run, FILE * out, const gchar * format, ...)
   g_free (message);
 }
 
-static gchar *
-sanitize_name (const gchar * name)
-{
-  gchar *safe = g_strdup (name);
+/* A message on standard error, names in it escaped (see say()). */
+static void
+warn (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
 
-  g_strdelimit (safe, "/\\:", '_');
-  return safe;
+static void
+warn (const gchar * format, ...)
+{
+  va_list args;
+  gchar *message, *shown;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  shown = escape_line_for_terminal (message);
+  fputs (shown, stderr);
+  g_free (shown);
+  g_free (message);
 }
 
 static gchar *
@@ -385,9 +398,11 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
     g_free (data);
   } else if (!run->options->quiet || (film->movie_id < 0 &&
           film->folder == NULL)) {
+    gchar *shown = escape_for_terminal (film->title);
+
     runner_clear_progress (run->runner);
-    terminal_print_palette (stdout, record, film->title, run->color_output,
-        NULL);
+    terminal_print_palette (stdout, record, shown, run->color_output, NULL);
+    g_free (shown);
   }
 
   /* The palette is kept even when an image cannot be written. */
@@ -434,14 +449,34 @@ on_film_done (Runner * runner, gpointer film, Analysis * analysis,
 }
 
 static Film *
-film_new (const gchar * title, const gchar * output_name, gint64 movie_id)
+film_new (const gchar * title, gint64 movie_id)
 {
   Film *film = g_new0 (Film, 1);
 
   film->title = g_strdup (title);
-  film->output_name = sanitize_name (output_name);
   film->movie_id = movie_id;
   return film;
+}
+
+/* The base name of FILM's -o files: OUTPUT_NAME, unless an earlier film of
+ * the run has it or it is too long for a file name (see output-name.h);
+ * the user is told where the files of a renamed film go. */
+static void
+name_outputs (Run * run, Film * film, const gchar * path,
+    const gchar * output_name)
+{
+  gboolean renamed = FALSE;
+
+  if (run->output_names == NULL)
+    run->output_names = output_names_new ();
+  film->output_name = output_names_claim (run->output_names, output_name,
+      &renamed);
+  if (renamed && run->options->output_dir != NULL)
+    say (run, stderr, "gst-palette: %s: its files in %s are named %s "
+        "(%s)\n", path ? path : film->title, run->options->output_dir,
+        film->output_name, strlen (output_name) > OUTPUT_NAME_MAX ?
+        "its name is too long for a file name" : "another film of this run "
+        "has its name");
 }
 
 static void
@@ -449,8 +484,9 @@ queue_film (Run * run, const gchar * title, const gchar * name,
     const gchar * path, const gchar * output_name, gint64 movie_id,
     CatalogFolder * folder)
 {
-  Film *film = film_new (title, output_name, movie_id);
+  Film *film = film_new (title, movie_id);
 
+  name_outputs (run, film, path, output_name);
   film->name = g_filename_display_name (name);
   film->folder = folder;
   runner_add (run->runner, title, path, film, (GDestroyNotify) film_free);
@@ -469,15 +505,50 @@ run_status (Run * run)
   return EXIT_SUCCESS;
 }
 
+/* Temporaries that a killed run left in the folders this run writes to:
+ * -o, --results, and the catalog's own beside it. */
+static void
+remove_stale_files (Run * run)
+{
+  Options *o = run->options;
+  guint removed = 0;
+
+  if (o->output_dir != NULL)
+    removed += stale_files_remove (o->output_dir, STALE_FILES_OUTPUT_PATTERN,
+        STALE_FILES_MIN_AGE_SECONDS);
+  if (o->results_dir != NULL)
+    removed += stale_files_remove (o->results_dir,
+        STALE_FILES_OUTPUT_PATTERN, STALE_FILES_MIN_AGE_SECONDS);
+  if (o->catalog_path != NULL) {
+    gchar *dir = g_path_get_dirname (o->catalog_path);
+    gchar *base = g_path_get_basename (o->catalog_path);
+    gchar *escaped = g_regex_escape_string (base, -1);
+    gchar *pattern = g_strdup_printf ("^%s\\.%s$", escaped,
+        STALE_FILES_RANDOM);
+
+    removed += stale_files_remove (dir, pattern, STALE_FILES_MIN_AGE_SECONDS);
+    g_free (pattern);
+    g_free (escaped);
+    g_free (base);
+    g_free (dir);
+  }
+  if (removed > 0 && !o->quiet)
+    say (run, stderr, "gst-palette: removed %u temporary file%s left by an "
+        "earlier run that was killed\n", removed, removed == 1 ? "" : "s");
+}
+
 /* Runs the queued films; returns the process exit status. */
 static gint
 run_films (Run * run)
 {
-  gint signum = runner_run (run->runner);
-  guint total = runner_get_total (run->runner);
-  guint finished = runner_get_finished (run->runner);
-  guint failed = run->failed_for_good + run->failed_transient;
+  gint signum;
+  guint total, finished, failed;
 
+  remove_stale_files (run);
+  signum = runner_run (run->runner);
+  total = runner_get_total (run->runner);
+  finished = runner_get_finished (run->runner);
+  failed = run->failed_for_good + run->failed_transient;
   if (signum != 0) {
     fprintf (stderr, "gst-palette: interrupted by %s; %u of %u films "
         "finished%s, %u not done\n", g_strsignal (signum), finished, total,
@@ -561,7 +632,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   if (full_path == NULL) {
     selection->no_file++;
     if (!o->quiet)
-      fprintf (stderr, "gst-palette: %s: %s, skipped\n", film->title,
+      warn ("gst-palette: %s: %s, skipped\n", film->title,
           film->status ? film->status : "no file path");
     g_free (folder_name);
     return;
@@ -569,7 +640,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   if (g_strcmp0 (reason, "done") == 0) {
     selection->done++;
     if (o->only != NULL && !o->quiet)
-      fprintf (stderr, "gst-palette: %s: has a palette already, skipped "
+      warn ("gst-palette: %s: has a palette already, skipped "
           "(--recalc computes a new one)\n", film->title);
     g_free (folder_name);
     return;
@@ -577,7 +648,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   if (reason != NULL) {
     selection->failed_before++;
     if (!o->quiet)
-      fprintf (stderr, "gst-palette: %s: failed before (%s; %u attempt%s, "
+      warn ("gst-palette: %s: failed before (%s; %u attempt%s, "
           "the last %s), skipped\n", film->title, film->error,
           film->attempts, film->attempts == 1 ? "" : "s",
           film->last_attempt ? film->last_attempt : "at an unknown date");
@@ -615,7 +686,7 @@ consider_result_film (Run * run, CatalogFolder * folder,
     if (folder->file == NULL) {
       selection->no_file++;
       if (!o->quiet)
-        fprintf (stderr, "gst-palette: %s: %s, skipped\n", folder->title,
+        warn ("gst-palette: %s: %s, skipped\n", folder->title,
             folder->status);
     } else if (g_str_equal (reason, "done")) {
       selection->done++;
@@ -706,7 +777,7 @@ select_folders (Run * run, const gchar * library_dir, GError ** error)
       gchar *shown = g_filename_display_name (name);
       JsonObject *details = json_object_new ();
 
-      fprintf (stderr, "gst-palette: %s: no such film folder in the library "
+      warn ("gst-palette: %s: no such film folder in the library "
           "(%s)\n", shown, scan_error->message);
       json_object_set_string_member (details, "class", "bad-media");
       json_object_set_string_member (details, "error", scan_error->message);
@@ -738,7 +809,7 @@ queue_result_films (Run * run, const gchar * library_dir,
   guint i;
 
   if (folders == NULL) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     return FALSE;
   }
@@ -762,7 +833,7 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
   guint i;
 
   if (folders == NULL) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     return FALSE;
   }
@@ -794,7 +865,7 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
   return TRUE;
 
 fail:
-  fprintf (stderr, "gst-palette: %s\n", error->message);
+  warn ("gst-palette: %s\n", error->message);
   if (error_is_transient (error))
     run->failed_transient++;
   g_error_free (error);
@@ -816,7 +887,7 @@ queue_catalog_films (Run * run, Selection * selection)
   guint i;
 
   if (films == NULL) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     g_free (root);
     return FALSE;
@@ -862,7 +933,7 @@ run_catalog (Run * run, GPtrArray * library_dirs)
 
   if (o->results_dir != NULL) {
     if (!results_prepare (o->results_dir, &error)) {
-      fprintf (stderr, "gst-palette: %s\n", error->message);
+      warn ("gst-palette: %s\n", error->message);
       g_error_free (error);
       return EXIT_TEMPFAIL;
     }
@@ -886,7 +957,7 @@ run_catalog (Run * run, GPtrArray * library_dirs)
   }
 
   if (o->only != NULL && selection.matched == 0) {
-    fprintf (stderr, "gst-palette: --only \"%s\": no film with that title in "
+    warn ("gst-palette: --only \"%s\": no film with that title in "
         "the %s\n", o->only, o->results_dir ? "library" : "catalog");
     return EXIT_USAGE;
   }
@@ -1547,12 +1618,12 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
     else if (g_file_test (*input, G_FILE_TEST_EXISTS))
       g_ptr_array_add (files, g_strdup (*input));
     else {
-      fprintf (stderr, "gst-palette: %s: no such file or folder\n", *input);
+      warn ("gst-palette: %s: no such file or folder\n", *input);
       return FALSE;
     }
   }
   if (files->len > 0 && (dirs->len > 0 || o->catalog_path != NULL)) {
-    fprintf (stderr, "gst-palette: %s is a file: with a catalog, give library "
+    warn ("gst-palette: %s is a file: with a catalog, give library "
         "folders (each sub-folder is a film)\n",
         (const gchar *) files->pdata[0]);
     return FALSE;
@@ -1598,7 +1669,7 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
   }
   if (o->output_dir != NULL &&
       g_mkdir_with_parents (o->output_dir, 0755) != 0) {
-    fprintf (stderr, "gst-palette: %s: %s\n", o->output_dir,
+    warn ("gst-palette: %s: %s\n", o->output_dir,
         g_strerror (errno));
     return FALSE;
   }
@@ -1662,7 +1733,7 @@ main (int argc, char **argv)
     status = EXIT_USAGE;
   } else if (!analysis_ensure_plugins (&error) ||
       !analysis_check_settings (&run.settings, &error)) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     status = EXIT_USAGE;
   } else {
@@ -1689,6 +1760,7 @@ main (int argc, char **argv)
     events_close (run.events);
   }
   runner_free (run.runner);
+  output_names_free (run.output_names);
   if (run.json_file)
     catalog_json_file_close (run.json_file);
   else if (run.db)
