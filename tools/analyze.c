@@ -35,6 +35,7 @@ struct _Analysis
   guint stall_timeout;
   guint watchdog;
   guint seen_frames, seen_source_buffers;
+  gint thread_failures;         /* thread_failures when it started */
   gboolean seen_opened;
   GstClockTime seen_position;
   gint64 last_progress;         /* monotonic, µs */
@@ -421,6 +422,29 @@ install_error_tracer (gpointer unused)
   return tracer;
 }
 
+/* Threads GStreamer could not create: short of memory (ulimit -v, a
+ * container's limit), a task pool gives up on a streaming thread with a
+ * mere warning, and the pipeline waits for ever. Counted, so that the
+ * watchdog can tell such a stall at once and say why. */
+static gint thread_failures;
+
+static void
+on_gstreamer_warning (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer unused)
+{
+  if (message != NULL && strstr (message, "failed to create thread") != NULL)
+    g_atomic_int_inc (&thread_failures);
+  g_log_default_handler (domain, level, message, NULL);
+}
+
+static gpointer
+watch_thread_failures (gpointer unused)
+{
+  g_log_set_handler ("GStreamer", G_LOG_LEVEL_WARNING, on_gstreamer_warning,
+      NULL);
+  return NULL;
+}
+
 /* The records of films whose run was killed, and their temporaries, in
  * the temporary folder, once per process. */
 static gpointer
@@ -437,11 +461,13 @@ analysis_new_with_source (GstElement * source, gboolean decodes,
 {
   static GOnce error_tracer = G_ONCE_INIT;
   static GOnce stale_records = G_ONCE_INIT;
+  static GOnce thread_watch = G_ONCE_INIT;
   Analysis *analysis = g_new0 (Analysis, 1);
   gint fd;
 
   g_once (&error_tracer, install_error_tracer, NULL);
   g_once (&stale_records, remove_stale_records, NULL);
+  g_once (&thread_watch, watch_thread_failures, NULL);
   analysis->duration = analysis->position = GST_CLOCK_TIME_NONE;
   analysis->dropped_errors =
       g_ptr_array_new_with_free_func ((GDestroyNotify) gst_message_unref);
@@ -998,6 +1024,9 @@ describe_stall (Analysis * analysis)
 {
   gchar *at, *reason;
 
+  if (g_atomic_int_get (&thread_failures) != analysis->thread_failures)
+    return g_strdup ("out of memory: GStreamer could not create a thread, "
+        "and the pipeline stalled");
   if (!analysis->opened)
     return g_strdup_printf ("stalled opening the file: no progress in %u s "
         "(a FIFO without a writer, a hung network share?)",
@@ -1041,8 +1070,12 @@ on_watchdog (gpointer user_data)
     analysis->last_progress = now;
     return G_SOURCE_CONTINUE;
   }
+  /* A thread that could not be made is a stall that would not pass: one
+   * second without progress is enough to tell. */
   if (now - analysis->last_progress <
-      (gint64) analysis->stall_timeout * G_TIME_SPAN_SECOND)
+      (g_atomic_int_get (&thread_failures) != analysis->thread_failures ?
+          G_TIME_SPAN_SECOND :
+          (gint64) analysis->stall_timeout * G_TIME_SPAN_SECOND))
     return G_SOURCE_CONTINUE;
   analysis->watchdog = 0;
   if (!analysis->finished)
@@ -1102,6 +1135,7 @@ analysis_start (Analysis * analysis, AnalysisDoneFunc done,
   gst_object_unref (bus);
   analysis->start_time = analysis->last_progress = g_get_monotonic_time ();
   analysis->seen_position = GST_CLOCK_TIME_NONE;
+  analysis->thread_failures = g_atomic_int_get (&thread_failures);
   pad = gst_element_get_static_pad (analysis->decimate, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST, count_frame, analysis, NULL);
@@ -1151,7 +1185,8 @@ analysis_get_progress (Analysis * analysis, AnalysisProgress * progress)
   guint64 frames_in = 0;
   gdouble position_seconds;
 
-  if (!analysis->finished)
+  /* Not while the pipeline is being started: it may be stuck in open(). */
+  if (!analysis->finished && analysis->opened)
     query_timing (analysis);
   now = analysis->finished ? analysis->end_time : g_get_monotonic_time ();
   progress->elapsed_seconds = analysis->start_time ?
