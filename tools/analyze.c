@@ -670,7 +670,7 @@ analysis_free (Analysis * analysis)
   g_ptr_array_add (teardowns, teardown);
   g_mutex_unlock (&teardown_lock);
   /* Not joined: a stuck one must not hold up the caller. */
-  thread = g_thread_try_new ("gst-palette-stop", teardown_thread, teardown,
+  thread = g_thread_try_new ("palette-stop", teardown_thread, teardown,
       &error);
   if (thread != NULL) {
     g_thread_unref (thread);
@@ -1143,7 +1143,7 @@ analysis_start (Analysis * analysis, AnalysisDoneFunc done,
   if (analysis->stall_timeout > 0)
     analysis->watchdog = g_timeout_add (250, on_watchdog, analysis);
 
-  thread = g_thread_try_new ("gst-palette-start", start_thread,
+  thread = g_thread_try_new ("palette-start", start_thread,
       gst_object_ref (analysis->pipeline), &thread_error);
   if (thread == NULL) {
     gst_object_unref (analysis->pipeline);

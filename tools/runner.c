@@ -311,7 +311,7 @@ watch_signals (Runner * runner)
     g_source_attach (source, runner->signal_context);
     g_source_unref (source);
   }
-  runner->signal_thread = g_thread_new ("gst-palette-signals", signal_thread,
+  runner->signal_thread = g_thread_new ("palette-signals", signal_thread,
       runner);
 }
 

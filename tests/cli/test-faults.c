@@ -51,12 +51,12 @@ drain (gint fd, GString * into)
 }
 
 /* Runs gst-palette with ARGS (NULL-terminated). With SIGNUM > 0, sends it
- * once SIGNAL_WHEN returns TRUE for what was printed on standard error so
- * far (NULL: after SIGNAL_AFTER_MS). A run still alive LIMIT seconds after
- * its start (or its signal) is killed and fails the test: a hang. */
+ * SIGNAL_AFTER_MS after SIGNAL_WHEN returned TRUE for the process (NULL:
+ * after its start). A run still alive LIMIT seconds after its start (or
+ * its signal) is killed and fails the test: a hang. */
 static Bounded
 run_bounded (guint limit, gint signum, guint signal_after_ms,
-    gboolean (*signal_when) (const gchar * err), const gchar * first, ...)
+    gboolean (*signal_when) (GPid pid), const gchar * first, ...)
 {
   GPtrArray *argv = g_ptr_array_new ();
   GString *out = g_string_new (NULL), *err = g_string_new (NULL);
@@ -64,7 +64,7 @@ run_bounded (guint limit, gint signum, guint signal_after_ms,
   Bounded b = { 0, };
   const gchar *arg;
   gint out_fd, err_fd, wait_status = 0;
-  gint64 start, signalled = 0;
+  gint64 start, signalled = 0, ready = 0;
   gboolean out_open = TRUE, err_open = TRUE, exited = FALSE;
   gchar *command;
   va_list args;
@@ -98,13 +98,18 @@ run_bounded (guint limit, gint signum, guint signal_after_ms,
       exited = TRUE;
       b.seconds = (g_get_monotonic_time () - since) / 1e6;
     }
-    if (!exited && signum > 0 && signalled == 0 &&
-        (signal_when ? signal_when (err->str) :
-            now - start >= signal_after_ms * (gint64) 1000)) {
+    if (!exited && signum > 0 && ready == 0 &&
+        (signal_when == NULL || signal_when (pid)))
+      ready = now;
+    if (!exited && signum > 0 && signalled == 0 && ready > 0 &&
+        now - ready >= signal_after_ms * (gint64) 1000) {
       kill (pid, signum);
       signalled = g_get_monotonic_time ();
     }
-    if (!exited && now - since > limit * G_TIME_SPAN_SECOND) {
+    /* Before the signal, a slow start (a sanitizer's build scanning the
+     * plugins) is not a hang. */
+    if (!exited && now - since > (signum > 0 && signalled == 0 ? 120 :
+            limit) * G_TIME_SPAN_SECOND) {
       kill (pid, SIGKILL);
       waitpid (pid, &wait_status, 0);
       g_test_message ("stderr so far:\n%s", err->str);
@@ -256,6 +261,38 @@ test_fifo_refused (void)
   g_free (dir);
 }
 
+/* Whether PID has a thread named NAME. */
+static gboolean
+has_thread (GPid pid, const gchar * name)
+{
+  gchar *tasks = g_strdup_printf ("/proc/%d/task", (gint) pid);
+  GDir *dir = g_dir_open (tasks, 0, NULL);
+  const gchar *task;
+  gboolean found = FALSE;
+
+  while (!found && dir != NULL && (task = g_dir_read_name (dir)) != NULL) {
+    gchar *comm_path = g_build_filename (tasks, task, "comm", NULL);
+    gchar *comm = NULL;
+
+    if (g_file_get_contents (comm_path, &comm, NULL, NULL))
+      found = g_str_equal (g_strchomp (comm), name);
+    g_free (comm);
+    g_free (comm_path);
+  }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_free (tasks);
+  return found;
+}
+
+/* The film's pipeline is being started (its open() is on that thread):
+ * the signals are watched by then. */
+static gboolean
+is_opening (GPid pid)
+{
+  return has_thread (pid, "palette-start");
+}
+
 /* SIGTERM or SIGINT while the film's open() blocks (a FIFO without a
  * writer, read with --allow-special): the process ends within a few
  * seconds, 128 + N, and says the pipeline was left behind. */
@@ -267,9 +304,9 @@ interrupt_blocked_open (gint signum)
   Bounded b;
 
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
-  /* 1.5 s: gst-palette is in open() well before */
-  b = run_bounded (8, signum, 1500, NULL, "-q", "--allow-special", fifo,
-      NULL);
+  /* half a second into the open() that blocks */
+  b = run_bounded (8, signum, 500, is_opening, "-q", "--allow-special",
+      fifo, NULL);
   g_assert_cmpint (b.status, ==, 128 + signum);
   g_assert_cmpfloat (b.seconds, <, 6.0);
   assert_contains (b.err, signum == SIGTERM ? "interrupted by Terminated; "
