@@ -67,6 +67,9 @@ GST_DEBUG_CATEGORY_STATIC (analysis_debug);
 #define STARTED_MESSAGE "gst-palette-started"
 #define DROPPED_ERROR_MESSAGE "gst-palette-dropped-error"
 
+static void finish (Analysis * analysis, gchar * error,
+    AnalysisFailure failure);
+
 /* Marks the pipelines of analyses for the error tracer. */
 static GQuark analysis_pipeline_quark;
 
@@ -428,13 +431,68 @@ install_error_tracer (gpointer unused)
  * watchdog can tell such a stall at once and say why. */
 static gint thread_failures;
 
+/* The last plugin GStreamer failed to load, and why ("Failed to load
+ * plugin '...libgstlibav.so': libavcodec.so.59: failed to map segment"):
+ * short of memory, the decoders cannot be loaded, and a film then seems to
+ * have no video stream. */
+static GMutex plugin_failure_lock;
+static gchar *plugin_failure;
+
 static void
 on_gstreamer_warning (const gchar * domain, GLogLevelFlags level,
     const gchar * message, gpointer unused)
 {
   if (message != NULL && strstr (message, "failed to create thread") != NULL)
     g_atomic_int_inc (&thread_failures);
+  if (message != NULL && g_str_has_prefix (message, "Failed to load plugin")) {
+    g_mutex_lock (&plugin_failure_lock);
+    g_free (plugin_failure);
+    plugin_failure = g_strdup (message);
+    g_mutex_unlock (&plugin_failure_lock);
+  }
   g_log_default_handler (domain, level, message, NULL);
+}
+
+static gpointer
+do_nothing (gpointer unused)
+{
+  return NULL;
+}
+
+/* Whether a thread can be made now: short of memory (ulimit -v), an
+ * element that cannot start its thread may wait for ever without a word. */
+static gboolean
+can_make_thread (void)
+{
+  GThread *thread = g_thread_try_new ("palette-probe", do_nothing, NULL,
+      NULL);
+
+  if (thread == NULL)
+    return FALSE;
+  g_thread_join (thread);
+  return TRUE;
+}
+
+/* Why no video stream was found: none in the file, or no plugin to
+ * decode it could be loaded. */
+static void
+finish_without_video (Analysis * analysis)
+{
+  gchar *failure;
+
+  g_mutex_lock (&plugin_failure_lock);
+  failure = g_strdup (plugin_failure);
+  g_mutex_unlock (&plugin_failure_lock);
+  if (failure == NULL) {
+    finish (analysis, g_strdup ("no video stream found"),
+        ANALYSIS_FAILURE_BAD_MEDIA);
+    return;
+  }
+  /* The machine's fault (memory, a broken installation), not the film's. */
+  g_strdelimit (failure, "\r\n", ' ');
+  finish (analysis, g_strdup_printf ("no video stream could be decoded: %s "
+          "(out of memory?)", failure), ANALYSIS_FAILURE_TRANSIENT);
+  g_free (failure);
 }
 
 static gpointer
@@ -957,8 +1015,7 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_EOS:
       if (!analysis->has_video) {
-        finish (analysis, g_strdup ("no video stream found"),
-            ANALYSIS_FAILURE_BAD_MEDIA);
+        finish_without_video (analysis);
         return G_SOURCE_REMOVE;
       }
       finish (analysis, NULL, ANALYSIS_FAILURE_NONE);
@@ -968,8 +1025,7 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
       return G_SOURCE_REMOVE;
     case GST_MESSAGE_APPLICATION:
       if (gst_message_has_name (message, NO_VIDEO_MESSAGE)) {
-        finish (analysis, g_strdup ("no video stream found"),
-            ANALYSIS_FAILURE_BAD_MEDIA);
+        finish_without_video (analysis);
         return G_SOURCE_REMOVE;
       }
       if (gst_message_has_name (message, STARTED_MESSAGE)) {
@@ -1024,9 +1080,10 @@ describe_stall (Analysis * analysis)
 {
   gchar *at, *reason;
 
-  if (g_atomic_int_get (&thread_failures) != analysis->thread_failures)
-    return g_strdup ("out of memory: GStreamer could not create a thread, "
-        "and the pipeline stalled");
+  if (g_atomic_int_get (&thread_failures) != analysis->thread_failures ||
+      !can_make_thread ())
+    return g_strdup ("out of memory: no thread can be created, and the "
+        "pipeline stalled");
   if (!analysis->opened)
     return g_strdup_printf ("stalled opening the file: no progress in %u s "
         "(a FIFO without a writer, a hung network share?)",
