@@ -6,8 +6,10 @@
 #include "terminal.h"
 
 #include <glib-unix.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* After SIGINT or SIGTERM, what is done is saved and the rest stopped; if
@@ -66,11 +68,29 @@ job_free (Job * job)
   g_free (job);
 }
 
+/* Under an address-space limit (ulimit -v), glibc's malloc reserves 64 MB
+ * of it for each thread's arena: with the threads that start and stop the
+ * pipelines and watch the signals, a film that fit in 300 MB no longer did
+ * (GLib aborted on a failed malloc). Two arenas then; without a limit,
+ * nothing changes. */
+static void
+limit_malloc_arenas (void)
+{
+#ifdef M_ARENA_MAX
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    mallopt (M_ARENA_MAX, 2);
+#endif
+}
+
 Runner *
 runner_new (const AnalysisSettings * settings, guint jobs,
     gboolean show_progress, RunnerFilmDone done, gpointer user_data)
 {
   Runner *runner = g_new0 (Runner, 1);
+
+  limit_malloc_arenas ();
 
   runner->settings = settings;
   runner->jobs = MAX (jobs, 1);
