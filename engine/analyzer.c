@@ -226,6 +226,15 @@ palette_analyzer_get_fingerprint (const PaletteAnalyzer *analyzer, size_t index,
   return palette_fingerprint_get (&analyzer->fingerprint, index, entry);
 }
 
+void
+palette_analyzer_limit_fingerprint (PaletteAnalyzer *analyzer, unsigned max)
+{
+  if (!analyzer)
+    return;
+  analyzer->params.fingerprint_max = max;
+  palette_fingerprint_set_max (&analyzer->fingerprint, max);
+}
+
 size_t
 palette_analyzer_memory (const PaletteAnalyzer *analyzer)
 {

@@ -125,6 +125,11 @@ size_t palette_analyzer_n_fingerprint (const PaletteAnalyzer *analyzer);
 int palette_analyzer_get_fingerprint (const PaletteAnalyzer *analyzer, size_t index,
     PaletteFingerprintEntry *entry);
 
+/* Bounds the fingerprint to at most max samples from now on, as
+ * fingerprint_max does from the start (0: no bound): for a stream found to
+ * be live once frames flow. */
+void palette_analyzer_limit_fingerprint (PaletteAnalyzer *analyzer, unsigned max);
+
 /* Bytes held by what grows with the stream: batch records, centers and the
  * fingerprint (allocated capacity; the fixed histograms, about 3 MiB, aside).
  * For memory-bound checks. */

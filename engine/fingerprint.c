@@ -57,6 +57,12 @@ thin (PaletteFingerprint *fp)
   fp->every *= 2;
 }
 
+void
+palette_fingerprint_set_max (PaletteFingerprint *fp, unsigned max)
+{
+  fp->max = max;
+}
+
 int
 palette_fingerprint_wants (PaletteFingerprint *fp, uint64_t frame_index)
 {

@@ -31,6 +31,9 @@ typedef struct {
 /* An empty store of colors per sample (0..16), at most max samples (0: no
  * maximum). Allocates nothing until the first sample. */
 void palette_fingerprint_init (PaletteFingerprint *fp, unsigned colors, unsigned max);
+/* From now on at most max samples (0: no bound); a store already fuller is
+ * thinned as the next frames come. */
+void palette_fingerprint_set_max (PaletteFingerprint *fp, unsigned max);
 /* Frees the samples; the store is then empty (init's state). */
 void palette_fingerprint_clear (PaletteFingerprint *fp);
 /* Forgets the samples, keeps the memory. */

@@ -214,7 +214,8 @@ catalog_view_draw (CatalogDb * db, const gchar * json_catalog,
                     name, ".fingerprint.png", error) &&
                 draw_one (render_fingerprint (newest, &ring, error), dir,
                     name, ".ring.png", error))) &&
-        draw_one (render_swatch (newest, swatch_width, swatch_height,
+        draw_one (render_swatch_full (newest, swatch_width, swatch_height,
+                fingerprint->background,
                 error), dir, name, ".swatch.png", error))
       drawn++;
     else

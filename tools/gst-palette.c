@@ -24,6 +24,7 @@
 #include "merge.h"
 #include "output-name.h"
 #include "record.h"
+#include "palette-export.h"
 #include "render.h"
 #include "results.h"
 #include "runner.h"
@@ -73,6 +74,9 @@ typedef struct
   gboolean ring;
   gint swatch_width;
   gint swatch_height;
+  const RenderColor *background;        /* NULL: black */
+  gchar *csv_file;
+  gchar **palette_files;
   gboolean version;
   /* element settings; unset ones keep the element defaults */
   gchar *mode;
@@ -191,6 +195,25 @@ output_path (Run * run, Film * film, const gchar * explicit_path,
   return NULL;
 }
 
+/* --csv and --export-palette, their paths checked before the analysis */
+static gboolean
+write_exports (Options * o, Film * film, JsonObject * record, GError ** error)
+{
+  gchar **spec;
+
+  if (o->csv_file != NULL && !palette_export_csv (record, o->csv_file, error))
+    return FALSE;
+  for (spec = o->palette_files; spec != NULL && *spec != NULL; spec++) {
+    PaletteFormat format;
+    const gchar *file;
+
+    if (!palette_export_parse (*spec, &format, &file, error) ||
+        !palette_export_write (record, format, file, film->title, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 write_outputs (Run * run, Film * film, JsonObject * record, GError ** error)
 {
@@ -211,7 +234,8 @@ write_outputs (Run * run, Film * film, JsonObject * record, GError ** error)
   if (ok && fingerprint_path != NULL) {
     FingerprintOptions fo = { o->fingerprint_width, o->bar_width,
       o->fingerprint_height,
-      o->title ? o->title : o->title_overlay ? film->title : NULL, o->ring
+      o->title ? o->title : o->title_overlay ? film->title : NULL, o->ring,
+      o->background
     };
     cairo_surface_t *surface = render_fingerprint (record, &fo, error);
 
@@ -220,13 +244,15 @@ write_outputs (Run * run, Film * film, JsonObject * record, GError ** error)
       cairo_surface_destroy (surface);
   }
   if (ok && swatch_path != NULL) {
-    cairo_surface_t *surface = render_swatch (record, o->swatch_width,
-        o->swatch_height, error);
+    cairo_surface_t *surface = render_swatch_full (record, o->swatch_width,
+        o->swatch_height, o->background, error);
 
     ok = surface != NULL && render_write_png (surface, swatch_path, error);
     if (surface)
       cairo_surface_destroy (surface);
   }
+  if (ok)
+    ok = write_exports (o, film, record, error);
   g_free (json_path);
   g_free (fingerprint_path);
   g_free (swatch_path);
@@ -1360,7 +1386,7 @@ run_verb (Run * run, gchar ** inputs)
   }
   if (g_str_equal (o->verb, "draw")) {
     FingerprintOptions fo = { o->fingerprint_width, o->bar_width,
-      o->fingerprint_height, o->title, FALSE
+      o->fingerprint_height, o->title, FALSE, o->background
     };
 
     if (o->output_dir == NULL) {
@@ -1417,6 +1443,66 @@ fail:
   n = error_is_transient (error) ? EXIT_TEMPFAIL : EXIT_FAILED_FOR_GOOD;
   g_error_free (error);
   return n;
+}
+
+/* --background, parsed as GOption reads it */
+static RenderColor background_color;
+static gboolean background_given;
+
+static gboolean
+parse_background (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  GError *color_error = NULL;
+
+  if (!render_parse_color (value, &background_color, &color_error)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: %s",
+        name, color_error->message);
+    g_error_free (color_error);
+    return FALSE;
+  }
+  background_given = TRUE;
+  return TRUE;
+}
+
+/* One film's --csv and --export-palette: known formats, and folders that
+ * take the files, found out before the film is decoded. */
+static gboolean
+check_export_options (Options * o, GPtrArray * files, GPtrArray * dirs)
+{
+  GError *error = NULL;
+  gchar **spec;
+
+  if ((o->csv_file || o->palette_files) &&
+      (files->len > 1 || dirs->len > 0 || o->catalog_path != NULL)) {
+    fprintf (stderr, "gst-palette: --csv and --export-palette name one "
+        "film's files: give one film\n");
+    return FALSE;
+  }
+  if (o->csv_file != NULL && o->fingerprint_colors == 0) {
+    fprintf (stderr, "gst-palette: --csv writes the fingerprint, which "
+        "--fingerprint-colors=0 leaves out\n");
+    return FALSE;
+  }
+  if (o->csv_file != NULL &&
+      !palette_export_check_path (o->csv_file, &error)) {
+    fprintf (stderr, "gst-palette: --csv: %s\n", error->message);
+    g_error_free (error);
+    return FALSE;
+  }
+  for (spec = o->palette_files; spec != NULL && *spec != NULL; spec++) {
+    PaletteFormat format;
+    const gchar *file;
+
+    if (!palette_export_parse (*spec, &format, &file, &error) ||
+        !palette_export_check_path (file, &error)) {
+      fprintf (stderr, "gst-palette: --export-palette: %s\n",
+          error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
 static GOptionContext *
@@ -1481,9 +1567,9 @@ make_option_context (Options * o)
     {"bar-width", 0, 0, G_OPTION_ARG_INT, &o->bar_width,
         "Width of one frame's bar (default: about 1000 pixels in all)", "PX"},
     {"fingerprint-height", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_height,
-        "Fingerprint height in pixels (default: 400)", "PX"},
+        "Fingerprint height in pixels (default: its width, square)", "PX"},
     {"title", 0, 0, G_OPTION_ARG_STRING, &o->title,
-        "Write TEXT over the fingerprint", "TEXT"},
+        "Write TEXT over the fingerprint (\\n breaks the line)", "TEXT"},
     {"title-overlay", 0, 0, G_OPTION_ARG_NONE, &o->title_overlay,
         "Write the film's title over the fingerprint", NULL},
     {"ring", 0, 0, G_OPTION_ARG_NONE, &o->ring,
@@ -1492,6 +1578,17 @@ make_option_context (Options * o)
         "Swatch width in pixels (default: 1000)", "PX"},
     {"swatch-height", 0, 0, G_OPTION_ARG_INT, &o->swatch_height,
         "Swatch height in pixels (default: 200)", "PX"},
+    {"background", 0, 0, G_OPTION_ARG_CALLBACK, parse_background,
+        "Background of the ring and of the swatch's label band: transparent, "
+          "black (default), white, a color name or #RRGGBB", "COLOR"},
+    {"csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv_file,
+        "Write the fingerprint to FILE as CSV, a row per color of each "
+          "sampled frame (one film only)", "FILE"},
+    {"export-palette", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->palette_files,
+        "Write the palette for other tools, the format from the suffix: "
+          ".gpl (GIMP), .css (custom properties), .ase (Adobe), .png (a "
+          "strip); palettegen:FILE.png for ffmpeg's 16x16 (repeatable, one "
+          "film only)", "FILE"},
     {NULL}
   };
   const GOptionEntry analysis_entries[] = {
@@ -1600,6 +1697,8 @@ options_clear (Options * o)
   g_free (o->fingerprint_file);
   g_free (o->swatch_file);
   g_free (o->title);
+  g_free (o->csv_file);
+  g_strfreev (o->palette_files);
   g_free (o->mode);
   g_free (o->bw_mode);
   g_strfreev (o->decimate_props);
@@ -1710,6 +1809,8 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   g_option_context_free (context);
+  if (background_given)
+    options.background = &background_color;
   if (options.version) {
     gchar *gst_version = gst_version_string ();
 
@@ -1727,6 +1828,7 @@ main (int argc, char **argv)
   if (options.verb != NULL) {
     status = run_verb (&run, options.inputs);
   } else if (!check_options (&options, files, dirs) ||
+      !check_export_options (&options, files, dirs) ||
       !open_events (&run) || !parse_shard (&run) ||
       !build_settings (&options, &run.settings, files->len == 0
           && dirs->len == 0 && options.catalog_path == NULL)) {

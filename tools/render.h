@@ -8,17 +8,26 @@
 
 G_BEGIN_DECLS
 
+/* A color with its opacity, each 0–1. */
+typedef struct
+{
+  gdouble red, green, blue, alpha;
+} RenderColor;
+
 typedef struct
 {
   guint width;                  /* 0: one bar_width bar per sampled frame */
   guint bar_width;              /* 0: about RENDER_AUTO_WIDTH in all */
-  guint height;                 /* 0: RENDER_DEFAULT_HEIGHT */
-  const gchar *title;           /* overlaid when not NULL; '\n' breaks lines */
+  guint height;                 /* 0: as wide as the image (square) */
+  const gchar *title;           /* overlaid when not NULL; a newline or the
+                                 * two characters \n break lines */
   gboolean ring;                /* frames around a circle, height × height */
+  const RenderColor *background;        /* NULL: opaque black */
 } FingerprintOptions;
 
-#define RENDER_DEFAULT_HEIGHT 400
 #define RENDER_AUTO_WIDTH 1000
+/* The ring's hole, where the title goes, as a share of its radius. */
+#define RENDER_RING_HOLE 0.45
 #define RENDER_SWATCH_WIDTH 1000
 #define RENDER_SWATCH_HEIGHT 200
 
@@ -27,9 +36,23 @@ typedef struct
 cairo_surface_t *render_fingerprint (JsonObject * record,
     const FingerprintOptions * options, GError ** error);
 
-/* The film palette as bars as wide as their shares, labelled with hex. */
+/* The film palette as bars as wide as their shares, each labelled with its
+ * hex and share: inside the bar, upright in a narrow one, and in a band
+ * below the bars (on BACKGROUND, NULL: black) for those too narrow even
+ * for that. */
+cairo_surface_t *render_swatch_full (JsonObject * record, guint width,
+    guint height, const RenderColor * background, GError ** error);
 cairo_surface_t *render_swatch (JsonObject * record, guint width,
     guint height, GError ** error);
+
+/* "transparent" (or "none"), a color name as pango knows them ("black",
+ * "white", "navy"...), #rgb, #rrggbb or #rrggbbaa. */
+gboolean render_parse_color (const gchar * text, RenderColor * color,
+    GError ** error);
+
+/* TITLE as drawn: the two characters \n become a line break (a shell
+ * seldom lets one type a newline), \\ a backslash. */
+gchar *render_title_text (const gchar * title);
 
 gboolean render_write_png (cairo_surface_t * surface, const gchar * filename,
     GError ** error);

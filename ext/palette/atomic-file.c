@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -23,13 +25,29 @@ struct _AtomicFile
   gint saved_errno;             /* 0 while every write succeeded */
 };
 
+/* PATH.XXXXXX, in the same folder so that the rename is atomic; a name too
+ * long for that (a file name has at most NAME_MAX bytes) is shortened, as
+ * the temporary's name matters to nobody. */
+static gchar *
+atomic_file_temporary_name (const gchar * path)
+{
+  const gchar *base = strrchr (path, '/');
+  gsize base_length = strlen (base ? base + 1 : path);
+  const gsize suffix = strlen (".XXXXXX");
+
+  if (base_length + suffix <= NAME_MAX)
+    return g_strdup_printf ("%s.XXXXXX", path);
+  return g_strdup_printf ("%.*s.XXXXXX",
+      (gint) (strlen (path) - (base_length + suffix - NAME_MAX)), path);
+}
+
 AtomicFile *
 atomic_file_new (const gchar * path, GError ** error)
 {
   AtomicFile *file = g_new0 (AtomicFile, 1);
 
   file->path = g_strdup (path);
-  file->temporary = g_strdup_printf ("%s.XXXXXX", path);
+  file->temporary = atomic_file_temporary_name (path);
   file->fd = g_mkstemp_full (file->temporary, O_WRONLY | O_CLOEXEC, 0666);
   if (file->fd < 0) {
     gint saved_errno = errno;

@@ -48,7 +48,9 @@
  * dropped, so a scene change fills the palette one window later and memory
  * stays bounded however long the stream runs. Without a window the palette
  * (and the fingerprint, a few bytes per frame) covers the whole stream;
- * #GstPaletteSink:fingerprint-max then bounds the fingerprint by thinning it.
+ * #GstPaletteSink:fingerprint-max then bounds the fingerprint by thinning it,
+ * to 1024 samples on a live source when left at 0. An update that cannot be
+ * written is a warning, retried by the next one.
  *
  * The sink does not sync on the clock by default (#GstBaseSink:sync is
  * FALSE), so it adds no latency and answers latency queries as not live
@@ -70,12 +72,14 @@
 #endif
 
 #include "gstpalettesink.h"
+#include "file-end.h"
+#include "palette-completeness.h"
 #include "palette-message.h"
 #include "palette-record.h"
+#include "palette-timeline.h"
 #include "palette-worker.h"
 
 #include <string.h>
-#include <math.h>
 
 #include "analyzer.h"
 
@@ -95,6 +99,11 @@ GST_DEBUG_CATEGORY (gst_palette_sink_debug);
 #define DEFAULT_SYNC FALSE
 
 #define MAX_SIZE 4096
+
+/* A live stream's fingerprint, unless fingerprint-max says otherwise: the
+ * record (about 140 bytes a sample) is rewritten at every update, and
+ * memory must stay bounded for weeks. */
+#define LIVE_FINGERPRINT_MAX 1024
 
 enum
 {
@@ -120,14 +129,18 @@ enum
   PROP_DROPPED,
 };
 
-/* A palette for the analysis thread to publish, once the frames queued
- * before it are analysed. */
+/* Work for the analysis thread, run once the frames queued before it are
+ * analysed: a palette to publish, or the fingerprint's bound for a stream
+ * found to be live. */
 typedef struct
 {
+  gboolean limit_fingerprint;   /* else publish */
   PaletteSpan span;
   gboolean final;
   gboolean complete;
-} PalettePublication;
+  guint resize_width;           /* the size frames are downscaled to */
+  guint resize_height;
+} PaletteSinkTask;
 
 struct _GstPaletteSink
 {
@@ -158,10 +171,7 @@ struct _GstPaletteSink
   /* streaming thread */
   GstVideoInfo info;
   gboolean have_info;
-  GstClockTime first_pts;
-  GstClockTime last_end;
-  GstClockTime next_stream_time;  /* for buffers without timestamps */
-  GstClockTime next_update;
+  PaletteTimeline timeline;
   gchar *title;                 /* GST_OBJECT_LOCK: tags can come from any thread */
   gchar *uri;
   /* GST_OBJECT_LOCK: how upstream chose the frames, from framedecimate's
@@ -170,13 +180,11 @@ struct _GstPaletteSink
   gboolean source_queried;
   gboolean live_queried;
   gboolean upstream_live;       /* frames are dropped rather than waited for */
+  gboolean fingerprint_limited; /* a live stream's bound was set */
   gboolean finished;            /* a final palette was posted for these frames */
   gint64 start_time;            /* monotonic, µs */
 
-  /* GST_OBJECT_LOCK: set from the bus's sync-message signal, any thread */
-  gboolean upstream_error;
-  GstBus *watched_bus;
-  gulong error_handler_id;
+  PaletteErrorWatch *error_watch;       /* from start to stop */
 
   /* the analysis thread, from start to stop: it owns the analyzer, and
    * every palette is published from it */
@@ -194,44 +202,6 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 G_DEFINE_TYPE (GstPaletteSink, gst_palette_sink, GST_TYPE_BASE_SINK);
 GST_ELEMENT_REGISTER_DEFINE (palettesink, "palettesink", GST_RANK_NONE,
     GST_TYPE_PALETTE_SINK);
-
-/* Both enums are registered on the engine's own values, so a property's
- * value is the engine's setting as is. */
-GType
-gst_palette_sink_bw_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {PALETTE_BW_AUTO, "Detect from the mean saturation", "auto"},
-    {PALETTE_BW_COLOR, "Always a color palette", "color"},
-    {PALETTE_BW_GRAY, "Always gray levels", "gray"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstPaletteSinkBwMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-GType
-gst_palette_sink_color_space_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {PALETTE_SPACE_RGB, "Gamma-encoded sRGB", "rgb"},
-    {PALETTE_SPACE_OKLAB, "OKLab (perceptual)", "oklab"},
-    {PALETTE_SPACE_CIELAB, "CIE L*a*b*", "cielab"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstPaletteSinkColorSpace", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
 
 static void gst_palette_sink_finalize (GObject * object);
 static void gst_palette_sink_set_property (GObject * object, guint prop_id,
@@ -335,7 +305,8 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
       g_param_spec_uint ("fingerprint-max", "Fingerprint maximum",
           "> 0: at most this many fingerprint samples, thinned evenly over "
           "the stream when full (bounds a long live stream's record); "
-          "0: one per analysed frame (within the window, if any)",
+          "0: one per analysed frame (within the window, if any), but at "
+          "most 1024 on a live source without a window",
           0, G_MAXUINT, defaults.fingerprint_max, flags));
   g_object_class_install_property (gobject_class, PROP_DROPPED,
       g_param_spec_uint64 ("dropped", "Dropped",
@@ -549,90 +520,20 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
 }
 
 static gboolean gst_palette_sink_publish_now (GstPaletteSink * self,
-    PaletteAnalyzer * analyzer, const PaletteSpan * span, gboolean final,
-    gboolean complete);
+    PaletteAnalyzer * analyzer, const PaletteSinkTask * task);
 
-/* The analysis thread's task: a palette to publish. */
+/* Runs in the analysis thread, with the analyzer. */
 static gboolean
-gst_palette_sink_run_publication (PaletteAnalyzer * analyzer, gpointer task,
+gst_palette_sink_run_task (PaletteAnalyzer * analyzer, gpointer data,
     gpointer user_data)
 {
-  PalettePublication *publication = task;
+  PaletteSinkTask *task = data;
 
-  return gst_palette_sink_publish_now (user_data, analyzer,
-      &publication->span, publication->final, publication->complete);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Upstream errors: the sink never sees them, the bus does
- *
- * This is the one place where the sink looks beyond its pads, and it has
- * to. An element that fails posts an ERROR message and returns
- * GST_FLOW_ERROR to its upstream; nothing of the failure travels
- * downstream. The source or demuxer whose push failed then sends EOS
- * (GstBaseSrc does so right after GST_ELEMENT_FLOW_ERROR), and that EOS
- * is like any other: no flag or field tells it from the end of the
- * stream. So whether the palette at EOS is complete can only be learnt
- * from the ERROR message, and messages travel up only, to the bins and
- * the application: GstBin::handle_message sees its own children's alone
- * (a sink is no bin, and a bin around the sink would not see its
- * siblings), and a tracer hook would be process-wide. Without an EOS the
- * bus is not needed: being stopped (PAUSED→READY) before EOS already
- * gives an incomplete palette (gst_palette_sink_teardown()), and
- * gst_palette_sink_stream_was_cut() catches, in-band, the streams whose
- * position falls short of their duration, but not an error near the end
- * or in a stream without a duration (test_upstream_error_near_end).
- *
- * Hence a sync handler on the top-level bus, the only bus every error
- * reaches, from the streaming thread that posted it and so before its
- * EOS. Sync-message emission is counted, so enabling and disabling it
- * leaves the application's own use of the bus as it was. */
-
-static void
-gst_palette_sink_on_error (GstBus * bus, GstMessage * message, gpointer data)
-{
-  GstPaletteSink *self = data;
-
-  if (GST_MESSAGE_SRC (message) == GST_OBJECT_CAST (self))
-    return;
-  GST_INFO_OBJECT (self, "error from %" GST_PTR_FORMAT
-      ": the palette will be incomplete", GST_MESSAGE_SRC (message));
-  GST_OBJECT_LOCK (self);
-  self->upstream_error = TRUE;
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_palette_sink_watch_errors (GstPaletteSink * self)
-{
-  GstObject *top = gst_object_ref (GST_OBJECT (self)), *parent;
-
-  while ((parent = gst_object_get_parent (top))) {
-    gst_object_unref (top);
-    top = parent;
+  if (task->limit_fingerprint) {
+    palette_analyzer_limit_fingerprint (analyzer, LIVE_FINGERPRINT_MAX);
+    return TRUE;
   }
-  /* children of a bin post to the bin's private bus; the top-level bus is
-   * the one every error reaches */
-  if (GST_IS_ELEMENT (top))
-    self->watched_bus = gst_element_get_bus (GST_ELEMENT (top));
-  gst_object_unref (top);
-
-  if (!self->watched_bus)
-    return;
-  gst_bus_enable_sync_message_emission (self->watched_bus);
-  self->error_handler_id = g_signal_connect (self->watched_bus,
-      "sync-message::error", G_CALLBACK (gst_palette_sink_on_error), self);
-}
-
-static void
-gst_palette_sink_unwatch_errors (GstPaletteSink * self)
-{
-  if (!self->watched_bus)
-    return;
-  g_signal_handler_disconnect (self->watched_bus, self->error_handler_id);
-  gst_bus_disable_sync_message_emission (self->watched_bus);
-  gst_clear_object (&self->watched_bus);
-  self->error_handler_id = 0;
+  return gst_palette_sink_publish_now (user_data, analyzer, task);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -655,66 +556,13 @@ gst_palette_sink_query_source (GstPaletteSink * self)
   GST_DEBUG_OBJECT (self, "source URI %s", GST_STR_NULL (uri));
 }
 
-/* The URI's file name without its extension, for streams without a title. */
-static gchar *
-title_from_uri (const gchar * uri)
-{
-  gchar *path, *base, *dot;
-
-  if (!uri)
-    return NULL;
-  path = g_uri_unescape_string (uri, NULL);
-  if (!path)
-    return NULL;
-  base = g_path_get_basename (path);
-  g_free (path);
-  dot = strrchr (base, '.');
-  if (dot && dot != base)
-    *dot = '\0';
-  if (base[0] == '\0' || strcmp (base, "/") == 0 || strcmp (base, ".") == 0) {
-    g_free (base);
-    return NULL;
-  }
-  return base;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Posting and writing */
-
-/* The span of the frames so far (the last window of them, with a window),
- * from the streaming thread. */
-static void
-gst_palette_sink_get_span (GstPaletteSink * self, PaletteSpan * span)
-{
-  GstBaseSink *basesink = GST_BASE_SINK (self);
-  GstClockTime timestamp = self->first_pts;
-
-  span->timestamp = GST_CLOCK_TIME_NONE;
-  span->stream_time = GST_CLOCK_TIME_NONE;
-  span->running_time = GST_CLOCK_TIME_NONE;
-  span->duration = GST_CLOCK_TIME_NONE;
-  if (!GST_CLOCK_TIME_IS_VALID (timestamp))
-    return;
-  if (self->active_window > 0 && GST_CLOCK_TIME_IS_VALID (self->last_end)
-      && self->last_end > self->active_window
-      && self->last_end - self->active_window > timestamp)
-    timestamp = self->last_end - self->active_window;
-
-  span->timestamp = timestamp;
-  if (basesink->segment.format == GST_FORMAT_TIME) {
-    span->running_time = gst_segment_to_running_time (&basesink->segment,
-        GST_FORMAT_TIME, timestamp);
-    span->stream_time = gst_segment_to_stream_time (&basesink->segment,
-        GST_FORMAT_TIME, timestamp);
-  }
-  if (GST_CLOCK_TIME_IS_VALID (self->last_end) && self->last_end >= timestamp)
-    span->duration = self->last_end - timestamp;
-}
 
 static gboolean
 gst_palette_sink_write_record (GstPaletteSink * self,
     PaletteAnalyzer * analyzer, const PalettePalette * palette,
-    gboolean complete)
+    const PaletteSinkTask * task)
 {
   PaletteRecordInfo info;
   JsonNode *record;
@@ -732,7 +580,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   sampling = self->sampling;
   GST_OBJECT_UNLOCK (self);
   if (!title)
-    title = title_from_uri (uri);
+    title = palette_record_title_from_uri (uri);
 
   if (gst_pad_peer_query_duration (GST_BASE_SINK_PAD (self), GST_FORMAT_TIME,
           &duration) && duration >= 0)
@@ -749,10 +597,10 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.color_space = palette_color_space_name (self->params.space);
   info.clusters_nb = palette->black_and_white ? self->params.gray_levels :
       self->params.colors;
-  info.resize_width = self->target_width;
-  info.resize_height = self->target_height;
+  info.resize_width = task->resize_width;
+  info.resize_height = task->resize_height;
   info.batch_size = self->params.batch_size;
-  info.complete = complete;
+  info.complete = task->complete;
   info.sampling_mode = sampling.mode;
   info.sampling_step = sampling.step;
   info.sampling_interval_seconds = sampling.interval / (gdouble) GST_SECOND;
@@ -765,7 +613,14 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   record = palette_record_build (&info, palette);
   ok = palette_record_write (record, analyzer, self->active_location,
       &error);
-  if (!ok) {
+  if (!ok && !task->final) {
+    /* an update: the next one retries, and a live stream goes on */
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Could not write the palette to \"%s\"; the next update retries.",
+            self->active_location), ("%s", error->message));
+    g_clear_error (&error);
+    ok = TRUE;
+  } else if (!ok) {
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
         ("Could not write the palette to \"%s\".", self->active_location),
         ("%s", error->message));
@@ -784,8 +639,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
  * from the analysis thread, the analyzer's one owner. */
 static gboolean
 gst_palette_sink_publish_now (GstPaletteSink * self,
-    PaletteAnalyzer * analyzer, const PaletteSpan * span, gboolean final,
-    gboolean complete)
+    PaletteAnalyzer * analyzer, const PaletteSinkTask * task)
 {
   PalettePalette palette;
   PaletteStatus status = palette_analyzer_get_palette (analyzer, &palette);
@@ -807,15 +661,14 @@ gst_palette_sink_publish_now (GstPaletteSink * self,
 
   GST_DEBUG_OBJECT (self, "palette of %" G_GUINT64_FORMAT " frames: %u colors,"
       " final %d, complete %d", (guint64) palette.frames, palette.n_colors,
-      final, complete);
+      task->final, task->complete);
 
   if (self->active_post_messages)
     gst_element_post_message (GST_ELEMENT (self),
-        palette_message_new (GST_OBJECT (self), &palette, span, final,
-            complete));
+        palette_message_new (GST_OBJECT (self), &palette, &task->span,
+            task->final, task->complete));
   if (self->active_location)
-    return gst_palette_sink_write_record (self, analyzer, &palette,
-        complete);
+    return gst_palette_sink_write_record (self, analyzer, &palette, task);
   return TRUE;
 }
 
@@ -826,12 +679,22 @@ static gboolean
 gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
     gboolean complete, gboolean wait)
 {
-  PalettePublication *publication = g_new0 (PalettePublication, 1);
+  PaletteSinkTask *task = g_new0 (PaletteSinkTask, 1);
 
-  gst_palette_sink_get_span (self, &publication->span);
-  publication->final = final;
-  publication->complete = complete;
-  return palette_worker_push_task (self->worker, publication, g_free, wait);
+  palette_timeline_get_span (&self->timeline, &GST_BASE_SINK (self)->segment,
+      self->active_window, &task->span);
+  task->final = final;
+  task->complete = complete;
+  /* frames are not upscaled: the size used is the smaller of the two */
+  task->resize_width = self->target_width;
+  task->resize_height = self->target_height;
+  if (self->have_info) {
+    task->resize_width = MIN (task->resize_width,
+        (guint) GST_VIDEO_INFO_WIDTH (&self->info));
+    task->resize_height = MIN (task->resize_height,
+        (guint) GST_VIDEO_INFO_HEIGHT (&self->info));
+  }
+  return palette_worker_push_task (self->worker, task, g_free, wait);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -841,15 +704,12 @@ static void
 gst_palette_sink_reset_stream (GstPaletteSink * self)
 {
   self->have_info = FALSE;
-  self->first_pts = GST_CLOCK_TIME_NONE;
-  self->last_end = GST_CLOCK_TIME_NONE;
-  self->next_stream_time = 0;
-  self->next_update = GST_CLOCK_TIME_NONE;
+  palette_timeline_reset (&self->timeline);
   self->source_queried = FALSE;
   self->live_queried = FALSE;
   self->upstream_live = FALSE;
+  self->fingerprint_limited = FALSE;
   self->finished = FALSE;
-  self->upstream_error = FALSE;
   g_free (self->title);
   self->title = NULL;
   g_free (self->uri);
@@ -906,8 +766,8 @@ gst_palette_sink_setup (GstPaletteSink * self)
   self->start_time = g_get_monotonic_time ();
   self->worker = palette_worker_new (GST_ELEMENT (self), analyzer,
       self->target_width, self->target_height, self->active_downscale_method,
-      gst_palette_sink_run_publication, self);
-  gst_palette_sink_watch_errors (self);
+      gst_palette_sink_run_task, self);
+  self->error_watch = palette_error_watch_new (GST_ELEMENT (self));
   return TRUE;
 }
 
@@ -930,7 +790,7 @@ gst_palette_sink_teardown (GstPaletteSink * self)
   }
 
   g_clear_pointer (&self->worker, palette_worker_free);
-  gst_palette_sink_unwatch_errors (self);
+  g_clear_pointer (&self->error_watch, palette_error_watch_free);
   g_clear_pointer (&self->active_location, g_free);
   gst_palette_sink_reset_stream (self);
 }
@@ -990,39 +850,45 @@ gst_palette_sink_propose_allocation (GstBaseSink * sink, GstQuery * query)
   return TRUE;
 }
 
-/* A file cut short (an interrupted download, a full disk) often just ends:
- * its demuxer sends EOS without an error. Its position then falls well
- * short of the duration it announced (or of the segment's stop). The 5 %
- * margin leaves room for audio that outlasts the video and for rounding. */
+/* An EOS that ends less than the stream: an upstream error, or a file cut
+ * short (then warned about). */
 static gboolean
-gst_palette_sink_stream_was_cut (GstPaletteSink * self)
+gst_palette_sink_stream_is_whole (GstPaletteSink * self)
 {
-  GstPad *pad = GST_BASE_SINK_PAD (self);
-  gint64 position = -1, end = -1;
+  GstClockTime position, end;
   GstSegment segment;
+  gchar *path, *detail = NULL;
+  gboolean whole = TRUE;
 
+  if (palette_error_watch_saw_error (self->error_watch))
+    return FALSE;
   GST_OBJECT_LOCK (self);
   gst_segment_copy_into (&GST_BASE_SINK (self)->segment, &segment);
   GST_OBJECT_UNLOCK (self);
-  /* key-unit trick modes (framedecimate mode=keyframes) stop at the last
-   * key frame, short of the end by design */
-  if (segment.format != GST_FORMAT_TIME || segment.rate < 0
-      || (segment.flags & (GST_SEGMENT_FLAG_TRICKMODE |
-              GST_SEGMENT_FLAG_TRICKMODE_KEY_UNITS)))
+  if (palette_stream_was_cut (GST_BASE_SINK_PAD (self), &segment, &position,
+          &end)) {
+    GST_ELEMENT_WARNING (self, STREAM, DEMUX,
+        ("The stream ended at %" GST_TIME_FORMAT " of %" GST_TIME_FORMAT
+            ": the file looks cut short, the palette covers what was "
+            "received.", GST_TIME_ARGS (position), GST_TIME_ARGS (end)),
+        (NULL));
     return FALSE;
-  if (GST_CLOCK_TIME_IS_VALID (segment.stop))
-    end = segment.stop;
-  else if (!gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &end))
-    return FALSE;
-  if (end <= 0 || !gst_pad_peer_query_position (pad, GST_FORMAT_TIME,
-          &position) || position < 0 || position >= end - end / 20)
-    return FALSE;
+  }
 
-  GST_ELEMENT_WARNING (self, STREAM, DEMUX,
-      ("The stream ended at %" GST_TIME_FORMAT " of %" GST_TIME_FORMAT
-          ": the file looks cut short, the palette covers what was received.",
-          GST_TIME_ARGS (position), GST_TIME_ARGS (end)), (NULL));
-  return TRUE;
+  /* the demuxers of AVI, Ogg and MPEG-PS, and every demuxer in key-unit
+   * trick modes, end a cut file as if it were whole: the file tells */
+  GST_OBJECT_LOCK (self);
+  path = self->uri ? g_filename_from_uri (self->uri, NULL, NULL) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (path && palette_file_end_check (path, &detail) == PALETTE_FILE_END_CUT) {
+    GST_ELEMENT_WARNING (self, STREAM, DEMUX,
+        ("The file looks cut short (%s): the palette covers what was "
+            "received.", detail), ("%s", path));
+    whole = FALSE;
+  }
+  g_free (detail);
+  g_free (path);
+  return whole;
 }
 
 static gboolean
@@ -1068,27 +934,26 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       /* after a flushing seek a new EOS gives a new final palette; updates
        * follow the new segment's running time */
       self->finished = FALSE;
-      self->next_update = GST_CLOCK_TIME_NONE;
+      palette_timeline_restart_updates (&self->timeline);
       self->live_queried = FALSE;
       break;
     case GST_EVENT_EOS:{
       guint64 frames;
-      gboolean complete, ok, upstream_error;
+      gboolean complete, ok;
 
       GST_OBJECT_LOCK (self);
       frames = self->frames;
-      upstream_error = self->upstream_error;
       GST_OBJECT_UNLOCK (self);
 
       if (frames == 0) {
-        if (!upstream_error)
+        if (!palette_error_watch_saw_error (self->error_watch))
           GST_ELEMENT_ERROR (self, STREAM, FAILED,
               ("No frames were received before the end of the stream: "
                   "no palette."), (NULL));
         gst_event_unref (event);
         return FALSE;
       }
-      complete = !upstream_error && !gst_palette_sink_stream_was_cut (self);
+      complete = gst_palette_sink_stream_is_whole (self);
       ok = gst_palette_sink_publish (self, TRUE, complete, TRUE);
       self->finished = TRUE;
       if (!ok) {
@@ -1158,36 +1023,11 @@ gst_palette_sink_report_drop (GstPaletteSink * self, GstBuffer * buffer)
   gst_element_post_message (GST_ELEMENT (self), qos);
 }
 
-/* The fingerprint's timestamp: stream time, else the position of the frame
- * in a stream without timestamps. */
-static GstClockTime
-gst_palette_sink_frame_time (GstPaletteSink * self, GstBuffer * buffer)
-{
-  GstBaseSink *basesink = GST_BASE_SINK (self);
-  GstClockTime pts = GST_BUFFER_PTS (buffer), time = GST_CLOCK_TIME_NONE;
-  GstClockTime duration = GST_BUFFER_DURATION (buffer);
-
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    time = basesink->segment.format == GST_FORMAT_TIME ?
-        gst_segment_to_stream_time (&basesink->segment, GST_FORMAT_TIME,
-        pts) : pts;
-  if (!GST_CLOCK_TIME_IS_VALID (time))
-    time = self->next_stream_time;
-
-  if (!GST_CLOCK_TIME_IS_VALID (duration) && self->have_info
-      && GST_VIDEO_INFO_FPS_N (&self->info) > 0)
-    duration = gst_util_uint64_scale (GST_SECOND,
-        GST_VIDEO_INFO_FPS_D (&self->info), GST_VIDEO_INFO_FPS_N (&self->info));
-  self->next_stream_time = time + (GST_CLOCK_TIME_IS_VALID (duration) ?
-      duration : 0);
-  return time;
-}
-
 static GstFlowReturn
 gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   GstPaletteSink *self = GST_PALETTE_SINK (sink);
-  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime timestamp;
   PaletteWorkerResult result;
 
   if (G_UNLIKELY (!self->have_info)) {
@@ -1203,10 +1043,23 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   if (G_UNLIKELY (!self->live_queried)) {
     gst_palette_sink_query_live (self);
     self->live_queried = TRUE;
+    if (self->upstream_live && self->params.fingerprint_max == 0
+        && self->params.window == 0 && !self->fingerprint_limited) {
+      PaletteSinkTask *task = g_new0 (PaletteSinkTask, 1);
+
+      GST_INFO_OBJECT (self, "live source: the fingerprint keeps at most %u "
+          "samples", LIVE_FINGERPRINT_MAX);
+      task->limit_fingerprint = TRUE;
+      self->fingerprint_limited = TRUE;
+      if (!palette_worker_push_task (self->worker, task, g_free, FALSE))
+        return GST_FLOW_ERROR;
+    }
   }
 
+  timestamp = palette_timeline_add_frame (&self->timeline, &sink->segment,
+      buffer, &self->info);
   result = palette_worker_push_frame (self->worker, buffer, &self->info,
-      gst_palette_sink_frame_time (self, buffer), self->upstream_live);
+      timestamp, self->upstream_live);
   if (result == PALETTE_WORKER_FAILED)
     return GST_FLOW_ERROR;
 
@@ -1216,38 +1069,12 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   if (result == PALETTE_WORKER_DROPPED)
     gst_palette_sink_report_drop (self, buffer);
 
-  if (GST_CLOCK_TIME_IS_VALID (pts)) {
-    GstClockTime end = pts;
-
-    if (GST_BUFFER_DURATION_IS_VALID (buffer))
-      end += GST_BUFFER_DURATION (buffer);
-    if (!GST_CLOCK_TIME_IS_VALID (self->first_pts))
-      self->first_pts = pts;
-    if (!GST_CLOCK_TIME_IS_VALID (self->last_end) || end > self->last_end)
-      self->last_end = end;
-  }
-
-  if (self->active_interval > 0 && GST_CLOCK_TIME_IS_VALID (pts)
-      && sink->segment.format == GST_FORMAT_TIME) {
-    GstClockTime running_time = gst_segment_to_running_time (&sink->segment,
-        GST_FORMAT_TIME, pts);
-
-    if (!GST_CLOCK_TIME_IS_VALID (running_time)) {
-      /* outside the segment: nothing to schedule on */
-    } else if (!GST_CLOCK_TIME_IS_VALID (self->next_update)) {
-      /* updates are due at multiples of interval of running time */
-      self->next_update = (running_time / self->active_interval + 1) *
-          self->active_interval;
-    } else if (running_time >= self->next_update) {
-      /* published by the analysis thread once this frame is analysed: the
-       * streaming thread does not wait for the clustering */
-      if (!gst_palette_sink_publish (self, FALSE, FALSE, FALSE))
-        return GST_FLOW_ERROR;
-      /* the next multiple of interval after this frame */
-      self->next_update += self->active_interval *
-          ((running_time - self->next_update) / self->active_interval + 1);
-    }
-  }
+  /* published by the analysis thread once this frame is analysed: the
+   * streaming thread does not wait for the clustering */
+  if (palette_timeline_update_due (&self->timeline, &sink->segment,
+          GST_BUFFER_PTS (buffer), self->active_interval)
+      && !gst_palette_sink_publish (self, FALSE, FALSE, FALSE))
+    return GST_FLOW_ERROR;
 
   return GST_FLOW_OK;
 }

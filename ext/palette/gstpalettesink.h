@@ -14,15 +14,9 @@
 #include <gst/base/gstbasesink.h>
 #include <gst/video/video.h>
 
+#include "palette-enums.h"
+
 G_BEGIN_DECLS
-
-/* The property enums: their values are the engine's own (PaletteBwMode and
- * PaletteColorSpace in engine/), so that no type mirrors them. */
-#define GST_TYPE_PALETTE_SINK_BW_MODE (gst_palette_sink_bw_mode_get_type ())
-GType gst_palette_sink_bw_mode_get_type (void);
-
-#define GST_TYPE_PALETTE_SINK_COLOR_SPACE (gst_palette_sink_color_space_get_type ())
-GType gst_palette_sink_color_space_get_type (void);
 
 #define GST_TYPE_PALETTE_SINK (gst_palette_sink_get_type ())
 G_DECLARE_FINAL_TYPE (GstPaletteSink, gst_palette_sink, GST, PALETTE_SINK,

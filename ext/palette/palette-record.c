@@ -615,3 +615,26 @@ palette_record_write (JsonNode * record, const PaletteAnalyzer * analyzer,
   g_string_free (out, TRUE);
   return atomic_file_commit (file, error);
 }
+
+/* The URI's file name without its extension, for streams without a title. */
+gchar *
+palette_record_title_from_uri (const gchar * uri)
+{
+  gchar *path, *base, *dot;
+
+  if (!uri)
+    return NULL;
+  path = g_uri_unescape_string (uri, NULL);
+  if (!path)
+    return NULL;
+  base = g_path_get_basename (path);
+  g_free (path);
+  dot = strrchr (base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  if (base[0] == '\0' || strcmp (base, "/") == 0 || strcmp (base, ".") == 0) {
+    g_free (base);
+    return NULL;
+  }
+  return base;
+}

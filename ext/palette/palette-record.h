@@ -51,6 +51,10 @@ typedef struct
 
 void palette_record_info_init (PaletteRecordInfo * info);
 
+/* The URI's file name without its extension, for streams without a title;
+ * NULL when it has none. */
+gchar *palette_record_title_from_uri (const gchar * uri);
+
 gchar *palette_record_make_id (const gchar * title, const gchar * calculation_date);
 
 /* The record without its fingerprint, which is printed straight from the

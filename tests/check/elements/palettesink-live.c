@@ -584,6 +584,145 @@ GST_START_TEST (test_memory_bounded_fingerprint_max)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* A live stream's defaults: bounded fingerprint, writes that may fail */
+
+/* Samples in the fingerprint of the record at PATH. */
+static guint
+record_fingerprint_samples (const gchar * path)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonObject *fingerprint;
+  guint n;
+
+  fail_unless (json_parser_load_from_file (parser, path, NULL));
+  fingerprint = json_object_get_object_member (json_node_get_object
+      (json_parser_get_root (parser)), "fingerprint");
+  n = json_array_get_length (json_object_get_array_member (fingerprint,
+          "timestamps"));
+  g_object_unref (parser);
+  return n;
+}
+
+/* 3,000 small frames at 1,000 fps, live or not, at the sink's defaults;
+ * returns the frames analysed and the fingerprint's samples. */
+static void
+run_default_sink (gboolean live, guint64 * analysed, guint * samples)
+{
+  gchar *path = g_build_filename (tmp_dir, "defaults.json", NULL), *desc;
+  GstElement *pipeline;
+  LiveRun run;
+
+  desc = g_strdup_printf ("videotestsrc is-live=%d num-buffers=3000 "
+      "pattern=ball ! video/x-raw,format=RGB,width=16,height=16,"
+      "framerate=1000/1 ! palettesink name=sink location=\"%s\"", live, path);
+  pipeline = gst_parse_launch (desc, NULL);
+  run_to_eos (pipeline, &run);
+  gst_structure_get_uint64 (g_list_last (run.palettes)->data, "frames",
+      analysed);
+  *samples = record_fingerprint_samples (path);
+  live_run_clear (&run);
+  gst_object_unref (pipeline);
+  g_unlink (path);
+  g_free (path);
+  g_free (desc);
+}
+
+GST_START_TEST (test_live_fingerprint_bounded_by_default)
+{
+  guint64 analysed;
+  guint samples;
+
+  /* a file keeps a sample of every analysed frame */
+  run_default_sink (FALSE, &analysed, &samples);
+  fail_unless_equals_uint64 (analysed, 3000);
+  fail_unless_equals_int (samples, 3000);
+
+  /* a live stream, which may run for weeks, at most 1024, thinned evenly
+   * (so more than half of them) */
+  run_default_sink (TRUE, &analysed, &samples);
+  fail_unless (analysed > 2048, "only %" G_GUINT64_FORMAT " frames analysed",
+      analysed);
+  fail_unless (samples <= 1024 && samples > 512, "%u samples", samples);
+}
+
+GST_END_TEST;
+
+/* The record's folder disappears for a second in the middle of a live
+ * stream: the updates that cannot be written are warnings, the stream goes
+ * on, and the updates after it and the final record are written. */
+GST_START_TEST (test_live_write_failure_is_retried)
+{
+  gchar *folder = g_build_filename (tmp_dir, "updates", NULL);
+  gchar *away = g_build_filename (tmp_dir, "updates-away", NULL);
+  gchar *path = g_build_filename (folder, "live.json", NULL), *desc;
+  GstElement *pipeline;
+  GstBus *bus;
+  guint warnings = 0, palettes = 0;
+  gboolean eos = FALSE, moved = FALSE, back = FALSE;
+  gint64 start;
+
+  fail_unless (g_mkdir_with_parents (folder, 0755) == 0);
+  desc = g_strdup_printf ("videotestsrc is-live=true num-buffers=90 ! "
+      "video/x-raw,format=RGB,width=32,height=32,framerate=30/1 ! "
+      "palettesink interval=100000000 location=\"%s\"", path);
+  pipeline = gst_parse_launch (desc, NULL);
+  bus = gst_element_get_bus (pipeline);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  start = g_get_monotonic_time ();
+  while (!eos && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 50 * GST_MSECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING |
+        GST_MESSAGE_ELEMENT);
+    gint64 elapsed = g_get_monotonic_time () - start;
+
+    /* the folder is gone from 1 s to 2 s of the 3-s stream */
+    if (!moved && elapsed > G_USEC_PER_SEC) {
+      fail_unless (g_rename (folder, away) == 0);
+      moved = TRUE;
+    } else if (moved && !back && elapsed > 2 * G_USEC_PER_SEC) {
+      fail_unless (g_rename (away, folder) == 0);
+      back = TRUE;
+    }
+    if (!msg)
+      continue;
+    switch (GST_MESSAGE_TYPE (msg)) {
+      case GST_MESSAGE_EOS:
+        eos = TRUE;
+        break;
+      case GST_MESSAGE_ERROR:
+        fail ("the stream ended in an error");
+        break;
+      case GST_MESSAGE_WARNING:
+        warnings++;
+        break;
+      default:
+        if (gst_message_has_name (msg, "palette"))
+          palettes++;
+        break;
+    }
+    gst_message_unref (msg);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless (eos && back);
+  /* about 10 updates could not be written, each said so; about 30 were */
+  fail_unless (warnings >= 3, "%u warnings", warnings);
+  fail_unless (palettes >= 20, "%u palettes", palettes);
+  fail_unless (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  fail_unless (record_fingerprint_samples (path) > 0);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_unlink (path);
+  g_rmdir (folder);
+  g_free (desc);
+  g_free (path);
+  g_free (away);
+  g_free (folder);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 /* framedecimate mode=interval in front */
 
 GST_START_TEST (test_live_framedecimate)
@@ -743,6 +882,8 @@ palettesink_live_suite (void)
 #endif
   tcase_add_test (tc, test_live_framedecimate);
   tcase_add_test (tc, test_rtp_loopback);
+  tcase_add_test (tc, test_live_fingerprint_bounded_by_default);
+  tcase_add_test (tc, test_live_write_failure_is_retried);
   return s;
 }
 

@@ -679,6 +679,71 @@ GST_START_TEST (test_special_locations)
 
 GST_END_TEST;
 
+/* The longest names a folder takes (NAME_MAX, 255 bytes) are written: the
+ * temporary next to them gets a shortened name. */
+GST_START_TEST (test_longest_locations)
+{
+  guint length;
+
+  for (length = 245; length <= 255; length++) {
+    gchar *name = g_strnfill (length, 'n'), *path, *desc;
+    Outcome o;
+
+    memcpy (name + length - 5, ".json", 5);
+    path = tmp_path (name);
+    desc = g_strdup_printf ("videotestsrc num-buffers=3 ! "
+        "palettesink location=\"%s\"", path);
+    run_launch (desc, &o);
+    fail_unless (o.eos && o.error == NULL, "%u-byte name: %s", length,
+        o.error ? error_text (o.error) : "no EOS");
+    fail_unless (g_file_test (path, G_FILE_TEST_IS_REGULAR),
+        "%u-byte name not written", length);
+    g_unlink (path);
+    outcome_clear (&o);
+    g_free (desc);
+    g_free (path);
+    g_free (name);
+  }
+}
+
+GST_END_TEST;
+
+/* The record's `resize` is the size frames were analysed at: frames
+ * smaller than width × height are not upscaled. */
+GST_START_TEST (test_resize_is_size_used)
+{
+  static const guint sizes[][4] = {
+    /* frame, record */
+    {64, 48, 64, 48}, {320, 48, 160, 48}, {1280, 720, 160, 90},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    gchar *path = tmp_path ("resize.json"), *desc;
+    JsonParser *parser;
+    JsonObject *resize;
+    Outcome o;
+
+    desc = g_strdup_printf ("videotestsrc num-buffers=2 ! video/x-raw,"
+        "width=%u,height=%u ! palettesink location=\"%s\"", sizes[i][0],
+        sizes[i][1], path);
+    run_launch (desc, &o);
+    fail_unless (o.eos);
+    resize = json_object_get_object_member (load_record (path, &parser),
+        "resize");
+    fail_unless_equals_int (json_object_get_int_member (resize, "width"),
+        sizes[i][2]);
+    fail_unless_equals_int (json_object_get_int_member (resize, "height"),
+        sizes[i][3]);
+    g_object_unref (parser);
+    outcome_clear (&o);
+    g_free (desc);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
 /* ------------------------------------------------------------------------ */
 /* Never half-written: killed while writing, or the disk full */
 
@@ -1124,6 +1189,8 @@ robustness_suite (void)
   tcase_add_test (tc, test_caps_changes);
   tcase_add_test (tc, test_out_of_range_properties);
   tcase_add_test (tc, test_special_locations);
+  tcase_add_test (tc, test_longest_locations);
+  tcase_add_test (tc, test_resize_is_size_used);
   tcase_add_test (tc, test_killed_while_writing);
   tcase_add_test (tc, test_disk_full_at_write);
   tcase_add_test (tc, test_truncated_mp4_no_index);
