@@ -542,13 +542,140 @@ normalise (PalettePalette *palette)
     palette->colors[i].weight = total > 0 ? palette->colors[i].weight / total : 0;
 }
 
+/* The pixels a palette describes: the film's, or the window's batches'. */
+typedef struct {
+  uint64_t luma[LUMA_LEVELS];
+  uint64_t n_pixels;
+  uint64_t saturation_sum;
+} Coverage;
+
+static void
+coverage (const PaletteAnalyzer *a, Coverage *cov)
+{
+  size_t b;
+  unsigned v;
+
+  if (a->params.window == 0) {
+    memcpy (cov->luma, palette_histogram_luma (a->film), sizeof (cov->luma));
+    cov->n_pixels = palette_histogram_n_pixels (a->film);
+    cov->saturation_sum = palette_histogram_saturation_sum (a->film);
+    return;
+  }
+  memcpy (cov->luma, palette_histogram_luma (a->batch), sizeof (cov->luma));
+  cov->n_pixels = palette_histogram_n_pixels (a->batch);
+  cov->saturation_sum = palette_histogram_saturation_sum (a->batch);
+  for (b = 0; b < a->n_batch_records; b++) {
+    const Batch *rec = &a->batches[b];
+    if (batch_is_old (a, rec))
+      continue;
+    for (v = 0; v < LUMA_LEVELS; v++)
+      cov->luma[v] += a->batch_luma[b * LUMA_LEVELS + v];
+    cov->n_pixels += rec->n_pixels;
+    cov->saturation_sum += rec->saturation_sum;
+  }
+}
+
+static int
+is_black_and_white (const PaletteAnalyzerParams *params, double mean_saturation)
+{
+  if (params->bw_mode == PALETTE_BW_GRAY)
+    return 1;
+  if (params->bw_mode == PALETTE_BW_COLOR)
+    return 0;
+  return mean_saturation < params->bw_threshold;
+}
+
+/* Gray levels from the covered pixels' luma; returns how many. */
+static unsigned
+gray_palette (const Coverage *cov, unsigned levels, PaletteColor *colors)
+{
+  unsigned n = palette_gray_levels (cov->luma, levels, colors);
+
+  palette_colors_sort_by_weight (colors, n);
+  return n;
+}
+
+/* The batch centers still covered, and the open batch clustered now, into
+ * *points (allocated here); *n_points receives how many. */
+static PaletteStatus
+gather_centers (PaletteAnalyzer *a, PaletteColor **points, size_t *n_points)
+{
+  PaletteColor *p = analyzer_realloc (NULL, (a->n_centers + 64) * sizeof (PaletteColor));
+  size_t i, n = 0;
+  unsigned n_batch;
+
+  if (!p)
+    return PALETTE_OUT_OF_MEMORY;
+  for (i = 0; i < a->n_batch_records; i++) {
+    const Batch *rec = &a->batches[i];
+    if (a->params.window > 0 && batch_is_old (a, rec))
+      continue;
+    memcpy (&p[n], &a->centers[rec->first_center], rec->n_centers * sizeof (PaletteColor));
+    n += rec->n_centers;
+  }
+  if (a->batch_frames > 0) {
+    if (cluster_histogram (a, a->batch, a->params.colors,
+            derived_seed (a->params.seed, a->n_batches), 0, &p[n], &n_batch) != PALETTE_OK) {
+      free (p);
+      return PALETTE_OUT_OF_MEMORY;
+    }
+    n += n_batch;
+  }
+  *points = p;
+  *n_points = n;
+  return PALETTE_OK;
+}
+
+static void
+merge_params (const PaletteAnalyzer *a, PaletteKMeansParams *kp)
+{
+  palette_kmeans_params_init (kp);
+  kp->k = a->params.colors;
+  kp->space = a->params.space;
+  kp->seed = derived_seed (a->params.seed, UINT64_MAX);
+}
+
+/* The batch centers clustered, weighted by their pixels, into the palette's
+ * colors; returns how many (0: out of memory). */
+static unsigned
+merge (PaletteAnalyzer *a, PaletteColor *colors)
+{
+  PaletteKMeansParams kp;
+  PaletteColor *points;
+  size_t n_points;
+  unsigned n;
+
+  if (gather_centers (a, &points, &n_points) != PALETTE_OK)
+    return 0;
+  merge_params (a, &kp);
+  n = palette_kmeans (points, n_points, &kp, colors, NULL);
+  free (points);
+  return n;
+}
+
+/* Lloyd passes over the film histogram's bins, so each color ends up the
+ * exact mean of the pixels nearest to it (window 0: there is no film
+ * histogram with a window); returns how many colors are left. */
+static unsigned
+refine (PaletteAnalyzer *a, PaletteColor *colors, unsigned n)
+{
+  PaletteKMeansParams kp;
+  size_t n_bins;
+
+  if (n == 0 || a->params.window > 0 || a->params.refine_iterations == 0)
+    return n;
+  merge_params (a, &kp);
+  kp.max_iterations = a->params.refine_iterations;
+  n_bins = palette_histogram_get_colors (a->film, a->bins, N_HISTOGRAM_BINS);
+  return palette_kmeans_refine (a->bins, n_bins, &kp, colors, n, NULL);
+}
+
+/* coverage -> black-and-white -> gray levels, or merge -> refine -> shares */
 PaletteStatus
 palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette)
 {
   PaletteAnalyzer *a = analyzer;
-  uint64_t luma[256], n_pixels, saturation_sum;
-  size_t i, n_points;
-  int bw;
+  Coverage cov;
 
   if (!palette)
     return PALETTE_INVALID_ARGUMENT;
@@ -559,89 +686,19 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
     return PALETTE_EMPTY;
   palette->frames = a->n_frames;
 
-  /* the pixels the palette covers: the film, or the window's batches */
-  if (a->params.window == 0) {
-    memcpy (luma, palette_histogram_luma (a->film), sizeof (luma));
-    n_pixels = palette_histogram_n_pixels (a->film);
-    saturation_sum = palette_histogram_saturation_sum (a->film);
-  } else {
-    size_t b;
-    unsigned v;
-
-    memcpy (luma, palette_histogram_luma (a->batch), sizeof (luma));
-    n_pixels = palette_histogram_n_pixels (a->batch);
-    saturation_sum = palette_histogram_saturation_sum (a->batch);
-    for (b = 0; b < a->n_batch_records; b++) {
-      const Batch *rec = &a->batches[b];
-      if (batch_is_old (a, rec))
-        continue;
-      for (v = 0; v < LUMA_LEVELS; v++)
-        luma[v] += a->batch_luma[b * LUMA_LEVELS + v];
-      n_pixels += rec->n_pixels;
-      saturation_sum += rec->saturation_sum;
-    }
-  }
-  palette->mean_saturation = n_pixels ? (double) saturation_sum / (255.0 * n_pixels) : 0;
+  coverage (a, &cov);
+  palette->mean_saturation =
+      cov.n_pixels ? (double) cov.saturation_sum / (255.0 * cov.n_pixels) : 0;
   /* (frames with timestamps out of order can leave none in the window) */
-  if (n_pixels == 0) {
+  if (cov.n_pixels == 0) {
     memset (palette, 0, sizeof (*palette));
     return PALETTE_EMPTY;
   }
-
-  if (a->params.bw_mode == PALETTE_BW_GRAY)
-    bw = 1;
-  else if (a->params.bw_mode == PALETTE_BW_COLOR)
-    bw = 0;
+  palette->black_and_white = is_black_and_white (&a->params, palette->mean_saturation);
+  if (palette->black_and_white)
+    palette->n_colors = gray_palette (&cov, a->params.gray_levels, palette->colors);
   else
-    bw = palette->mean_saturation < a->params.bw_threshold;
-  palette->black_and_white = bw;
-
-  if (bw) {
-    palette->n_colors = palette_gray_levels (luma, a->params.gray_levels, palette->colors);
-    palette_colors_sort_by_weight (palette->colors, palette->n_colors);
-  } else {
-    PaletteKMeansParams kp;
-    PaletteColor *points = analyzer_realloc (NULL, (a->n_centers + 64) * sizeof (PaletteColor));
-    unsigned n, n_batch;
-
-    if (!points) {
-      memset (palette, 0, sizeof (*palette));
-      return PALETTE_OUT_OF_MEMORY;
-    }
-    n_points = 0;
-    for (i = 0; i < a->n_batch_records; i++) {
-      const Batch *rec = &a->batches[i];
-      if (a->params.window > 0 && batch_is_old (a, rec))
-        continue;
-      memcpy (&points[n_points], &a->centers[rec->first_center],
-          rec->n_centers * sizeof (PaletteColor));
-      n_points += rec->n_centers;
-    }
-    if (a->batch_frames > 0) {
-      if (cluster_histogram (a, a->batch, a->params.colors,
-              derived_seed (a->params.seed, a->n_batches), 0, &points[n_points],
-              &n_batch) != PALETTE_OK) {
-        free (points);
-        memset (palette, 0, sizeof (*palette));
-        return PALETTE_OUT_OF_MEMORY;
-      }
-      n_points += n_batch;
-    }
-
-    palette_kmeans_params_init (&kp);
-    kp.k = a->params.colors;
-    kp.space = a->params.space;
-    kp.seed = derived_seed (a->params.seed, UINT64_MAX);
-    n = palette_kmeans (points, n_points, &kp, palette->colors, NULL);
-    free (points);
-
-    if (n > 0 && a->params.window == 0 && a->params.refine_iterations > 0) {
-      size_t n_bins = palette_histogram_get_colors (a->film, a->bins, N_HISTOGRAM_BINS);
-      kp.max_iterations = a->params.refine_iterations;
-      n = palette_kmeans_refine (a->bins, n_bins, &kp, palette->colors, n, NULL);
-    }
-    palette->n_colors = n;
-  }
+    palette->n_colors = refine (a, palette->colors, merge (a, palette->colors));
   /* there are pixels, so no colors means k-means or the gray levels ran out
    * of memory */
   if (palette->n_colors == 0) {
