@@ -6,24 +6,40 @@
 
 #include "analyze.h"
 #include "demo-clip.h"
+#include "escape.h"
 #include "palette-message.h"
+#include "stale-files.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct _Analysis
 {
+  gchar *name;                  /* the file's name, for messages */
   GstElement *pipeline;
   GstElement *decimate;
   GstElement *sink;
   gchar *record_path;
   gboolean has_video;
-  gint got_frame;               /* atomic: a frame reached framedecimate */
+  gboolean started;             /* its pipeline left the NULL state */
+  gboolean opened;              /* set_state (PLAYING) returned */
+
+  /* The watchdog: counters bumped by the streaming threads, compared on
+   * each tick of the main context. */
+  guint frames_in;              /* atomic: buffers reaching framedecimate */
+  guint source_buffers;         /* atomic: buffers out of the file source */
   guint stall_timeout;
-  guint stall_check;
+  guint watchdog;
+  guint seen_frames, seen_source_buffers;
+  gint thread_failures;         /* thread_failures when it started */
+  gboolean seen_opened;
+  GstClockTime seen_position;
+  gint64 last_progress;         /* monotonic, µs */
 
   guint bus_watch;
   gint64 start_time;            /* monotonic, µs */
@@ -49,7 +65,11 @@ GST_DEBUG_CATEGORY_STATIC (analysis_debug);
 #define GST_CAT_DEFAULT analysis_debug
 
 #define NO_VIDEO_MESSAGE "gst-palette-no-video"
+#define STARTED_MESSAGE "gst-palette-started"
 #define DROPPED_ERROR_MESSAGE "gst-palette-dropped-error"
+
+static void finish (Analysis * analysis, gchar * error,
+    AnalysisFailure failure);
 
 /* Marks the pipelines of analyses for the error tracer. */
 static GQuark analysis_pipeline_quark;
@@ -65,6 +85,9 @@ analysis_failure_from_error (const GError * error)
    * answer every time, and decodebin also says so of data that only looks
    * like a stream. */
   if (error->domain == GST_STREAM_ERROR)
+    return ANALYSIS_FAILURE_BAD_MEDIA;
+  /* A FIFO or a device given as a film: it stays one on the next try. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE))
     return ANALYSIS_FAILURE_BAD_MEDIA;
   /* Reading the file failed (vanished, unreadable, I/O error, no space or
    * memory left), or the machine cannot run the pipeline: a missing plugin
@@ -236,6 +259,30 @@ on_pad_added (GstElement * decoder, GstPad * pad, Analysis * analysis)
   gst_caps_unref (caps);
 }
 
+static GstPadProbeReturn
+count_source_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Analysis *analysis = user_data;
+
+  g_atomic_int_inc (&analysis->source_buffers);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Bytes read are progress too: a demuxer may read far before the first
+ * frame (an index at the end of the file, a slow network share). */
+static void
+on_source_setup (GstElement * decoder, GstElement * source,
+    Analysis * analysis)
+{
+  GstPad *pad = gst_element_get_static_pad (source, "src");
+
+  if (pad == NULL)
+    return;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_source_buffer, analysis, NULL);
+  gst_object_unref (pad);
+}
+
 static void
 on_no_more_pads (GstElement * decoder, Analysis * analysis)
 {
@@ -399,15 +446,107 @@ install_error_tracer (gpointer unused)
   return tracer;
 }
 
+/* Threads GStreamer could not create: short of memory (ulimit -v, a
+ * container's limit), a task pool gives up on a streaming thread with a
+ * mere warning, and the pipeline waits for ever. Counted, so that the
+ * watchdog can tell such a stall at once and say why. */
+static gint thread_failures;
+
+/* The last plugin GStreamer failed to load, and why ("Failed to load
+ * plugin '...libgstlibav.so': libavcodec.so.59: failed to map segment"):
+ * short of memory, the decoders cannot be loaded, and a film then seems to
+ * have no video stream. */
+static GMutex plugin_failure_lock;
+static gchar *plugin_failure;
+
+static void
+on_gstreamer_warning (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer unused)
+{
+  if (message != NULL && strstr (message, "failed to create thread") != NULL)
+    g_atomic_int_inc (&thread_failures);
+  if (message != NULL && g_str_has_prefix (message, "Failed to load plugin")) {
+    g_mutex_lock (&plugin_failure_lock);
+    g_free (plugin_failure);
+    plugin_failure = g_strdup (message);
+    g_mutex_unlock (&plugin_failure_lock);
+  }
+  g_log_default_handler (domain, level, message, NULL);
+}
+
+static gpointer
+do_nothing (gpointer unused)
+{
+  return NULL;
+}
+
+/* Whether a thread can be made now: short of memory (ulimit -v), an
+ * element that cannot start its thread may wait for ever without a word. */
+static gboolean
+can_make_thread (void)
+{
+  GThread *thread = g_thread_try_new ("palette-probe", do_nothing, NULL,
+      NULL);
+
+  if (thread == NULL)
+    return FALSE;
+  g_thread_join (thread);
+  return TRUE;
+}
+
+/* Why no video stream was found: none in the file, or no plugin to
+ * decode it could be loaded. */
+static void
+finish_without_video (Analysis * analysis)
+{
+  gchar *failure;
+
+  g_mutex_lock (&plugin_failure_lock);
+  failure = g_strdup (plugin_failure);
+  g_mutex_unlock (&plugin_failure_lock);
+  if (failure == NULL) {
+    finish (analysis, g_strdup ("no video stream found"),
+        ANALYSIS_FAILURE_BAD_MEDIA);
+    return;
+  }
+  /* The machine's fault (memory, a broken installation), not the film's. */
+  g_strdelimit (failure, "\r\n", ' ');
+  finish (analysis, g_strdup_printf ("no video stream could be decoded: %s "
+          "(out of memory?)", failure), ANALYSIS_FAILURE_TRANSIENT);
+  g_free (failure);
+}
+
+static gpointer
+watch_thread_failures (gpointer unused)
+{
+  g_log_set_handler ("GStreamer", G_LOG_LEVEL_WARNING, on_gstreamer_warning,
+      NULL);
+  return NULL;
+}
+
+/* The records of films whose run was killed, and their temporaries, in
+ * the temporary folder, once per process. */
+static gpointer
+remove_stale_records (gpointer unused)
+{
+  stale_files_remove (g_get_tmp_dir (), "^gst-palette-[A-Za-z0-9]{6}\\.json"
+      "(\\." STALE_FILES_RANDOM ")?$", STALE_FILES_MIN_AGE_SECONDS);
+  return NULL;
+}
+
 static Analysis *
 analysis_new_with_source (GstElement * source, gboolean decodes,
     const AnalysisSettings * settings, GError ** error)
 {
   static GOnce error_tracer = G_ONCE_INIT;
+  static GOnce stale_records = G_ONCE_INIT;
+  static GOnce thread_watch = G_ONCE_INIT;
   Analysis *analysis = g_new0 (Analysis, 1);
   gint fd;
 
   g_once (&error_tracer, install_error_tracer, NULL);
+  g_once (&stale_records, remove_stale_records, NULL);
+  g_once (&thread_watch, watch_thread_failures, NULL);
   analysis->duration = analysis->position = GST_CLOCK_TIME_NONE;
   analysis->dropped_errors =
       g_ptr_array_new_with_free_func ((GDestroyNotify) gst_message_unref);
@@ -444,6 +583,8 @@ analysis_new_with_source (GstElement * source, gboolean decodes,
         analysis);
     g_signal_connect (source, "no-more-pads", G_CALLBACK (on_no_more_pads),
         analysis);
+    g_signal_connect (source, "source-setup", G_CALLBACK (on_source_setup),
+        analysis);
   } else {
     analysis->has_video = TRUE;
   }
@@ -475,20 +616,44 @@ analysis_new_with_source (GstElement * source, gboolean decodes,
   return analysis;
 }
 
+static const gchar *
+describe_file_type (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "a FIFO (named pipe)";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "not a regular file";
+}
+
 Analysis *
 analysis_new_for_file (const gchar * filename,
     const AnalysisSettings * settings, GError ** error)
 {
   GstElement *decoder;
+  Analysis *analysis;
+  GStatBuf st;
   gchar *uri;
 
   /* A URI (http://, rtsp://, ...) goes to uridecodebin as it is. */
   if (strstr (filename, "://") != NULL && gst_uri_is_valid (filename)) {
     uri = g_strdup (filename);
-  } else if (!g_file_test (filename, G_FILE_TEST_EXISTS) ||
-      g_file_test (filename, G_FILE_TEST_IS_DIR)) {
+  } else if (g_stat (filename, &st) != 0 || S_ISDIR (st.st_mode)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
         "%s: no such file", filename);
+    return NULL;
+  } else if (!S_ISREG (st.st_mode) && (settings == NULL
+          || !settings->allow_special)) {
+    /* Opening a FIFO without a writer blocks in open(), and a device may
+     * never end: neither is a film unless the user says so. The film is at
+     * fault, for good. */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+        "%s is %s, not a film file (--allow-special reads it anyway)",
+        filename, describe_file_type (st.st_mode));
     return NULL;
   } else {
     uri = gst_filename_to_uri (filename, error);
@@ -499,24 +664,29 @@ analysis_new_for_file (const gchar * filename,
   if (decoder != NULL)
     g_object_set (decoder, "uri", uri, NULL);
   g_free (uri);
-  return analysis_new_with_source (decoder, TRUE, settings, error);
+  analysis = analysis_new_with_source (decoder, TRUE, settings, error);
+  if (analysis != NULL)
+    analysis->name = g_path_get_basename (filename);
+  return analysis;
 }
 
 Analysis *
 analysis_new_for_demo_clip (const AnalysisSettings * settings, GError ** error)
 {
-  return analysis_new_with_source (demo_clip_source_new (), FALSE, settings,
-      error);
+  Analysis *analysis = analysis_new_with_source (demo_clip_source_new (),
+      FALSE, settings, error);
+
+  if (analysis != NULL)
+    analysis->name = g_strdup ("built-in demo clip");
+  return analysis;
 }
 
-void
-analysis_free (Analysis * analysis)
+static void
+analysis_free_now (Analysis * analysis)
 {
-  if (analysis == NULL)
-    return;
-  analysis_stop (analysis);
   if (analysis->pipeline)
     gst_object_unref (analysis->pipeline);
+  g_free (analysis->name);
   if (analysis->record_path) {
     g_unlink (analysis->record_path);
     g_free (analysis->record_path);
@@ -527,6 +697,94 @@ analysis_free (Analysis * analysis)
     json_object_unref (analysis->record);
   gst_clear_message (&analysis->last_palette);
   g_free (analysis);
+}
+
+/* Pipelines being stopped by teardown threads, by name. */
+static GMutex teardown_lock;
+static GCond teardown_cond;
+static GPtrArray *teardowns;
+
+typedef struct
+{
+  Analysis *analysis;
+  gchar *name;
+} Teardown;
+
+static gpointer
+teardown_thread (gpointer data)
+{
+  Teardown *teardown = data;
+
+  /* Waits for a state change in progress (the start thread stuck in an
+   * open()) and for the streaming threads (one stuck in a read()): may
+   * never return, and then the pipeline is left behind. */
+  gst_element_set_state (teardown->analysis->pipeline, GST_STATE_NULL);
+  analysis_free_now (teardown->analysis);
+  g_mutex_lock (&teardown_lock);
+  g_ptr_array_remove_fast (teardowns, teardown);
+  g_cond_broadcast (&teardown_cond);
+  g_mutex_unlock (&teardown_lock);
+  g_free (teardown->name);
+  g_free (teardown);
+  return NULL;
+}
+
+void
+analysis_free (Analysis * analysis)
+{
+  Teardown *teardown;
+  GThread *thread;
+  GError *error = NULL;
+
+  if (analysis == NULL)
+    return;
+  analysis_stop (analysis);
+  if (!analysis->started) {
+    analysis_free_now (analysis);
+    return;
+  }
+  teardown = g_new0 (Teardown, 1);
+  teardown->analysis = analysis;
+  teardown->name = g_strdup (analysis->name ? analysis->name : "a film");
+  g_mutex_lock (&teardown_lock);
+  if (teardowns == NULL)
+    teardowns = g_ptr_array_new ();
+  g_ptr_array_add (teardowns, teardown);
+  g_mutex_unlock (&teardown_lock);
+  /* Not joined: a stuck one must not hold up the caller. */
+  thread = g_thread_try_new ("palette-stop", teardown_thread, teardown,
+      &error);
+  if (thread != NULL) {
+    g_thread_unref (thread);
+    return;
+  }
+  /* No thread to stop it on (no memory left): stopping it here might
+   * block, so it is left as it is and counts as stuck. */
+  GST_WARNING ("cannot stop %s: %s", teardown->name, error->message);
+  g_error_free (error);
+}
+
+gboolean
+analysis_wait_for_teardowns (guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_TIME_SPAN_SECOND;
+  gboolean all_stopped;
+  guint i;
+
+  g_mutex_lock (&teardown_lock);
+  while (teardowns != NULL && teardowns->len > 0 &&
+      g_cond_wait_until (&teardown_cond, &teardown_lock, deadline));
+  all_stopped = teardowns == NULL || teardowns->len == 0;
+  for (i = 0; teardowns != NULL && i < teardowns->len; i++) {
+    Teardown *teardown = teardowns->pdata[i];
+    gchar *shown = escape_for_terminal (teardown->name);
+
+    g_printerr ("gst-palette: %s: stalled tearing down: its pipeline did not "
+        "stop in %u s and was left behind\n", shown, seconds);
+    g_free (shown);
+  }
+  g_mutex_unlock (&teardown_lock);
+  return all_stopped;
 }
 
 static void
@@ -647,9 +905,9 @@ call_done (gpointer user_data)
 static void
 finish (Analysis * analysis, gchar * error, AnalysisFailure failure)
 {
-  if (analysis->stall_check != 0) {
-    g_source_remove (analysis->stall_check);
-    analysis->stall_check = 0;
+  if (analysis->watchdog != 0) {
+    g_source_remove (analysis->watchdog);
+    analysis->watchdog = 0;
   }
   if (analysis->dropped_check != 0) {
     g_source_remove (analysis->dropped_check);
@@ -729,6 +987,7 @@ is_being_plugged (GstObject * object, GstElement * pipeline)
 }
 
 static gboolean on_dropped_check (gpointer user_data);
+static gboolean on_started (Analysis * analysis, GstMessage * message);
 
 /* What became of the element whose error decodebin dropped: removed from
  * the pipeline, it failed to start and decodebin went on with another
@@ -780,8 +1039,7 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_EOS:
       if (!analysis->has_video) {
-        finish (analysis, g_strdup ("no video stream found"),
-            ANALYSIS_FAILURE_BAD_MEDIA);
+        finish_without_video (analysis);
         return G_SOURCE_REMOVE;
       }
       finish (analysis, NULL, ANALYSIS_FAILURE_NONE);
@@ -791,9 +1049,13 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
       return G_SOURCE_REMOVE;
     case GST_MESSAGE_APPLICATION:
       if (gst_message_has_name (message, NO_VIDEO_MESSAGE)) {
-        finish (analysis, g_strdup ("no video stream found"),
-            ANALYSIS_FAILURE_BAD_MEDIA);
+        finish_without_video (analysis);
         return G_SOURCE_REMOVE;
+      }
+      if (gst_message_has_name (message, STARTED_MESSAGE)) {
+        if (on_started (analysis, message))
+          return G_SOURCE_REMOVE;
+        break;
       }
       if (gst_message_has_name (message, DROPPED_ERROR_MESSAGE)) {
         g_ptr_array_add (analysis->dropped_errors, gst_message_ref (message));
@@ -816,83 +1078,175 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
 }
 
 static GstPadProbeReturn
-on_first_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Analysis *analysis = user_data;
 
-  g_atomic_int_set (&analysis->got_frame, 1);
-  return GST_PAD_PROBE_REMOVE;
+  g_atomic_int_inc (&analysis->frames_in);
+  return GST_PAD_PROBE_OK;
 }
 
-/* A source that never delivers (a FIFO without a writer, a hung network
- * file system) leaves the pipeline waiting for ever: give up when no frame
- * came in time. It may deliver on another try. */
+/* "1:02:03" or "2:03" */
+static gchar *
+format_position (GstClockTime position)
+{
+  guint64 s = position / GST_SECOND;
+
+  if (s >= 3600)
+    return g_strdup_printf ("%u:%02u:%02u", (guint) (s / 3600),
+        (guint) (s / 60 % 60), (guint) (s % 60));
+  return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
+}
+
+/* Why the film stalled, naming the stage it stalled in. */
+static gchar *
+describe_stall (Analysis * analysis)
+{
+  gchar *at, *reason;
+
+  if (g_atomic_int_get (&thread_failures) != analysis->thread_failures ||
+      !can_make_thread ())
+    return g_strdup ("out of memory: no thread can be created, and the "
+        "pipeline stalled");
+  if (!analysis->opened)
+    return g_strdup_printf ("stalled opening the file: no progress in %u s "
+        "(a FIFO without a writer, a hung network share?)",
+        analysis->stall_timeout);
+  if (g_atomic_int_get (&analysis->frames_in) == 0)
+    return g_strdup_printf ("stalled prerolling: no video frame decoded in "
+        "%u s (a damaged file, or a source that stopped delivering?)",
+        analysis->stall_timeout);
+  at = GST_CLOCK_TIME_IS_VALID (analysis->position) ?
+      format_position (analysis->position) : g_strdup ("an unknown position");
+  reason = g_strdup_printf ("stalled decoding at %s: no progress in %u s "
+      "(a source that stopped delivering?)", at, analysis->stall_timeout);
+  g_free (at);
+  return reason;
+}
+
+/* One watchdog for the whole film: a source that stops delivering (a FIFO
+ * whose writer went quiet, a hung network file system) or a pipeline that
+ * deadlocks would wait for ever, at any point from opening the file to its
+ * end. Progress is any of: the pipeline started, bytes read, frames
+ * decoded, the position moved. None for the stall timeout: the film is
+ * given up, and may pass on another try. */
 static gboolean
-on_stall_check (gpointer user_data)
+on_watchdog (gpointer user_data)
 {
   Analysis *analysis = user_data;
+  guint frames = g_atomic_int_get (&analysis->frames_in);
+  guint source_buffers = g_atomic_int_get (&analysis->source_buffers);
+  gint64 now = g_get_monotonic_time ();
 
-  analysis->stall_check = 0;
-  if (!g_atomic_int_get (&analysis->got_frame) && !analysis->finished)
-    finish (analysis, g_strdup_printf ("stalled: no video frame decoded in "
-            "%u s (damaged file?)", analysis->stall_timeout),
-        ANALYSIS_FAILURE_TRANSIENT);
+  if (analysis->opened)
+    query_timing (analysis);
+  if (frames != analysis->seen_frames ||
+      source_buffers != analysis->seen_source_buffers ||
+      analysis->opened != analysis->seen_opened ||
+      analysis->position != analysis->seen_position) {
+    analysis->seen_frames = frames;
+    analysis->seen_source_buffers = source_buffers;
+    analysis->seen_opened = analysis->opened;
+    analysis->seen_position = analysis->position;
+    analysis->last_progress = now;
+    return G_SOURCE_CONTINUE;
+  }
+  /* A thread that could not be made is a stall that would not pass: one
+   * second without progress is enough to tell. */
+  if (now - analysis->last_progress <
+      (g_atomic_int_get (&thread_failures) != analysis->thread_failures ?
+          G_TIME_SPAN_SECOND :
+          (gint64) analysis->stall_timeout * G_TIME_SPAN_SECOND))
+    return G_SOURCE_CONTINUE;
+  analysis->watchdog = 0;
+  if (!analysis->finished)
+    finish (analysis, describe_stall (analysis), ANALYSIS_FAILURE_TRANSIENT);
   return G_SOURCE_REMOVE;
+}
+
+/* Sets the pipeline to PLAYING, which opens the file: a FIFO without a
+ * writer or a hung network share blocks in open() right there, so never on
+ * the thread of the main loop, which handles the signals and the
+ * watchdog. Tells how it went on the bus. */
+static gpointer
+start_thread (gpointer data)
+{
+  GstElement *pipeline = data;
+  gboolean ok = gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE;
+
+  gst_element_post_message (pipeline,
+      gst_message_new_application (GST_OBJECT (pipeline),
+          gst_structure_new (STARTED_MESSAGE, "ok", G_TYPE_BOOLEAN, ok,
+              NULL)));
+  gst_object_unref (pipeline);
+  return NULL;
+}
+
+/* STARTED_MESSAGE: set_state (PLAYING) returned. A failure that posted an
+ * error was handled already (the error is ahead on the bus); else it is
+ * told here. Returns TRUE when the analysis finished. */
+static gboolean
+on_started (Analysis * analysis, GstMessage * message)
+{
+  gboolean ok = FALSE;
+
+  gst_structure_get_boolean (gst_message_get_structure (message), "ok", &ok);
+  analysis->opened = TRUE;
+  if (ok)
+    return FALSE;
+  finish (analysis, g_strdup ("the pipeline could not start"),
+      ANALYSIS_FAILURE_TRANSIENT);
+  return TRUE;
 }
 
 gboolean
 analysis_start (Analysis * analysis, AnalysisDoneFunc done,
     gpointer user_data, GError ** error)
 {
+  GError *thread_error = NULL;
+  GThread *thread;
   GstBus *bus;
+  GstPad *pad;
 
   analysis->done = done;
   analysis->done_data = user_data;
   bus = gst_element_get_bus (analysis->pipeline);
   analysis->bus_watch = gst_bus_add_watch (bus, on_bus_message, analysis);
   gst_object_unref (bus);
-  analysis->start_time = g_get_monotonic_time ();
-  {
-    GstPad *pad = gst_element_get_static_pad (analysis->decimate, "sink");
-
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_first_frame,
-        analysis, NULL);
-    gst_object_unref (pad);
-  }
+  analysis->start_time = analysis->last_progress = g_get_monotonic_time ();
+  analysis->seen_position = GST_CLOCK_TIME_NONE;
+  analysis->thread_failures = g_atomic_int_get (&thread_failures);
+  pad = gst_element_get_static_pad (analysis->decimate, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_frame, analysis, NULL);
+  gst_object_unref (pad);
   if (analysis->stall_timeout > 0)
-    analysis->stall_check = g_timeout_add_seconds (analysis->stall_timeout,
-        on_stall_check, analysis);
-  if (gst_element_set_state (analysis->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE) {
-    GstMessage *message;
-    GError *reason;
+    analysis->watchdog = g_timeout_add (250, on_watchdog, analysis);
 
-    /* The reason, if any, is on the bus already: keep its domain and code,
-     * they tell the class of the failure. */
-    bus = gst_element_get_bus (analysis->pipeline);
-    message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-    if (message != NULL) {
-      reason = parse_error (message);
-      gst_message_unref (message);
-    } else {
-      reason = g_error_new_literal (GST_CORE_ERROR,
-          GST_CORE_ERROR_STATE_CHANGE, "the pipeline could not start");
-    }
-    gst_object_unref (bus);
-    analysis->failure = analysis_failure_from_error (reason);
-    g_propagate_error (error, reason);
+  thread = g_thread_try_new ("palette-start", start_thread,
+      gst_object_ref (analysis->pipeline), &thread_error);
+  if (thread == NULL) {
+    gst_object_unref (analysis->pipeline);
+    /* No memory for a thread: worth a retry. */
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "cannot start the pipeline: %s", thread_error->message);
+    g_error_free (thread_error);
+    analysis->failure = ANALYSIS_FAILURE_TRANSIENT;
     analysis_stop (analysis);
     return FALSE;
   }
+  g_thread_unref (thread);
+  analysis->started = TRUE;
   return TRUE;
 }
 
 void
 analysis_stop (Analysis * analysis)
 {
-  if (analysis->stall_check != 0) {
-    g_source_remove (analysis->stall_check);
-    analysis->stall_check = 0;
+  if (analysis->watchdog != 0) {
+    g_source_remove (analysis->watchdog);
+    analysis->watchdog = 0;
   }
   if (analysis->bus_watch != 0) {
     g_source_remove (analysis->bus_watch);
@@ -903,8 +1257,6 @@ analysis_stop (Analysis * analysis)
     analysis->dropped_check = 0;
   }
   g_idle_remove_by_data (analysis);
-  if (analysis->pipeline)
-    gst_element_set_state (analysis->pipeline, GST_STATE_NULL);
 }
 
 void
@@ -914,7 +1266,8 @@ analysis_get_progress (Analysis * analysis, AnalysisProgress * progress)
   guint64 frames_in = 0;
   gdouble position_seconds;
 
-  if (!analysis->finished)
+  /* Not while the pipeline is being started: it may be stuck in open(). */
+  if (!analysis->finished && analysis->opened)
     query_timing (analysis);
   now = analysis->finished ? analysis->end_time : g_get_monotonic_time ();
   progress->elapsed_seconds = analysis->start_time ?

@@ -13,9 +13,13 @@ typedef struct
 {
   GPtrArray *decimate_props;
   GPtrArray *sink_props;
-  /* Seconds to wait for the first video frame before calling the film
-   * stalled; 0 waits for ever. */
+  /* Seconds without progress (bytes read, frames decoded, position) at any
+   * point, from opening the file to its end, before the film is given up
+   * as stalled; 0 waits for ever. */
   guint stall_timeout;
+  /* Read FIFOs, devices and sockets as films too: by default only regular
+   * files are, as opening or reading the others may block for ever. */
+  gboolean allow_special;
 } AnalysisSettings;
 
 typedef struct
@@ -64,14 +68,18 @@ Analysis *analysis_new_for_file (const gchar * filename,
 /* The built-in demo clip, generated in-process (see demo-clip.h). */
 Analysis *analysis_new_for_demo_clip (const AnalysisSettings * settings,
     GError ** error);
+/* Stops the pipeline on a thread of its own and frees the analysis there:
+ * a pipeline stuck in a read() or an open() cannot block the caller. */
 void analysis_free (Analysis * analysis);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Analysis, analysis_free);
 
-/* Starts the pipeline; DONE runs from the default main context once the
- * film ended or failed. Needs a running GMainLoop. */
+/* Starts the pipeline, off the calling thread (opening a file may block);
+ * DONE runs from the default main context once the film ended, failed or
+ * stalled. Needs a running GMainLoop. */
 gboolean analysis_start (Analysis * analysis, AnalysisDoneFunc done,
     gpointer user_data, GError ** error);
-/* Stops at once; DONE is not called. */
+/* Detaches it from the main context at once; DONE is not called. The
+ * pipeline stops when the analysis is freed. */
 void analysis_stop (Analysis * analysis);
 
 void analysis_get_progress (Analysis * analysis, AnalysisProgress * progress);
@@ -92,6 +100,11 @@ JsonObject *analysis_get_record (Analysis * analysis);
 /* Frame count (duration × framerate) and whole seconds, -1 when unknown. */
 gint64 analysis_get_frames (Analysis * analysis);
 gint64 analysis_get_length (Analysis * analysis);
+
+/* Waits up to SECONDS for the pipelines being stopped; those that did not
+ * stop are named on standard error and left behind. TRUE when every one
+ * stopped: only then may gst_deinit() run. */
+gboolean analysis_wait_for_teardowns (guint seconds);
 
 G_END_DECLS
 

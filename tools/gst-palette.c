@@ -17,16 +17,19 @@
 #include "catalog-json.h"
 #include "catalog-view.h"
 #include "demo-clip.h"
+#include "escape.h"
 #include "events.h"
 #include "film-key.h"
 #include "film-list.h"
 #include "merge.h"
+#include "output-name.h"
 #include "record.h"
 #include "palette-export.h"
 #include "render.h"
 #include "results.h"
 #include "runner.h"
 #include "score.h"
+#include "stale-files.h"
 #include "terminal.h"
 
 #include <glib/gstdio.h>
@@ -96,6 +99,7 @@ typedef struct
   gint64 seed;
   gint fingerprint_colors;
   gint stall_timeout;
+  gboolean allow_special;
   gchar **decimate_props;
   gchar **sink_props;
   gchar **inputs;
@@ -122,6 +126,7 @@ typedef struct
   CatalogDb *db;
   CatalogJsonFile *json_file;
   Runner *runner;
+  OutputNames *output_names;    /* the -o names given so far */
   Events *events;
   guint shard_index;
   guint shard_count;            /* 0: no --shard */
@@ -150,22 +155,39 @@ static void
 say (Run * run, FILE * out, const gchar * format, ...)
 {
   va_list args;
+  gchar *message, *shown;
 
   if (run->runner)
     runner_clear_progress (run->runner);
   va_start (args, format);
-  vfprintf (out, format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Messages name files and folders: escape sequences in those names must
+   * not reach the terminal. */
+  shown = escape_line_for_terminal (message);
+  fputs (shown, out);
   fflush (out);
+  g_free (shown);
+  g_free (message);
 }
 
-static gchar *
-sanitize_name (const gchar * name)
-{
-  gchar *safe = g_strdup (name);
+/* A message on standard error, names in it escaped (see say()). */
+static void
+warn (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
 
-  g_strdelimit (safe, "/\\:", '_');
-  return safe;
+static void
+warn (const gchar * format, ...)
+{
+  va_list args;
+  gchar *message, *shown;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  shown = escape_line_for_terminal (message);
+  fputs (shown, stderr);
+  g_free (shown);
+  g_free (message);
 }
 
 static gchar *
@@ -408,13 +430,18 @@ film_succeeded (Run * run, Film * film, Analysis * analysis,
      * are JSON Lines, which json.loads and jq read one line at a time. */
     gchar *data = record_to_data (record, !run->json_lines, NULL);
 
-    say (run, stdout, "%s\n", data);
+    /* JSON escapes control characters by itself: printed as it is. */
+    runner_clear_progress (run->runner);
+    printf ("%s\n", data);
+    fflush (stdout);
     g_free (data);
   } else if (!run->options->quiet || (film->movie_id < 0 &&
           film->folder == NULL)) {
+    gchar *shown = escape_for_terminal (film->title);
+
     runner_clear_progress (run->runner);
-    terminal_print_palette (stdout, record, film->title, run->color_output,
-        NULL);
+    terminal_print_palette (stdout, record, shown, run->color_output, NULL);
+    g_free (shown);
   }
 
   /* The palette is kept even when an image cannot be written. */
@@ -461,14 +488,34 @@ on_film_done (Runner * runner, gpointer film, Analysis * analysis,
 }
 
 static Film *
-film_new (const gchar * title, const gchar * output_name, gint64 movie_id)
+film_new (const gchar * title, gint64 movie_id)
 {
   Film *film = g_new0 (Film, 1);
 
   film->title = g_strdup (title);
-  film->output_name = sanitize_name (output_name);
   film->movie_id = movie_id;
   return film;
+}
+
+/* The base name of FILM's -o files: OUTPUT_NAME, unless an earlier film of
+ * the run has it or it is too long for a file name (see output-name.h);
+ * the user is told where the files of a renamed film go. */
+static void
+name_outputs (Run * run, Film * film, const gchar * path,
+    const gchar * output_name)
+{
+  gboolean renamed = FALSE;
+
+  if (run->output_names == NULL)
+    run->output_names = output_names_new ();
+  film->output_name = output_names_claim (run->output_names, output_name,
+      &renamed);
+  if (renamed && run->options->output_dir != NULL)
+    say (run, stderr, "gst-palette: %s: its files in %s are named %s "
+        "(%s)\n", path ? path : film->title, run->options->output_dir,
+        film->output_name, strlen (output_name) > OUTPUT_NAME_MAX ?
+        "its name is too long for a file name" : "another film of this run "
+        "has its name");
 }
 
 static void
@@ -476,8 +523,9 @@ queue_film (Run * run, const gchar * title, const gchar * name,
     const gchar * path, const gchar * output_name, gint64 movie_id,
     CatalogFolder * folder)
 {
-  Film *film = film_new (title, output_name, movie_id);
+  Film *film = film_new (title, movie_id);
 
+  name_outputs (run, film, path, output_name);
   film->name = g_filename_display_name (name);
   film->folder = folder;
   runner_add (run->runner, title, path, film, (GDestroyNotify) film_free);
@@ -512,15 +560,50 @@ signal_name (gint signum)
   }
 }
 
+/* Temporaries that a killed run left in the folders this run writes to:
+ * -o, --results, and the catalog's own beside it. */
+static void
+remove_stale_files (Run * run)
+{
+  Options *o = run->options;
+  guint removed = 0;
+
+  if (o->output_dir != NULL)
+    removed += stale_files_remove (o->output_dir, STALE_FILES_OUTPUT_PATTERN,
+        STALE_FILES_MIN_AGE_SECONDS);
+  if (o->results_dir != NULL)
+    removed += stale_files_remove (o->results_dir,
+        STALE_FILES_OUTPUT_PATTERN, STALE_FILES_MIN_AGE_SECONDS);
+  if (o->catalog_path != NULL) {
+    gchar *dir = g_path_get_dirname (o->catalog_path);
+    gchar *base = g_path_get_basename (o->catalog_path);
+    gchar *escaped = g_regex_escape_string (base, -1);
+    gchar *pattern = g_strdup_printf ("^%s\\.%s$", escaped,
+        STALE_FILES_RANDOM);
+
+    removed += stale_files_remove (dir, pattern, STALE_FILES_MIN_AGE_SECONDS);
+    g_free (pattern);
+    g_free (escaped);
+    g_free (base);
+    g_free (dir);
+  }
+  if (removed > 0 && !o->quiet)
+    say (run, stderr, "gst-palette: removed %u temporary file%s left by an "
+        "earlier run that was killed\n", removed, removed == 1 ? "" : "s");
+}
+
 /* Runs the queued films; returns the process exit status. */
 static gint
 run_films (Run * run)
 {
-  gint signum = runner_run (run->runner);
-  guint total = runner_get_total (run->runner);
-  guint finished = runner_get_finished (run->runner);
-  guint failed = run->failed_for_good + run->failed_transient;
+  gint signum;
+  guint total, finished, failed;
 
+  remove_stale_files (run);
+  signum = runner_run (run->runner);
+  total = runner_get_total (run->runner);
+  finished = runner_get_finished (run->runner);
+  failed = run->failed_for_good + run->failed_transient;
   if (signum != 0) {
     fprintf (stderr, "gst-palette: interrupted by %s; %u of %u film%s "
         "finished%s, %u not done\n", signal_name (signum), finished, total,
@@ -605,7 +688,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   if (full_path == NULL) {
     selection->no_file++;
     if (!o->quiet)
-      fprintf (stderr, "gst-palette: %s: %s, skipped\n", film->title,
+      warn ("gst-palette: %s: %s, skipped\n", film->title,
           film->status ? film->status : "no file path");
     g_free (folder_name);
     return;
@@ -613,7 +696,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   if (g_strcmp0 (reason, "done") == 0) {
     selection->done++;
     if (o->only != NULL && !o->quiet)
-      fprintf (stderr, "gst-palette: %s: has a palette already, skipped "
+      warn ("gst-palette: %s: has a palette already, skipped "
           "(--recalc computes a new one)\n", film->title);
     g_free (folder_name);
     return;
@@ -621,7 +704,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   if (reason != NULL) {
     selection->failed_before++;
     if (!o->quiet)
-      fprintf (stderr, "gst-palette: %s: failed before (%s; %u attempt%s, "
+      warn ("gst-palette: %s: failed before (%s; %u attempt%s, "
           "the last %s), skipped\n", film->title, film->error,
           film->attempts, film->attempts == 1 ? "" : "s",
           film->last_attempt ? film->last_attempt : "at an unknown date");
@@ -659,7 +742,7 @@ consider_result_film (Run * run, CatalogFolder * folder,
     if (folder->file == NULL) {
       selection->no_file++;
       if (!o->quiet)
-        fprintf (stderr, "gst-palette: %s: %s, skipped\n", folder->title,
+        warn ("gst-palette: %s: %s, skipped\n", folder->title,
             folder->status);
     } else if (g_str_equal (reason, "done")) {
       selection->done++;
@@ -750,7 +833,7 @@ select_folders (Run * run, const gchar * library_dir, GError ** error)
       gchar *shown = g_filename_display_name (name);
       JsonObject *details = json_object_new ();
 
-      fprintf (stderr, "gst-palette: %s: no such film folder in the library "
+      warn ("gst-palette: %s: no such film folder in the library "
           "(%s)\n", shown, scan_error->message);
       json_object_set_string_member (details, "class", "bad-media");
       json_object_set_string_member (details, "error", scan_error->message);
@@ -782,7 +865,7 @@ queue_result_films (Run * run, const gchar * library_dir,
   guint i;
 
   if (folders == NULL) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     return FALSE;
   }
@@ -806,7 +889,7 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
   guint i;
 
   if (folders == NULL) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     return FALSE;
   }
@@ -838,7 +921,7 @@ sync_library (Run * run, const gchar * library_dir, Selection * selection)
   return TRUE;
 
 fail:
-  fprintf (stderr, "gst-palette: %s\n", error->message);
+  warn ("gst-palette: %s\n", error->message);
   if (error_is_transient (error))
     run->failed_transient++;
   g_error_free (error);
@@ -860,7 +943,7 @@ queue_catalog_films (Run * run, Selection * selection)
   guint i;
 
   if (films == NULL) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     g_free (root);
     return FALSE;
@@ -906,7 +989,7 @@ run_catalog (Run * run, GPtrArray * library_dirs)
 
   if (o->results_dir != NULL) {
     if (!results_prepare (o->results_dir, &error)) {
-      fprintf (stderr, "gst-palette: %s\n", error->message);
+      warn ("gst-palette: %s\n", error->message);
       g_error_free (error);
       return EXIT_TEMPFAIL;
     }
@@ -930,7 +1013,7 @@ run_catalog (Run * run, GPtrArray * library_dirs)
   }
 
   if (o->only != NULL && selection.matched == 0) {
-    fprintf (stderr, "gst-palette: --only \"%s\": no film with that title in "
+    warn ("gst-palette: --only \"%s\": no film with that title in "
         "the %s\n", o->only, o->results_dir ? "library" : "catalog");
     return EXIT_USAGE;
   }
@@ -1066,6 +1149,7 @@ build_settings (Options * o, AnalysisSettings * s, gboolean demo)
   if (o->seed != G_MININT64)
     add_int_prop (&s->sink_props, "seed", o->seed);
   s->stall_timeout = MAX (o->stall_timeout, 0);
+  s->allow_special = o->allow_special;
   if (o->fingerprint_colors != OPTION_UNSET)
     add_int_prop (&s->sink_props, "fingerprint-colors",
         o->fingerprint_colors);
@@ -1632,8 +1716,11 @@ make_option_context (Options * o)
     {"fingerprint-colors", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_colors,
         "Dominant colors kept per sampled frame (default 5)", "N"},
     {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &o->stall_timeout,
-        "Give a film up when no frame is decoded in SECONDS (default 30, "
-          "0: wait for ever)", "SECONDS"},
+        "Give a film up when it makes no progress for SECONDS, at any point "
+          "(default 30, 0: wait for ever)", "SECONDS"},
+    {"allow-special", 0, 0, G_OPTION_ARG_NONE, &o->allow_special,
+        "Read FIFOs and devices as films too (default: regular files only)",
+        NULL},
     {"set-decimate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->decimate_props,
         "Set any framedecimate property (repeatable)", "PROP=VALUE"},
     {"set-sink", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->sink_props,
@@ -1984,14 +2071,13 @@ check_output_dir (const gchar * dir)
   if (dir == NULL)
     return TRUE;
   if (g_mkdir_with_parents (dir, 0755) != 0) {
-    fprintf (stderr, "gst-palette: --output-dir %s: %s\n", dir,
-        g_strerror (errno));
+    warn ("gst-palette: --output-dir %s: %s\n", dir, g_strerror (errno));
     return FALSE;
   }
   if (folder_takes_files (dir, &error))
     return TRUE;
-  fprintf (stderr, "gst-palette: --output-dir %s: cannot write in it: %s\n",
-      dir, error->message);
+  warn ("gst-palette: --output-dir %s: cannot write in it: %s\n", dir,
+      error->message);
   g_error_free (error);
   return FALSE;
 }
@@ -2015,12 +2101,12 @@ check_options (Options * o, GPtrArray * files, GPtrArray * dirs)
     else if (g_file_test (*input, G_FILE_TEST_EXISTS))
       g_ptr_array_add (files, g_strdup (*input));
     else {
-      fprintf (stderr, "gst-palette: %s: no such file or folder\n", *input);
+      warn ("gst-palette: %s: no such file or folder\n", *input);
       return FALSE;
     }
   }
   if (files->len > 0 && (dirs->len > 0 || o->catalog_path != NULL)) {
-    fprintf (stderr, "gst-palette: %s is a file: with a catalog, give library "
+    warn ("gst-palette: %s is a file: with a catalog, give library "
         "folders (each sub-folder is a film)\n",
         (const gchar *) files->pdata[0]);
     return FALSE;
@@ -2132,7 +2218,7 @@ main (int argc, char **argv)
     status = EXIT_USAGE;
   } else if (!analysis_ensure_plugins (&error) ||
       !analysis_check_settings (&run.settings, &error)) {
-    fprintf (stderr, "gst-palette: %s\n", error->message);
+    warn ("gst-palette: %s\n", error->message);
     g_error_free (error);
     status = EXIT_USAGE;
   } else {
@@ -2161,6 +2247,7 @@ main (int argc, char **argv)
     events_close (run.events);
   }
   runner_free (run.runner);
+  output_names_free (run.output_names);
   if (run.json_file)
     catalog_json_file_close (run.json_file);
   else if (run.db)
@@ -2173,6 +2260,9 @@ main (int argc, char **argv)
   g_ptr_array_unref (dirs);
   options_clear (&options);
   render_cleanup ();
-  gst_deinit ();
+  /* A pipeline stuck in a read() cannot be stopped: it is left behind, and
+   * GStreamer, still in use by it, is not deinitialised. */
+  if (analysis_wait_for_teardowns (3))
+    gst_deinit ();
   return status;
 }

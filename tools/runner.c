@@ -2,15 +2,26 @@
  * pipeline and bus watch, all in the default main context: results are
  * handled one at a time, so catalog writes never overlap. */
 #include "runner.h"
+#include "escape.h"
 #include "terminal.h"
 
 #include <glib-unix.h>
+#include <malloc.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* After SIGINT or SIGTERM, what is done is saved and the rest stopped; if
+ * that takes longer than this (a catalog locked by another process, a
+ * pipeline in a state no one foresaw), the process leaves anyway. */
+#define INTERRUPT_GRACE_SECONDS 5
 
 typedef struct
 {
   Runner *runner;
   gchar *title;
+  gchar *shown_title;           /* escaped for the terminal */
   gchar *path;
   gpointer film;
   GDestroyNotify free_film;
@@ -33,7 +44,17 @@ struct _Runner
   guint finished;
   gint interrupted_by;
   TerminalProgress *progress;
+
+  /* The signals are handled on a thread of their own, with its own main
+   * context: whatever the main thread is blocked in, a signal is seen,
+   * passed on to the main loop, and ends the process in bounded time. */
+  GThread *signal_thread;
+  GMainContext *signal_context;
+  GMainLoop *signal_loop;
+  gint signalled;               /* atomic: the first signal's number */
 };
+
+static void unwatch_signals (Runner * runner);
 
 static void
 job_free (Job * job)
@@ -42,8 +63,25 @@ job_free (Job * job)
   if (job->free_film)
     job->free_film (job->film);
   g_free (job->title);
+  g_free (job->shown_title);
   g_free (job->path);
   g_free (job);
+}
+
+/* Under an address-space limit (ulimit -v), glibc's malloc reserves 64 MB
+ * of it for each thread's arena: with the threads that start and stop the
+ * pipelines and watch the signals, a film that fit in 300 MB no longer did
+ * (GLib aborted on a failed malloc). Two arenas then; without a limit,
+ * nothing changes. */
+static void
+limit_malloc_arenas (void)
+{
+#ifdef M_ARENA_MAX
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    mallopt (M_ARENA_MAX, 2);
+#endif
 }
 
 Runner *
@@ -51,6 +89,8 @@ runner_new (const AnalysisSettings * settings, guint jobs,
     gboolean show_progress, RunnerFilmDone done, gpointer user_data)
 {
   Runner *runner = g_new0 (Runner, 1);
+
+  limit_malloc_arenas ();
 
   runner->settings = settings;
   runner->jobs = MAX (jobs, 1);
@@ -70,6 +110,9 @@ runner_free (Runner * runner)
     return;
   g_ptr_array_unref (runner->running);
   g_queue_clear_full (&runner->pending, (GDestroyNotify) job_free);
+  unwatch_signals (runner);
+  /* An interruption the main loop never got to. */
+  while (g_idle_remove_by_data (runner));
   if (runner->progress)
     terminal_progress_free (runner->progress);
   g_free (runner);
@@ -89,6 +132,7 @@ runner_add (Runner * runner, const gchar * title, const gchar * path,
 
   job->runner = runner;
   job->title = g_strdup (title);
+  job->shown_title = escape_for_terminal (title);
   job->path = g_strdup (path);
   job->film = film;
   job->free_film = free_film;
@@ -175,7 +219,7 @@ on_progress_tick (gpointer user_data)
     AnalysisProgress p;
 
     analysis_get_progress (job->analysis, &p);
-    lines[i].title = job->title;
+    lines[i].title = job->shown_title;
     lines[i].fraction = p.fraction;
     lines[i].frames_per_second = p.frames_per_second;
     lines[i].eta_seconds = p.eta_seconds;
@@ -201,38 +245,141 @@ interrupt (Runner * runner, gint signum)
 }
 
 static gboolean
+on_interrupt (gpointer user_data)
+{
+  Runner *runner = user_data;
+
+  interrupt (runner, g_atomic_int_get (&runner->signalled));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_grace_over (gpointer user_data)
+{
+  Runner *runner = user_data;
+  gint signum = g_atomic_int_get (&runner->signalled);
+  gchar message[200];
+  gint length;
+
+  length = g_snprintf (message, sizeof message, "gst-palette: still not "
+      "stopped %d s after %s; leaving now (what was saved stays)\n",
+      INTERRUPT_GRACE_SECONDS, g_strsignal (signum));
+  if (write (STDERR_FILENO, message, MIN (length, (gint) sizeof message - 1))
+      < 0) {
+    /* nothing more to say */
+  }
+  _exit (128 + signum);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the signal thread. The first signal asks the main loop to stop, and
+ * gives it INTERRUPT_GRACE_SECONDS; a second one leaves at once. Saved
+ * rows and files stay: each was written whole (a transaction, a rename). */
+static gboolean
+on_signal (Runner * runner, gint signum)
+{
+  if (g_atomic_int_compare_and_exchange (&runner->signalled, 0, signum)) {
+    GSource *grace = g_timeout_source_new_seconds (INTERRUPT_GRACE_SECONDS);
+
+    g_main_context_invoke_full (NULL, G_PRIORITY_HIGH, on_interrupt, runner,
+        NULL);
+    g_source_set_callback (grace, on_grace_over, runner, NULL);
+    g_source_attach (grace, runner->signal_context);
+    g_source_unref (grace);
+    return G_SOURCE_CONTINUE;
+  }
+  _exit (128 + g_atomic_int_get (&runner->signalled));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
 on_sigint (gpointer user_data)
 {
-  interrupt (user_data, SIGINT);
-  return G_SOURCE_CONTINUE;
+  return on_signal (user_data, SIGINT);
 }
 
 static gboolean
 on_sigterm (gpointer user_data)
 {
-  interrupt (user_data, SIGTERM);
-  return G_SOURCE_CONTINUE;
+  return on_signal (user_data, SIGTERM);
+}
+
+static gpointer
+signal_thread (gpointer user_data)
+{
+  Runner *runner = user_data;
+
+  g_main_context_push_thread_default (runner->signal_context);
+  g_main_loop_run (runner->signal_loop);
+  g_main_context_pop_thread_default (runner->signal_context);
+  return NULL;
+}
+
+static void
+watch_signals (Runner * runner)
+{
+  static const gint signals[] = { SIGINT, SIGTERM };
+  static const GSourceFunc handlers[] = { on_sigint, on_sigterm };
+  guint i;
+
+  runner->signal_context = g_main_context_new ();
+  runner->signal_loop = g_main_loop_new (runner->signal_context, FALSE);
+  for (i = 0; i < G_N_ELEMENTS (signals); i++) {
+    GSource *source = g_unix_signal_source_new (signals[i]);
+
+    g_source_set_callback (source, handlers[i], runner, NULL);
+    g_source_attach (source, runner->signal_context);
+    g_source_unref (source);
+  }
+  runner->signal_thread = g_thread_new ("palette-signals", signal_thread,
+      runner);
+}
+
+static gboolean
+quit_signal_loop (gpointer user_data)
+{
+  Runner *runner = user_data;
+
+  g_main_loop_quit (runner->signal_loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+unwatch_signals (Runner * runner)
+{
+  if (runner->signal_thread == NULL)
+    return;
+  /* From inside the loop: a quit before the thread got to run it would be
+   * lost. */
+  g_main_context_invoke (runner->signal_context, quit_signal_loop, runner);
+  g_thread_join (runner->signal_thread);
+  runner->signal_thread = NULL;
+  /* Removes the signal sources: the default action is back. */
+  g_main_loop_unref (runner->signal_loop);
+  g_main_context_unref (runner->signal_context);
 }
 
 gint
 runner_run (Runner * runner)
 {
-  guint sigint_id, sigterm_id, progress_timer = 0;
+  guint progress_timer = 0;
 
   runner->loop = g_main_loop_new (NULL, FALSE);
   if (runner->show_progress) {
     runner->progress = terminal_progress_new (stderr);
     progress_timer = g_timeout_add (250, on_progress_tick, runner);
   }
-  sigint_id = g_unix_signal_add (SIGINT, on_sigint, runner);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, runner);
+  /* Kept until runner_free(), which stops the pipelines. */
+  if (runner->signal_thread == NULL)
+    watch_signals (runner);
 
   start_jobs (runner);
   if (runner->running->len > 0)
     g_main_loop_run (runner->loop);
+  /* A signal that came as the last film ended. */
+  if (runner->interrupted_by == 0 && g_atomic_int_get (&runner->signalled))
+    runner->interrupted_by = g_atomic_int_get (&runner->signalled);
 
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
   if (progress_timer)
     g_source_remove (progress_timer);
   g_clear_pointer (&runner->progress, terminal_progress_free);

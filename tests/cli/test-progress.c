@@ -174,7 +174,8 @@ check_width (gushort columns)
 {
   gchar *fifo = make_fifo ();
   gint hold = hold_fifo (fifo);
-  const gchar *argv[] = { gst_palette_bin, "--step=1", "--jobs=2", clip,
+  const gchar *argv[] = { gst_palette_bin, "--step=1", "--jobs=2",
+    "--allow-special", clip,
     fifo, NULL
   };
   Pty pty;
@@ -224,7 +225,7 @@ test_resize (void)
 {
   gchar *fifo = make_fifo ();
   gint hold = hold_fifo (fifo);
-  const gchar *argv[] = { gst_palette_bin, fifo, NULL };
+  const gchar *argv[] = { gst_palette_bin, "--allow-special", fifo, NULL };
   struct winsize narrow = { 24, 60, 0, 0 };
   const gchar *clear;
   gsize resized_at;
