@@ -20,6 +20,7 @@
 #include "events.h"
 #include "film-key.h"
 #include "film-list.h"
+#include "live.h"
 #include "merge.h"
 #include "record.h"
 #include "render.h"
@@ -1602,6 +1603,9 @@ main (int argc, char **argv)
   /* GOption converts string options from the locale's charset: without
    * this, "C", and --only "Amélie" is refused. */
   setlocale (LC_ALL, "");
+  /* `live` has options of its own (tools/live.c) */
+  if (argc > 1 && strcmp (argv[1], "live") == 0)
+    return live_main (argc - 1, argv + 1);
   options.seed = -1;
   options.fingerprint_colors = -1;
   options.stall_timeout = 30;
