@@ -154,10 +154,15 @@ watchdog (gpointer data)
       stream->online = TRUE;
       tell (stream, LIVE_STATUS_ONLINE, "playing", NULL, -1);
     }
-  } else if (now - stream->progress_time >
-      stream->settings->stall_timeout * G_TIME_SPAN_SECOND) {
-    gchar *message = g_strdup_printf ("no frame for %g s",
-        stream->settings->stall_timeout);
+  } else if (now - stream->progress_time > (stream->online ?
+          stream->settings->stall_timeout : stream->settings->start_timeout)
+      * G_TIME_SPAN_SECOND) {
+    /* connecting, a first key frame, a jitter buffer: a start takes
+     * longer than the gap between two frames */
+    gchar *message = stream->online ?
+        g_strdup_printf ("no frame for %g s", stream->settings->stall_timeout) :
+        g_strdup_printf ("no frame within %g s of starting",
+        stream->settings->start_timeout);
 
     fail (stream, LIVE_STATUS_OFFLINE, "stalled", message);
     g_free (message);

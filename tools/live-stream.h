@@ -18,6 +18,7 @@ typedef struct
 {
   GstClockTime interval;        /* a palette every interval (running time) */
   GstClockTime window;          /* … of the last window (stream time) */
+  gdouble start_timeout;        /* seconds to the first frame of a start */
   gdouble stall_timeout;        /* seconds without a frame: stalled */
   gdouble retry_min, retry_max; /* back-off bounds, seconds */
   gboolean keyframes_only;      /* drop non-key frames before decoders */

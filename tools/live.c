@@ -23,6 +23,7 @@ typedef struct
 {
   gdouble interval;
   gdouble window;
+  gdouble start_timeout;
   gdouble stall_timeout;
   gdouble retry_min;
   gdouble retry_max;
@@ -94,6 +95,9 @@ make_context (LiveOptions * o)
     {"stall-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o->stall_timeout,
         "A stream without a frame for SECONDS is restarted (default 10)",
         "SECONDS"},
+    {"start-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o->start_timeout,
+        "A stream without its first frame SECONDS after a (re)start is "
+          "restarted (default 20)", "SECONDS"},
     {"retry-min", 0, 0, G_OPTION_ARG_DOUBLE, &o->retry_min,
         "First wait before restarting a stream (default 1)", "SECONDS"},
     {"retry-max", 0, 0, G_OPTION_ARG_DOUBLE, &o->retry_max,
@@ -196,8 +200,9 @@ check_options (LiveOptions * o)
     return usage_error ("--window must be >= 0 seconds");
   if (o->window > 0 && o->window < o->interval)
     return usage_error ("--window must be at least --interval");
-  if (o->stall_timeout <= 0)
-    return usage_error ("--stall-timeout must be > 0 seconds");
+  if (o->stall_timeout <= 0 || o->start_timeout <= 0)
+    return usage_error ("--stall-timeout and --start-timeout must be > 0 "
+        "seconds");
   if (o->retry_min <= 0 || o->retry_max < o->retry_min)
     return usage_error ("--retry-min must be > 0 and at most --retry-max");
   if (o->duration < 0)
@@ -381,6 +386,7 @@ run (Live * live, GPtrArray * uris)
 
   settings.interval = o->interval * GST_SECOND;
   settings.window = o->window * GST_SECOND;
+  settings.start_timeout = o->start_timeout;
   settings.stall_timeout = o->stall_timeout;
   settings.retry_min = o->retry_min;
   settings.retry_max = o->retry_max;
@@ -439,6 +445,7 @@ live_main (gint argc, gchar ** argv)
 
   options.interval = 1;
   options.window = 10;
+  options.start_timeout = 20;
   options.stall_timeout = 10;
   options.retry_min = 1;
   options.retry_max = 60;
