@@ -30,7 +30,8 @@ typedef struct
 const gchar *live_status_kind_name (LiveStatusKind kind);
 
 /* {"stream", "colors": ["#rrggbb", …], "shares", "black_and_white",
- * "frames", "span": {"start", "duration"} (seconds), "time"}. TIME is an
+ * "frames" (analysed since the pipeline started), "span": {"start",
+ * "duration"} (seconds), "time"}. TIME is an
  * ISO 8601 date. */
 JsonObject *live_payload_palette (const gchar * stream,
     const PaletteMessage * palette, const gchar * time);

@@ -1,5 +1,8 @@
 /* gst-palette live over MQTT, end to end (issue #21).
  *
+ * First, without a broker: bad usage (exact messages, exit status 2) and
+ * --events JSON Lines on one RTP stream for --duration (exit status 0).
+ *
  * Starts mosquitto on 127.0.0.1 (a free port; stopped by its PID), four
  * RTP/H.264 senders on loopback in this process (videotestsrc of known
  * colors), `gst-palette live --mqtt` on them, and a libmosquitto
@@ -19,6 +22,7 @@
 #include <mosquitto.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/prctl.h>
 #include <stdio.h>
 #include <string.h>
@@ -398,6 +402,108 @@ start_broker (const gchar * dir, guint16 port)
   return process;
 }
 
+/* runs gst-palette live ARGS…; its exit status, standard output and error */
+static gint
+run_live (gchar ** out, gchar ** err, ...)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  GSubprocess *process;
+  GError *error = NULL;
+  const gchar *arg;
+  va_list args;
+  gint status;
+
+  g_ptr_array_add (argv, (gpointer) gst_palette);
+  g_ptr_array_add (argv, (gpointer) "live");
+  va_start (args, err);
+  while ((arg = va_arg (args, const gchar *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+      G_SUBPROCESS_FLAGS_STDERR_PIPE, (const gchar * const *) argv->pdata);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, err,
+          &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  status = g_subprocess_get_exit_status (process);
+  g_object_unref (process);
+  g_ptr_array_unref (argv);
+  return status;
+}
+
+static void
+check_usage (const gchar * message, const gchar * arg1, const gchar * arg2)
+{
+  gchar *out, *err;
+
+  g_assert_cmpint (run_live (&out, &err, arg1, arg2, NULL), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, message);
+  g_free (out);
+  g_free (err);
+}
+
+/* bad usage: an exact message, exit status 2, nothing started */
+static void
+test_usage (void)
+{
+  check_usage ("gst-palette live: no stream: give one or more [NAME=]URI\n",
+      "--interval=1", NULL);
+  check_usage ("gst-palette live: two streams named \"cam\": name them as "
+      "NAME=URI\n", "udp://127.0.0.1:5000/cam", "cam=udp://127.0.0.1:5001");
+  check_usage ("gst-palette live: stream name \"a+b\": '/', '+', '#' and "
+      "control characters cannot be in an MQTT topic level\n",
+      "a+b=udp://127.0.0.1:5000", NULL);
+  check_usage ("gst-palette live: --mqtt wants HOST[:PORT], PORT 1-65535\n",
+      "--mqtt=localhost:0", "udp://127.0.0.1:5000");
+  check_usage ("gst-palette live: --window must be at least --interval\n",
+      "--window=0.5", "udp://127.0.0.1:5000");
+  check_usage ("gst-palette live: an MQTT password needs --mqtt-username\n",
+      "--mqtt-password=x", "udp://127.0.0.1:5000");
+}
+
+/* the broker-less way: --events JSON Lines, for --duration, exit 0 */
+static void
+test_events (Sender * sender)
+{
+  gchar *uri = g_strdup_printf ("%s=udp://127.0.0.1:%u", sender->name,
+      sender->port);
+  gchar *out, *err, **lines, **line;
+  gboolean online = FALSE, stopped = FALSE;
+  guint palettes = 0;
+
+  g_assert_cmpint (run_live (&out, &err, "--events=-", "--duration=5",
+          "--interval=0.5", "--window=2", uri, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (line = lines; *line != NULL && **line != '\0'; line++) {
+    JsonObject *event = parse (*line);
+    const gchar *kind = json_object_get_string_member (event, "event");
+
+    g_assert_cmpstr (json_object_get_string_member (event, "stream"), ==,
+        sender->name);
+    if (g_str_equal (kind, "status") && status_is (event, "online"))
+      online = TRUE;
+    if (g_str_equal (kind, "status") && status_is (event, "offline") &&
+        g_str_equal (json_object_get_string_member (event, "reason"),
+            "stopped"))
+      stopped = TRUE;
+    if (g_str_equal (kind, "palette")) {
+      g_assert_true (dominant_is (event, GUINT_TO_POINTER (sender->color)));
+      palettes++;
+    }
+    json_object_unref (event);
+  }
+  printf ("--events: %u palettes in 5 s at a 0.5 s interval\n", palettes);
+  g_assert_true (online);
+  g_assert_true (stopped);
+  g_assert_cmpuint (palettes, >=, 2);
+  g_strfreev (lines);
+  g_free (out);
+  g_free (err);
+  g_free (uri);
+}
+
 static gint
 skip (const gchar * why)
 {
@@ -430,11 +536,8 @@ main (int argc, char **argv)
     return 2;
   }
   gst_palette = argv[1];
-  broker_path = g_find_program_in_path ("mosquitto");
-  if (broker_path == NULL && !g_file_test ("/usr/sbin/mosquitto",
-          G_FILE_TEST_IS_EXECUTABLE))
-    return skip ("mosquitto is not installed (.ci/install-deps installs it)");
-  g_free (broker_path);
+  start_time = g_get_monotonic_time ();
+  test_usage ();
   for (i = 0; i < G_N_ELEMENTS (needed); i++) {
     GstElementFactory *factory = gst_element_factory_find (needed[i]);
 
@@ -447,8 +550,17 @@ main (int argc, char **argv)
     }
     gst_object_unref (factory);
   }
+  senders[0].port = free_port (SOCK_DGRAM);
+  sender_start (&senders[0]);
+  test_events (&senders[0]);
+  sender_stop (&senders[0]);
+
+  broker_path = g_find_program_in_path ("mosquitto");
+  if (broker_path == NULL && !g_file_test ("/usr/sbin/mosquitto",
+          G_FILE_TEST_IS_EXECUTABLE))
+    return skip ("mosquitto is not installed (.ci/install-deps installs it)");
+  g_free (broker_path);
   mosquitto_lib_init ();
-  start_time = g_get_monotonic_time ();
   dir = g_dir_make_tmp ("test-live-XXXXXX", NULL);
   g_assert_nonnull (dir);
   broker_port = free_port (SOCK_STREAM);
