@@ -11,7 +11,8 @@
  * shows within one window; a killed sender's stream is reported offline
  * within the stall timeout, the others keep going, and it comes back when
  * its sender does; SIGTERM ends the program with every status "offline"
- * (retained); SIGKILL leaves the process's last will.
+ * (retained); SIGKILL leaves the process's last will; a password from
+ * MQTT_PASSWORD is accepted, a wrong one refused with a message.
  * Skipped (exit 77, with a message) without mosquitto or an H.264
  * encoder/decoder.
  *   test-live GST-PALETTE */
@@ -68,6 +69,8 @@ typedef struct
 } Sender;
 
 static gint64 start_time;
+/* MQTT_PASSWORD of the programs spawned next; NULL: none */
+static const gchar *child_password;
 
 static gdouble
 now (void)
@@ -335,6 +338,9 @@ spawn (GSubprocessFlags flags, const gchar * const *argv)
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL,
       NULL);
+  if (child_password != NULL)
+    g_subprocess_launcher_setenv (launcher, "MQTT_PASSWORD", child_password,
+        TRUE);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_object_unref (launcher);
@@ -384,16 +390,30 @@ wait_exit (GSubprocess * process, gdouble seconds)
 }
 
 static GSubprocess *
-start_broker (const gchar * dir, guint16 port)
+start_broker (const gchar * dir, guint16 port, guint16 auth_port)
 {
   const gchar *broker = g_file_test ("/usr/sbin/mosquitto",
       G_FILE_TEST_IS_EXECUTABLE) ? "/usr/sbin/mosquitto" : "mosquitto";
   gchar *config = g_build_filename (dir, "mosquitto.conf", NULL);
-  gchar *text = g_strdup_printf ("listener %u 127.0.0.1\n"
-      "allow_anonymous true\npersistence false\n", port);
+  gchar *passwords = g_build_filename (dir, "passwords", NULL);
+  /* PORT anonymous; PORT + 1 (free too, see main) with a password */
+  /* started as root, mosquitto becomes the user named here (by default
+   * "mosquitto", who cannot read the test's private folder) */
+  gchar *text = g_strdup_printf ("per_listener_settings true\n"
+      "persistence false\nuser %s\n"
+      "listener %u 127.0.0.1\nallow_anonymous true\n"
+      "listener %u 127.0.0.1\nallow_anonymous false\npassword_file %s\n",
+      g_get_user_name (), port, auth_port, passwords);
   const gchar *argv[] = { broker, "-c", config, NULL };
+  const gchar *passwd[] = { "mosquitto_passwd", "-c", "-b", passwords,
+    "palette", "s3cret w0rd", NULL
+  };
   GSubprocess *process;
 
+  process = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, passwd);
+  g_assert_true (g_subprocess_wait_check (process, NULL, NULL));
+  g_object_unref (process);
+  g_free (passwords);
   g_assert_true (g_file_set_contents (config, text, -1, NULL));
   process = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
       G_SUBPROCESS_FLAGS_STDERR_SILENCE, argv);
@@ -473,7 +493,7 @@ test_events (Sender * sender)
   gboolean online = FALSE, stopped = FALSE;
   guint palettes = 0;
 
-  g_assert_cmpint (run_live (&out, &err, "--events=-", "--duration=5",
+  g_assert_cmpint (run_live (&out, &err, "--events=-", "--duration=4",
           "--interval=0.5", "--window=2", uri, NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
   for (line = lines; *line != NULL && **line != '\0'; line++) {
@@ -494,7 +514,7 @@ test_events (Sender * sender)
     }
     json_object_unref (event);
   }
-  printf ("--events: %u palettes in 5 s at a 0.5 s interval\n", palettes);
+  printf ("--events: %u palettes in 4 s at a 0.5 s interval\n", palettes);
   g_assert_true (online);
   g_assert_true (stopped);
   g_assert_cmpuint (palettes, >=, 2);
@@ -524,7 +544,7 @@ main (int argc, char **argv)
     "rtph264depay", "avdec_h264", "udpsrc", "rtpjitterbuffer"
   };
   gchar *dir, *broker_path;
-  guint16 broker_port;
+  guint16 broker_port, auth_port;
   GSubprocess *broker, *live;
   Subscriber *sub;
   gdouble t, t_live, t_switch, t_kill, t_back;
@@ -564,7 +584,8 @@ main (int argc, char **argv)
   dir = g_dir_make_tmp ("test-live-XXXXXX", NULL);
   g_assert_nonnull (dir);
   broker_port = free_port (SOCK_STREAM);
-  broker = start_broker (dir, broker_port);
+  auth_port = free_port (SOCK_STREAM);
+  broker = start_broker (dir, broker_port, auth_port);
   sub = subscriber_new (broker_port);
   for (i = 0; i < n; i++) {
     senders[i].port = free_port (SOCK_DGRAM);
@@ -661,6 +682,35 @@ main (int argc, char **argv)
   g_clear_object (&live);
   g_assert_cmpfloat (wait_for (sub, "_clients/test-live-killed", "status", t,
           status_is, "offline", t + 2 + SLACK), >=, 0);
+
+  /* credentials: the password from MQTT_PASSWORD; a wrong one is refused
+   * and said so, and the streams run on */
+  {
+    gchar *broker_arg = g_strdup_printf ("--mqtt=127.0.0.1:%u", auth_port);
+    gchar *uri = g_strdup_printf ("red=udp://127.0.0.1:%u", senders[0].port);
+    gchar *out, *err;
+
+    child_password = "s3cret w0rd";
+    t = now ();
+    g_assert_cmpint (run_live (&out, &err, broker_arg, "--mqtt-prefix=" PREFIX
+            "/auth", "--mqtt-username=palette", "--duration=4", uri, NULL),
+        ==, 0);
+    g_assert_cmpfloat (wait_for (sub, "auth/red", "palette", t, dominant_is,
+            GUINT_TO_POINTER (0xff0000), now () + 1), >=, 0);
+    g_free (out);
+    g_free (err);
+
+    child_password = "wrong";
+    g_assert_cmpint (run_live (&out, &err, broker_arg, "--mqtt-username=palette",
+            "--duration=1", uri, NULL), ==, 0);
+    g_assert_nonnull (strstr (err, "gst-palette live: MQTT broker refused "
+            "the connection: Connection Refused: not authorised.\n"));
+    child_password = NULL;
+    g_free (out);
+    g_free (err);
+    g_free (uri);
+    g_free (broker_arg);
+  }
 
   for (i = 0; i < n; i++)
     sender_stop (&senders[i]);
