@@ -229,7 +229,13 @@ live_mqtt_open (const LiveMqttOptions * options, GError ** error)
   }
   rc = mosquitto_connect_async (mqtt->mosq, options->host, port,
       options->keepalive);
-  if (rc == MOSQ_ERR_EAI || rc == MOSQ_ERR_INVAL) {
+  if (rc == MOSQ_ERR_EAI) {
+    /* no network yet, or a typo: the caller tells them apart by the code */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND,
+        "MQTT %s: cannot resolve the broker's name", options->host);
+    goto failed;
+  }
+  if (rc == MOSQ_ERR_INVAL) {
     check (rc, options->host, error);
     goto failed;
   }

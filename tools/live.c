@@ -16,6 +16,9 @@
 #include <string.h>
 
 #define EXIT_USAGE 2
+/* as the rest of gst-palette: a failure worth a retry (systemd's
+ * Restart=on-failure does) */
+#define EXIT_TEMPFAIL 75
 /* how long a stop waits for the broker to have the last statuses */
 #define MQTT_CLOSE_TIMEOUT_MS 3000
 
@@ -57,6 +60,7 @@ typedef struct
   GPtrArray *streams;
   Events *events;
   LiveMqtt *mqtt;
+  gboolean mqtt_transient;      /* the broker's name did not resolve */
   gint signal;
 } Live;
 
@@ -329,6 +333,8 @@ open_mqtt (Live * live, const gchar * first_stream)
   g_free (host);
   if (live->mqtt == NULL) {
     fprintf (stderr, "gst-palette live: %s\n", error->message);
+    live->mqtt_transient = g_error_matches (error, G_IO_ERROR,
+        G_IO_ERROR_HOST_NOT_FOUND);
     g_error_free (error);
     return FALSE;
   }
@@ -487,8 +493,11 @@ live_main (gint argc, gchar ** argv)
     }
   }
   if (options.mqtt != NULL &&
-      !open_mqtt (&live, ((LiveUri *) uris->pdata[0])->name))
+      !open_mqtt (&live, ((LiveUri *) uris->pdata[0])->name)) {
+    if (live.mqtt_transient)
+      status = EXIT_TEMPFAIL;
     goto done;
+  }
   status = run (&live, uris);
 
 done:

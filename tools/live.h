@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 /* ARGV[0] is "live". Returns the exit status: 0 after --duration, 2 on
- * bad usage, 128+N after signal N (SIGINT, SIGTERM). */
+ * bad usage, 75 when the broker's name does not resolve (yet), 128+N after
+ * signal N (SIGINT, SIGTERM). */
 gint live_main (gint argc, gchar ** argv);
 
 G_END_DECLS
