@@ -17,8 +17,7 @@ static void
 set_seconds (JsonObject * object, const gchar * member, GstClockTime time)
 {
   if (GST_CLOCK_TIME_IS_VALID (time))
-    json_object_set_double_member (object, member,
-        round (time / 1e6) / 1e3);
+    json_object_set_double_member (object, member, round (time / 1e6) / 1e3);
   else
     json_object_set_null_member (object, member);
 }

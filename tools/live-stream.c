@@ -264,7 +264,8 @@ on_pad_added (GstElement * element, GstPad * pad, gpointer data)
 
   if (caps == NULL)
     caps = gst_pad_query_caps (pad, NULL);
-  media = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  media = gst_caps_is_empty (caps) ? "" :
+      gst_structure_get_name (gst_caps_get_structure (caps, 0));
   if (g_str_has_prefix (media, "video/") && !gst_pad_is_linked (sink_pad))
     gst_pad_link (pad, sink_pad);
   gst_caps_unref (caps);

@@ -135,8 +135,7 @@ live_uri_parse (const gchar * arg, LiveUri * out, GError ** error)
     name = name_from_uri (uri);
     if (name == NULL) {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-          "%s: cannot name the stream from its URI; give it as NAME=URI",
-          arg);
+          "%s: cannot name the stream from its URI; give it as NAME=URI", arg);
       g_free (uri);
       return FALSE;
     }

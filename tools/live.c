@@ -94,10 +94,10 @@ make_context (LiveOptions * o)
         "Each palette covers the last SECONDS (default 10; 0: the whole "
           "stream since it started)", "SECONDS"},
     {"keyframes-only", 0, 0, G_OPTION_ARG_NONE, &o->keyframes_only,
-        "Decode key frames only (far cheaper; one frame per key frame)",
+          "Decode key frames only (far cheaper; one frame per key frame)",
         NULL},
     {"stall-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o->stall_timeout,
-        "A stream without a frame for SECONDS is restarted (default 10)",
+          "A stream without a frame for SECONDS is restarted (default 10)",
         "SECONDS"},
     {"start-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o->start_timeout,
         "A stream without its first frame SECONDS after a (re)start is "
@@ -105,7 +105,7 @@ make_context (LiveOptions * o)
     {"retry-min", 0, 0, G_OPTION_ARG_DOUBLE, &o->retry_min,
         "First wait before restarting a stream (default 1)", "SECONDS"},
     {"retry-max", 0, 0, G_OPTION_ARG_DOUBLE, &o->retry_max,
-        "Longest wait, the back-off doubling up to it (default 60)",
+          "Longest wait, the back-off doubling up to it (default 60)",
         "SECONDS"},
     {"caps", 0, 0, G_OPTION_ARG_STRING, &o->caps,
         "What udp:// URIs receive (default RTP H.264, payload 96)", "CAPS"},
@@ -256,8 +256,7 @@ on_status (LiveStream * stream, const LiveStatus * status, gpointer data)
 }
 
 static void
-on_palette (LiveStream * stream, const PaletteMessage * palette,
-    gpointer data)
+on_palette (LiveStream * stream, const PaletteMessage * palette, gpointer data)
 {
   Live *live = data;
   const gchar *name = live_stream_get_name (stream);
@@ -415,8 +414,7 @@ run (Live * live, GPtrArray * uris)
   sigint = g_unix_signal_add (SIGINT, on_sigint, live);
   sigterm = g_unix_signal_add (SIGTERM, on_sigterm, live);
   if (o->duration > 0)
-    duration = g_timeout_add ((guint) (o->duration * 1000), on_duration,
-        live);
+    duration = g_timeout_add ((guint) (o->duration * 1000), on_duration, live);
 
   g_main_loop_run (live->loop);
 

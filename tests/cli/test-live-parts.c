@@ -104,8 +104,7 @@ check_address (const gchar * address, const gchar * host, gint port)
   gchar *parsed_host = NULL;
   gint parsed_port = -1;
 
-  g_assert_true (live_mqtt_parse_address (address, &parsed_host,
-          &parsed_port));
+  g_assert_true (live_mqtt_parse_address (address, &parsed_host, &parsed_port));
   g_assert_cmpstr (parsed_host, ==, host);
   g_assert_cmpint (parsed_port, ==, port);
   g_free (parsed_host);
@@ -192,8 +191,7 @@ test_status_payload (void)
       "\"reason\":\"playing\",\"message\":null,"
       "\"uri\":\"udp://127.0.0.1:5600\",\"retry_in\":null,\"time\":\"t\"}");
   g_free (text);
-  g_assert_cmpstr (live_status_kind_name (LIVE_STATUS_OFFLINE), ==,
-      "offline");
+  g_assert_cmpstr (live_status_kind_name (LIVE_STATUS_OFFLINE), ==, "offline");
 }
 
 int

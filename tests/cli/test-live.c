@@ -336,8 +336,7 @@ spawn (GSubprocessFlags flags, const gchar * const *argv)
   GError *error = NULL;
   GSubprocess *process;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL,
-      NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (child_password != NULL)
     g_subprocess_launcher_setenv (launcher, "MQTT_PASSWORD", child_password,
         TRUE);
@@ -437,7 +436,7 @@ run_live (gchar ** out, gchar ** err, ...)
   g_ptr_array_add (argv, (gpointer) "live");
   va_start (args, err);
   while ((arg = va_arg (args, const gchar *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+      g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
   process = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -603,8 +602,7 @@ main (int argc, char **argv)
 
     g_assert_cmpfloat (online, >=, 0);
     palette = wait_for (sub, senders[i].name, "palette", t_live,
-        dominant_is, GUINT_TO_POINTER (senders[i].color),
-        t_live + STARTUP + 5);
+        dominant_is, GUINT_TO_POINTER (senders[i].color), t_live + STARTUP + 5);
     printf ("%s: online after %.2f s, its palette %.2f s later\n",
         senders[i].name, online - t_live, palette - online);
     g_assert_cmpfloat (palette, >=, 0);
@@ -626,8 +624,7 @@ main (int argc, char **argv)
   sender_stop (&senders[2]);
   t = wait_for (sub, "blue", "status", t_kill, status_is_down, NULL,
       t_kill + STALL + SLACK + 5);
-  printf ("blue: reported down %.2f s after its sender stopped\n",
-      t - t_kill);
+  printf ("blue: reported down %.2f s after its sender stopped\n", t - t_kill);
   g_assert_cmpfloat (t, >=, 0);
   g_assert_cmpfloat (t - t_kill, <=, STALL + SLACK);
   g_usleep ((INTERVAL * 2 + 0.2) * G_USEC_PER_SEC);
@@ -639,8 +636,7 @@ main (int argc, char **argv)
   sender_start (&senders[2]);
   t = wait_for (sub, "blue", "status", t_back, status_is, "online",
       t_back + RETRY_MAX + STALL + SLACK + 5);
-  printf ("blue: online again %.2f s after its sender restarted\n",
-      t - t_back);
+  printf ("blue: online again %.2f s after its sender restarted\n", t - t_back);
   g_assert_cmpfloat (t, >=, 0);
   g_assert_cmpfloat (t - t_back, <=, RETRY_MAX + STALL + SLACK);
   g_assert_cmpfloat (wait_for (sub, "blue", "palette", t, dominant_is,
@@ -701,9 +697,10 @@ main (int argc, char **argv)
     g_free (err);
 
     child_password = "wrong";
-    g_assert_cmpint (run_live (&out, &err, broker_arg, "--mqtt-username=palette",
-            "--duration=1", uri, NULL), ==, 0);
-    g_assert_nonnull (strstr (err, "gst-palette live: MQTT broker refused "
+    g_assert_cmpint (run_live (&out, &err, broker_arg,
+            "--mqtt-username=palette", "--duration=1", uri, NULL), ==, 0);
+    g_assert_nonnull (strstr (err,
+            "gst-palette live: MQTT broker refused "
             "the connection: Connection Refused: not authorised.\n"));
     child_password = NULL;
     g_free (out);
