@@ -21,6 +21,7 @@
 #include "events.h"
 #include "film-key.h"
 #include "film-list.h"
+#include "live.h"
 #include "merge.h"
 #include "output-name.h"
 #include "record.h"
@@ -2164,6 +2165,9 @@ main (int argc, char **argv)
   /* GOption converts string options from the locale's charset: without
    * this, "C", and --only "Amélie" is refused. */
   setlocale (LC_ALL, "");
+  /* `live` has options of its own (tools/live.c) */
+  if (argc > 1 && strcmp (argv[1], "live") == 0)
+    return live_main (argc - 1, argv + 1);
   options.seed = G_MININT64;
   options.step = options.count = options.colors = options.gray_levels =
       options.fingerprint_colors = options.jobs = OPTION_UNSET;

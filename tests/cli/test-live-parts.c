@@ -1,0 +1,208 @@
+/* Unit tests of gst-palette live's parts (issue #21): stream arguments and
+ * names, the back-off, the broker address, and the payloads' exact text. */
+#include <glib.h>
+#include <gst/gst.h>
+
+#include "live-mqtt.h"
+#include "live-payload.h"
+#include "live-stream.h"
+#include "live-uri.h"
+
+static void
+check_uri (const gchar * arg, const gchar * name, const gchar * uri)
+{
+  LiveUri parsed;
+  GError *error = NULL;
+
+  g_assert_true (live_uri_parse (arg, &parsed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsed.name, ==, name);
+  g_assert_cmpstr (parsed.uri, ==, uri);
+  live_uri_clear (&parsed);
+}
+
+static void
+check_refused (const gchar * arg, const gchar * message)
+{
+  LiveUri parsed;
+  GError *error = NULL;
+
+  g_assert_false (live_uri_parse (arg, &parsed, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_null (parsed.name);
+  g_error_free (error);
+}
+
+static void
+test_uris (void)
+{
+  gchar *cwd = g_get_current_dir ();
+  gchar *expected;
+
+  check_uri ("rtsp://cam.local:8554/front-door", "front-door",
+      "rtsp://cam.local:8554/front-door");
+  check_uri ("lobby=rtsp://cam.local/stream?profile=1", "lobby",
+      "rtsp://cam.local/stream?profile=1");
+  /* no path: host and port */
+  check_uri ("udp://127.0.0.1:5600", "127.0.0.1-5600", "udp://127.0.0.1:5600");
+  check_uri ("https://tv.example/live/ch1/index.m3u8", "index",
+      "https://tv.example/live/ch1/index.m3u8");
+  check_uri ("news=https://tv.example/live/ch1/index.m3u8", "news",
+      "https://tv.example/live/ch1/index.m3u8");
+  check_uri ("/srv/film.mp4", "film", "file:///srv/film.mp4");
+  check_uri ("cam=/srv/cameras/cam.sdp", "cam", "sdp:///srv/cameras/cam.sdp");
+  /* an '=' in a path is not a name */
+  expected = g_strdup_printf ("file://%s/a=b.mp4", cwd);
+  check_uri ("./a=b.mp4", "a-b", expected);
+  g_free (expected);
+  check_refused ("=rtsp://cam/x", "empty stream name");
+  check_refused ("hall#1=rtsp://cam/x",
+      "stream name \"hall#1\": '/', '+', '#' and control characters cannot "
+      "be in an MQTT topic level");
+  check_refused ("a+b=rtsp://cam/x",
+      "stream name \"a+b\": '/', '+', '#' and control characters cannot "
+      "be in an MQTT topic level");
+  check_refused ("_clients=rtsp://cam/x",
+      "stream name \"_clients\": names starting with '_' are kept for the "
+      "process's own topics");
+  check_refused ("cam=", "stream \"cam\": no URI");
+  check_refused ("udp://", "udp://: cannot name the stream from its URI; "
+      "give it as NAME=URI");
+  g_free (cwd);
+}
+
+static void
+test_redact (void)
+{
+  gchar *shown = live_uri_redact ("rtsp://admin:secret@cam.local/s");
+
+  g_assert_cmpstr (shown, ==, "rtsp://admin@cam.local/s");
+  g_free (shown);
+  shown = live_uri_redact ("rtsp://cam.local/s");
+  g_assert_cmpstr (shown, ==, "rtsp://cam.local/s");
+  g_free (shown);
+  g_assert_true (live_uri_is_file ("file:///a.mp4"));
+  g_assert_false (live_uri_is_file ("rtsp://cam/file:x"));
+}
+
+static void
+test_backoff (void)
+{
+  g_assert_cmpfloat (live_backoff_delay (0, 1, 60), ==, 1);
+  g_assert_cmpfloat (live_backoff_delay (1, 1, 60), ==, 2);
+  g_assert_cmpfloat (live_backoff_delay (5, 1, 60), ==, 32);
+  g_assert_cmpfloat (live_backoff_delay (6, 1, 60), ==, 60);
+  /* weeks of failures: bounded, no overflow */
+  g_assert_cmpfloat (live_backoff_delay (G_MAXUINT, 0.5, 300), ==, 300);
+  g_assert_cmpfloat (live_backoff_delay (3, 0.25, 10), ==, 2);
+}
+
+static void
+check_address (const gchar * address, const gchar * host, gint port)
+{
+  gchar *parsed_host = NULL;
+  gint parsed_port = -1;
+
+  g_assert_true (live_mqtt_parse_address (address, &parsed_host, &parsed_port));
+  g_assert_cmpstr (parsed_host, ==, host);
+  g_assert_cmpint (parsed_port, ==, port);
+  g_free (parsed_host);
+}
+
+static void
+test_address (void)
+{
+  gchar *host = NULL;
+  gint port;
+
+  check_address ("broker", "broker", 0);
+  check_address ("broker.lan:1884", "broker.lan", 1884);
+  check_address ("[::1]:8883", "::1", 8883);
+  check_address ("[::1]", "::1", 0);
+  check_address ("fe80::1", "fe80::1", 0);
+  g_assert_false (live_mqtt_parse_address ("broker:0", &host, &port));
+  g_assert_false (live_mqtt_parse_address ("broker:65536", &host, &port));
+  g_assert_false (live_mqtt_parse_address ("broker:x", &host, &port));
+  g_assert_false (live_mqtt_parse_address (":1883", &host, &port));
+  g_assert_false (live_mqtt_parse_address ("[::1]x", &host, &port));
+  g_assert_null (host);
+}
+
+static void
+test_palette_payload (void)
+{
+  PaletteMessage palette = { 0, };
+  gchar *text;
+
+  palette.n_colors = 2;
+  palette.colors[0] = 0xfd0000;
+  palette.colors[1] = 0x0a0b0c;
+  palette.weights[0] = 0.75004;
+  palette.weights[1] = 0.24996;
+  palette.frames = 42;
+  palette.span.timestamp = 2 * GST_SECOND;
+  palette.span.stream_time = 599 * GST_MSECOND;
+  palette.span.running_time = 599 * GST_MSECOND;
+  palette.span.duration = 10 * GST_SECOND;
+  text = live_payload_to_string (live_payload_palette ("lobby", &palette,
+          "2026-11-30T10:00:00+00:00"));
+  g_assert_cmpstr (text, ==, "{\"stream\":\"lobby\","
+      "\"colors\":[\"#fd0000\",\"#0a0b0c\"],\"shares\":[0.75,0.25],"
+      "\"black_and_white\":false,\"frames\":42,"
+      "\"span\":{\"start\":0.599,\"duration\":10},"
+      "\"time\":\"2026-11-30T10:00:00+00:00\"}");
+  g_free (text);
+
+  /* unknown times are null, not a huge number */
+  palette.span.stream_time = GST_CLOCK_TIME_NONE;
+  palette.span.timestamp = GST_CLOCK_TIME_NONE;
+  palette.span.duration = GST_CLOCK_TIME_NONE;
+  palette.black_and_white = TRUE;
+  palette.n_colors = 1;
+  palette.weights[0] = 1;
+  text = live_payload_to_string (live_payload_palette ("a", &palette, "t"));
+  g_assert_cmpstr (text, ==, "{\"stream\":\"a\",\"colors\":[\"#fd0000\"],"
+      "\"shares\":[1],\"black_and_white\":true,\"frames\":42,"
+      "\"span\":{\"start\":null,\"duration\":null},\"time\":\"t\"}");
+  g_free (text);
+}
+
+static void
+test_status_payload (void)
+{
+  LiveStatus status = { LIVE_STATUS_ERROR, "failed",
+    "udpsrc0: \"bad\"\n\\ port", "udp://127.0.0.1:5600", 4
+  };
+  gchar *text = live_payload_to_string (live_payload_status ("cam", &status,
+          "t"));
+
+  g_assert_cmpstr (text, ==, "{\"stream\":\"cam\",\"status\":\"error\","
+      "\"reason\":\"failed\",\"message\":\"udpsrc0: \\\"bad\\\"\\u000a\\\\ port\","
+      "\"uri\":\"udp://127.0.0.1:5600\",\"retry_in\":4,\"time\":\"t\"}");
+  g_free (text);
+
+  status.kind = LIVE_STATUS_ONLINE;
+  status.reason = "playing";
+  status.message = NULL;
+  status.retry_in = -1;
+  text = live_payload_to_string (live_payload_status ("cam", &status, "t"));
+  g_assert_cmpstr (text, ==, "{\"stream\":\"cam\",\"status\":\"online\","
+      "\"reason\":\"playing\",\"message\":null,"
+      "\"uri\":\"udp://127.0.0.1:5600\",\"retry_in\":null,\"time\":\"t\"}");
+  g_free (text);
+  g_assert_cmpstr (live_status_kind_name (LIVE_STATUS_OFFLINE), ==, "offline");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/live/uris", test_uris);
+  g_test_add_func ("/live/redact", test_redact);
+  g_test_add_func ("/live/backoff", test_backoff);
+  g_test_add_func ("/live/mqtt-address", test_address);
+  g_test_add_func ("/live/palette-payload", test_palette_payload);
+  g_test_add_func ("/live/status-payload", test_status_payload);
+  return g_test_run ();
+}
