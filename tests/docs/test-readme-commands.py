@@ -48,7 +48,14 @@ def commands_of(page):
             if not text.startswith("|"):
                 commands.append(text)
         previous_blank = not line.strip()
-    return commands
+    # a line ending in a backslash goes on in the next one, as in a shell
+    joined = []
+    for command in commands:
+        if joined and joined[-1].endswith("\\"):
+            joined[-1] = joined[-1][:-1].rstrip() + " " + command
+        else:
+            joined.append(command)
+    return joined
 
 
 def skip_reason(command):
@@ -65,6 +72,9 @@ def skip_reason(command):
         return "a window, and there is no display"
     if "/dev/video0" in command and not os.path.exists("/dev/video0"):
         return "no camera at /dev/video0"
+    if " live " in command and ".example" in command:
+        return ("streams at example addresses and a broker: cli-live runs "
+                "`gst-palette live` against mosquitto and RTP senders")
     return None
 
 
