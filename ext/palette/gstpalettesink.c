@@ -842,6 +842,36 @@ gst_palette_sink_stream_is_whole (GstPaletteSink * self)
   return FALSE;
 }
 
+/* An application's flushing seek: the frames that follow make a palette of
+ * their own, so the analysis starts over (a new analyzer, no frames) with
+ * the stream's settings. framedecimate's own sampling seeks are not that:
+ * their flushes carry the seqnum its sampling event announced. */
+static gboolean
+gst_palette_sink_restart_analysis (GstPaletteSink * self)
+{
+  PaletteAnalyzer *analyzer;
+
+  if (self->worker == NULL)
+    return TRUE;
+  analyzer = palette_analyzer_new (&self->params);
+  if (analyzer == NULL) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
+        ("The color engine refused the settings"));
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "a seek not framedecimate's: the analysis restarts");
+  palette_worker_free (self->worker);
+  self->worker = palette_worker_new (GST_ELEMENT (self), analyzer,
+      self->target_width, self->target_height, self->active_downscale_method,
+      gst_palette_sink_run_publication, self);
+  palette_timeline_reset (&self->timeline);
+  GST_OBJECT_LOCK (self);
+  self->frames = 0;
+  self->dropped = 0;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
 static gboolean
 gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
 {
@@ -881,13 +911,23 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       }
       break;
     }
-    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_FLUSH_STOP:{
+      gboolean sampling_seek;
+
+      GST_OBJECT_LOCK (self);
+      sampling_seek = palette_sampling_owns_event (&self->sampling, event);
+      GST_OBJECT_UNLOCK (self);
+      if (!sampling_seek && !gst_palette_sink_restart_analysis (self)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
       /* after a flushing seek a new EOS gives a new final palette; updates
        * follow the new segment's running time */
       self->finished = FALSE;
       palette_timeline_restart_updates (&self->timeline);
       self->live_queried = FALSE;
       break;
+    }
     case GST_EVENT_EOS:{
       guint64 frames;
       gboolean complete, ok;

@@ -275,7 +275,7 @@ GST_START_TEST (test_properties)
       (g_object_class_find_property (klass, "mode")));
   fail_unless_equals_string (g_enum_get_value (enum_class, step)->value_nick,
       "every-nth");
-  fail_unless_equals_int (enum_class->n_values, 5);
+  fail_unless_equals_int (enum_class->n_values, 6);
   g_type_class_unref (enum_class);
 
   p = g_object_class_find_property (klass, "step");
