@@ -968,6 +968,12 @@ build_settings (Options * o, AnalysisSettings * s, gboolean demo)
 {
   if (o->mode)
     add_prop (&s->decimate_props, "mode", o->mode);
+  else if (!demo && o->step <= 0 && o->interval <= 0)
+    /* The default sampling: --count frames reached by seeking, at a few
+     * hundredths of a full decode on long films (docs/benchmarks.md, issue
+     * #20). --step or --interval alone keep framedecimate's own default,
+     * every-nth, which they configure. */
+    add_prop (&s->decimate_props, "mode", "seek");
   if (o->step > 0)
     add_int_prop (&s->decimate_props, "step", o->step);
   else if (demo && o->mode == NULL)
@@ -1412,14 +1418,17 @@ make_option_context (Options * o)
   };
   const GOptionEntry analysis_entries[] = {
     {"mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
-        "framedecimate mode: every-nth, interval, count, scene, keyframes",
+        "framedecimate mode: seek (default: --count frames reached by "
+          "seeking), every-nth (default with --step), interval, count, scene, "
+          "keyframes",
         "MODE"},
     {"step", 0, 0, G_OPTION_ARG_INT, &o->step,
         "every-nth: keep one frame in N (default 60)", "N"},
     {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &o->interval,
         "interval: keep one frame every SECONDS", "SECONDS"},
     {"count", 0, 0, G_OPTION_ARG_INT, &o->count,
-        "count: keep N frames spread over the film", "N"},
+        "seek, count: keep N frames spread over the film (default 100)",
+        "N"},
     {"colors", 'k', 0, G_OPTION_ARG_INT, &o->colors,
         "Palette size for color films (default 10)", "N"},
     {"gray-levels", 0, 0, G_OPTION_ARG_INT, &o->gray_levels,
