@@ -1090,6 +1090,121 @@ GST_START_TEST (test_keyframes_decoded)
 
 GST_END_TEST;
 
+/* ---------- seek ---------- */
+
+/* Runs the 5-s clip (key frames at 0, 1, 2, 3, 4 s) through mode=seek
+ * with @count samples; returns framedecimate */
+static GstElement *
+run_seek (guint count, Collected * c)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd mode=seek count=%u ! "
+      "fakesink name=sink", vp8_clip, count);
+  GstElement *fd;
+
+  ensure_vp8_clip ();
+  collected_init (c);
+  fd = run_pipeline (desc, c);
+  g_free (desc);
+  return fd;
+}
+
+/* 4 slots of 1.25 s: frame 0, then seeks (SNAP_AFTER) to 1.25 s, 2.5 s
+ * and 3.75 s land on the key frames at 2, 3 and 4 s. Only they are decoded,
+ * and the stream ends after the last slot's frame. */
+GST_START_TEST (test_seek_kept_frames)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, 2 * GST_SECOND, 3 * GST_SECOND,
+    4 * GST_SECOND
+  };
+
+  fd = run_seek (4, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  /* frame 0, the three landings: nothing else (a full decode is 150) */
+  fail_unless_equals_int (c.decoded, 4);
+  /* the element's own seeks do not restart the counters */
+  assert_counters (fd, 4, 4, 0);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* 8 slots of 0.625 s for 5 key frames: each key frame once. The seek to
+ * 4.375 s finds no key frame after it; the demuxer lands on the one at 4 s,
+ * which is dropped (its slot is done), and the stream read on to its end. */
+GST_START_TEST (test_seek_sparse_key_frames)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, GST_SECOND, 2 * GST_SECOND,
+    3 * GST_SECOND, 4 * GST_SECOND
+  };
+
+  fd = run_seek (8, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  fail_unless_equals_int (c.decoded, 6);
+  assert_counters (fd, 6, 5, 1);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* 150 frames for 20 samples, under 10 frames a sample: seeking would cost
+ * more than it skips, so the clip is read through and sampled as count */
+GST_START_TEST (test_seek_short_reads_through)
+{
+  Collected c, by_count;
+  GstElement *fd;
+  gchar *desc;
+
+  fd = run_seek (20, &c);
+  fail_unless_equals_int (c.decoded, 150);
+  fail_unless_equals_int (c.pts->len, 20);
+  assert_counters (fd, 150, 20, 130);
+  gst_object_unref (fd);
+
+  collected_init (&by_count);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "framedecimate name=fd mode=count count=20 ! fakesink name=sink",
+      vp8_clip);
+  fd = run_pipeline (desc, &by_count);
+  assert_pts (c.pts, (const GstClockTime *) by_count.pts->data,
+      by_count.pts->len);
+  gst_object_unref (fd);
+  g_free (desc);
+  collected_clear (&by_count);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* No seeking upstream (a harness): read through, as count */
+GST_START_TEST (test_seek_not_seekable)
+{
+  GstHarness *h = harness_new ("seek",
+      "video/x-raw,format=RGBA,width=16,height=16,framerate=25/1");
+  GArray *pts;
+  guint i;
+
+  g_object_set (h->element, "count", 2, "interval", 200 * MS, NULL);
+  for (i = 0; i < 10; i++)
+    fail_unless_equals_int (push_frame (h, frame_pts (i, 25), FALSE),
+        GST_FLOW_OK);
+  /* no duration either: count's fallback, one frame every 200 ms */
+  pts = pull_all (h, NULL);
+  fail_unless_equals_int (pts->len, 2);
+  fail_unless_equals_uint64 (g_array_index (pts, GstClockTime, 0), 0);
+  fail_unless_equals_uint64 (g_array_index (pts, GstClockTime, 1), 200 * MS);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* An application's seek is respected, and gets the trick mode added */
 GST_START_TEST (test_keyframes_app_seek)
 {
@@ -1524,6 +1639,10 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_keyframes_clip_fixture);
   tcase_add_test (tc, test_keyframes_decoded);
   tcase_add_test (tc, test_keyframes_app_seek);
+  tcase_add_test (tc, test_seek_kept_frames);
+  tcase_add_test (tc, test_seek_sparse_key_frames);
+  tcase_add_test (tc, test_seek_short_reads_through);
+  tcase_add_test (tc, test_seek_not_seekable);
   tcase_add_test (tc, test_keyframes_not_seekable);
   tcase_add_test (tc, test_flush_resets);
   tcase_add_test (tc, test_flush_resets_interval);
