@@ -114,6 +114,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_frame_decimate_debug);
 /* ... assuming this frame rate when the caps say none */
 #define SEEK_ASSUMED_FPS 25
 
+/* keyframes: fewer key frames than this over the film make an unsound
+ * palette (and too few pixels to tell black-and-white): the film is then
+ * read again from the start, keeping this many frames spread over it */
+#define DEFAULT_MIN_KEYFRAMES 30
+
 enum
 {
   PROP_0,
@@ -123,6 +128,7 @@ enum
   PROP_COUNT,
   PROP_SCENE_THRESHOLD,
   PROP_MIN_SCENE_LENGTH,
+  PROP_MIN_KEYFRAMES,
   PROP_IN,
   PROP_OUT,
   PROP_DROP,
@@ -139,6 +145,7 @@ struct _GstFrameDecimate
   guint count;
   gdouble scene_threshold;
   guint min_scene_length;
+  guint min_keyframes;
   guint64 in;
   guint64 out;
   guint64 drop;
@@ -185,6 +192,9 @@ struct _GstFrameDecimate
   gboolean kf_seek_pending;     /* our seek is on its way */
   gboolean kf_seek_returned;    /* upstream answered it */
   gboolean kf_unblock;          /* flushing or shutting down: stop waiting */
+  /* streaming thread: the key frames kept, and the top-up pass */
+  GArray *kf_kept;              /* GstClockTime stream times */
+  gboolean kf_topping_up;
   guint seeks_sent;             /* numbers our seeks, the last one answered */
 
   /* streaming thread: the seqnum of the last seek the element sent itself
@@ -346,6 +356,14 @@ gst_frame_decimate_class_init (GstFrameDecimateClass * klass)
           DEFAULT_MIN_SCENE_LENGTH,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MIN_KEYFRAMES,
+      g_param_spec_uint ("min-keyframes", "Minimum key frames",
+          "keyframes: when skipping to the key frames kept fewer than this "
+          "many, read the film again from the start and keep this many frames "
+          "spread over it besides them (0: never)", 0, G_MAXINT,
+          DEFAULT_MIN_KEYFRAMES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_IN,
       g_param_spec_uint64 ("in", "In",
           "Number of input frames (since the last flush)", 0, G_MAXUINT64, 0,
@@ -396,6 +414,7 @@ gst_frame_decimate_init (GstFrameDecimate * self)
   self->count = DEFAULT_COUNT;
   self->scene_threshold = DEFAULT_SCENE_THRESHOLD;
   self->min_scene_length = DEFAULT_MIN_SCENE_LENGTH;
+  self->min_keyframes = DEFAULT_MIN_KEYFRAMES;
 
   /* Buffers are only inspected and let through or dropped: never copied */
   gst_base_transform_set_passthrough (trans, TRUE);
@@ -407,6 +426,7 @@ gst_frame_decimate_init (GstFrameDecimate * self)
 
   palette_scene_scorer_reset (&self->scene);
   g_cond_init (&self->kf_cond);
+  self->kf_kept = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   self->own_seqnum = GST_SEQNUM_INVALID;
 }
 
@@ -425,6 +445,7 @@ gst_frame_decimate_finalize (GObject * object)
 
   gst_frame_decimate_clear_scene (self);
   g_cond_clear (&self->kf_cond);
+  g_array_unref (self->kf_kept);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -463,6 +484,8 @@ gst_frame_decimate_start (GstBaseTransform * trans)
   self->count_warned = FALSE;
   self->kf_decided = FALSE;
   self->kf_trickmode = FALSE;
+  g_array_set_size (self->kf_kept, 0);
+  self->kf_topping_up = FALSE;
   self->seek_decided = FALSE;
   self->seek_finished = FALSE;
   GST_OBJECT_LOCK (self);
@@ -723,6 +746,40 @@ gst_frame_decimate_request_keyframes (GstFrameDecimate * self,
   return TRUE;
 }
 
+static GstClockTime gst_frame_decimate_duration (GstFrameDecimate * self);
+
+/* keyframes, at EOS: with fewer than min-keyframes key frames kept by
+ * skipping, read the film again from the start (an accurate seek, no trick
+ * mode) and keep min-keyframes frames spread over it as count does, besides
+ * the key frames. TRUE: the top-up seek is on its way, the EOS waits. */
+static gboolean
+gst_frame_decimate_keyframes_top_up (GstFrameDecimate * self)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+  GstFrameDecimateMode mode;
+  guint min_keyframes;
+
+  GST_OBJECT_LOCK (self);
+  mode = self->mode;
+  min_keyframes = self->min_keyframes;
+  GST_OBJECT_UNLOCK (self);
+  if (mode != GST_FRAME_DECIMATE_MODE_KEYFRAMES || self->kf_topping_up
+      || !self->kf_trickmode || self->kf_kept->len >= min_keyframes
+      || segment->format != GST_FORMAT_TIME || segment->rate <= 0.0
+      || !GST_CLOCK_TIME_IS_VALID (gst_frame_decimate_duration (self)))
+    return FALSE;
+
+  GST_INFO_OBJECT (self, "%u key frames only: reading the film again for %u "
+      "frames", self->kf_kept->len, min_keyframes);
+  self->kf_topping_up = TRUE;
+  /* not waited for: the streaming thread is handling this EOS, and the
+   * flush restarts it */
+  gst_frame_decimate_seek_async (self, gst_event_new_seek (segment->rate,
+          GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
+          GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE));
+  return TRUE;
+}
+
 static gboolean
 gst_frame_decimate_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
@@ -768,11 +825,19 @@ gst_frame_decimate_sink_event (GstBaseTransform * trans, GstEvent * event)
          * and sample the new segment anew. Our own seek's flush must not
          * trigger another one. */
         self->kf_decided = FALSE;
+        g_array_set_size (self->kf_kept, 0);
+        self->kf_topping_up = FALSE;
         self->seek_decided = FALSE;
         self->seek_finished = FALSE;
       }
       break;
     }
+    case GST_EVENT_EOS:
+      if (gst_frame_decimate_keyframes_top_up (self)) {
+        gst_event_unref (event);
+        return TRUE;
+      }
+      break;
     case GST_EVENT_SEGMENT:{
       const GstSegment *segment;
       GstSegment same;
@@ -1064,7 +1129,30 @@ gst_frame_decimate_keep_keyframe (GstFrameDecimate * self, GstBuffer * buf,
     }
   }
 
+  if (self->kf_topping_up) {
+    GstClockTime t = gst_frame_decimate_stream_time (self, buf);
+    guint i;
+
+    guint min_keyframes;
+
+    GST_OBJECT_LOCK (self);
+    min_keyframes = self->min_keyframes;
+    GST_OBJECT_UNLOCK (self);
+    /* count's targets, but not the key frames already kept */
+    *keep = gst_frame_decimate_keep_count (self, buf, MAX (min_keyframes, 1));
+    for (i = 0; *keep && i < self->kf_kept->len; i++)
+      if (g_array_index (self->kf_kept, GstClockTime, i) == t)
+        *keep = FALSE;
+    return GST_FLOW_OK;
+  }
+
   *keep = !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (*keep) {
+    GstClockTime t = gst_frame_decimate_stream_time (self, buf);
+
+    if (GST_CLOCK_TIME_IS_VALID (t))
+      g_array_append_val (self->kf_kept, t);
+  }
   return GST_FLOW_OK;
 }
 
@@ -1448,6 +1536,8 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       ret = gst_frame_decimate_keep_keyframe (self, buf, &keep);
       if (ret == GST_FLOW_FLUSHING)
         return ret;
+      if (self->kf_topping_up)
+        next = gst_frame_decimate_position (self, self->next_target);
       break;
     case GST_FRAME_DECIMATE_MODE_SEEK:
       keep = gst_frame_decimate_keep_seek (self, buf, count, interval, &next,
@@ -1512,6 +1602,9 @@ gst_frame_decimate_set_property (GObject * object, guint prop_id,
     case PROP_MIN_SCENE_LENGTH:
       self->min_scene_length = g_value_get_uint (value);
       break;
+    case PROP_MIN_KEYFRAMES:
+      self->min_keyframes = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1548,6 +1641,9 @@ gst_frame_decimate_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MIN_SCENE_LENGTH:
       g_value_set_uint (value, self->min_scene_length);
+      break;
+    case PROP_MIN_KEYFRAMES:
+      g_value_set_uint (value, self->min_keyframes);
       break;
     case PROP_IN:
       g_value_set_uint64 (value, self->in);

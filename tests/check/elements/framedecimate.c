@@ -1041,7 +1041,7 @@ GST_START_TEST (test_keyframes_decoded)
   ensure_vp8_clip ();
   collected_init (&c);
   desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd mode=keyframes ! "
+      "identity name=decoded ! framedecimate name=fd mode=keyframes min-keyframes=0 ! "
       "fakesink name=sink", vp8_clip);
   fd = run_pipeline (desc, &c);
   assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
@@ -1073,7 +1073,7 @@ GST_START_TEST (test_keyframes_decoded)
     GstElement *pipeline;
 
     desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-        "framedecimate name=fd mode=keyframes ! fakesink name=sink", vp8_clip);
+        "framedecimate name=fd mode=keyframes min-keyframes=0 ! fakesink name=sink", vp8_clip);
     pipeline = pipeline_new (desc, &c);
     gst_element_set_state (pipeline, GST_STATE_PAUSED);
     wait_for (pipeline, GST_MESSAGE_ASYNC_DONE, &c);
@@ -1085,6 +1085,42 @@ GST_START_TEST (test_keyframes_decoded)
     gst_object_unref (pipeline);
     g_free (desc);
   }
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Fewer key frames than min-keyframes: the clip is read again and
+ * min-keyframes frames spread over it are kept besides the key frames (those
+ * at a key frame's time not twice) */
+GST_START_TEST (test_keyframes_top_up)
+{
+  Collected c;
+  GstElement *fd;
+  gchar *desc;
+  guint i, key = 0;
+
+  ensure_vp8_clip ();
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "framedecimate name=fd mode=keyframes min-keyframes=10 ! "
+      "fakesink name=sink", vp8_clip);
+  fd = run_pipeline (desc, &c);
+  /* the 5 key frames, then count=10's targets (every 0.5 s) but 0, 1, 2, 3
+   * and 4 s, which were kept already */
+  fail_unless_equals_int (c.pts->len, 10);
+  for (i = 0; i < 5; i++)
+    fail_unless_equals_uint64 (g_array_index (c.pts, GstClockTime, i),
+        i * GST_SECOND);
+  for (i = 5; i < 10; i++) {
+    GstClockTime t = g_array_index (c.pts, GstClockTime, i);
+
+    fail_unless_equals_uint64 (t, (i - 5) * GST_SECOND + 500 * MS);
+    key += t % GST_SECOND == 0;
+  }
+  fail_unless_equals_int (key, 0);
+  gst_object_unref (fd);
+  g_free (desc);
   collected_clear (&c);
 }
 
@@ -1218,7 +1254,7 @@ GST_START_TEST (test_keyframes_app_seek)
   ensure_vp8_clip ();
   collected_init (&c);
   desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd mode=keyframes ! "
+      "identity name=decoded ! framedecimate name=fd mode=keyframes min-keyframes=0 ! "
       "fakesink name=sink", vp8_clip);
   pipeline = pipeline_new (desc, &c);
   gst_element_set_state (pipeline, GST_STATE_PAUSED);
@@ -1595,7 +1631,7 @@ GST_START_TEST (test_keyframes_real_clip)
   collected_init (&c);
   desc = g_strdup_printf ("filesrc location=%s ! matroskademux name=d "
       "d.video_0 ! queue ! vp8dec ! identity name=decoded ! "
-      "framedecimate name=fd mode=keyframes ! fakesink name=sink", path);
+      "framedecimate name=fd mode=keyframes min-keyframes=0 ! fakesink name=sink", path);
   fd = run_pipeline (desc, &c);
   g_object_get (fd, "in", &in, "out", &out, NULL);
   /* 30 s of VP8: a handful of key frames of ~720 frames, all kept */
@@ -1639,6 +1675,7 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_keyframes_clip_fixture);
   tcase_add_test (tc, test_keyframes_decoded);
   tcase_add_test (tc, test_keyframes_app_seek);
+  tcase_add_test (tc, test_keyframes_top_up);
   tcase_add_test (tc, test_seek_kept_frames);
   tcase_add_test (tc, test_seek_sparse_key_frames);
   tcase_add_test (tc, test_seek_short_reads_through);
