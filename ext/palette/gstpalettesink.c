@@ -169,6 +169,7 @@ struct _GstPaletteSink
   gboolean live_queried;
   gboolean upstream_live;       /* frames are dropped rather than waited for */
   gboolean finished;            /* a final palette was posted for these frames */
+  gboolean async_suspended;     /* during a flush of framedecimate's seeks */
   gint64 start_time;            /* monotonic, µs */
 
   PaletteErrorWatch *error_watch;       /* from start to stop */
@@ -911,8 +912,25 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       }
       break;
     }
-    case GST_EVENT_FLUSH_STOP:{
+    case GST_EVENT_FLUSH_START:{
       gboolean sampling_seek;
+
+      /* framedecimate's sampling seeks come dozens in a row. With
+       * asynchronous state changes each flush makes the pipeline lose its
+       * state and preroll again, and so many in a row left GstBin's state
+       * machine in PAUSED, the sink waiting for a PLAYING that never came:
+       * these flushes keep the state (the sink does not sync by default). */
+      GST_OBJECT_LOCK (self);
+      sampling_seek = palette_sampling_owns_event (&self->sampling, event);
+      GST_OBJECT_UNLOCK (self);
+      if (sampling_seek && gst_base_sink_is_async_enabled (sink)) {
+        self->async_suspended = TRUE;
+        gst_base_sink_set_async_enabled (sink, FALSE);
+      }
+      break;
+    }
+    case GST_EVENT_FLUSH_STOP:{
+      gboolean sampling_seek, ret;
 
       GST_OBJECT_LOCK (self);
       sampling_seek = palette_sampling_owns_event (&self->sampling, event);
@@ -926,7 +944,12 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       self->finished = FALSE;
       palette_timeline_restart_updates (&self->timeline);
       self->live_queried = FALSE;
-      break;
+      ret = GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
+      if (self->async_suspended) {
+        self->async_suspended = FALSE;
+        gst_base_sink_set_async_enabled (sink, TRUE);
+      }
+      return ret;
     }
     case GST_EVENT_EOS:{
       guint64 frames;
