@@ -1747,7 +1747,7 @@ make_option_context (Options * o)
     {"swatch", 0, 0, G_OPTION_ARG_FILENAME, &o->swatch_file,
         "Draw the swatch PNG to FILE (one film only)", "FILE"},
     {"mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
-        "How frames are sampled: every-nth, interval, count, scene, "
+        "How frames are sampled: every-nth, interval, count, seek, scene, "
           "keyframes (--step, --interval and --count choose theirs)", "MODE"},
     {"step", 0, 0, G_OPTION_ARG_INT, &o->step,
         "Keep one frame in N (--mode=every-nth, the default; default 60)",
@@ -1755,7 +1755,8 @@ make_option_context (Options * o)
     {"interval", 0, 0, G_OPTION_ARG_CALLBACK, parse_interval,
         "Keep one frame every SECONDS (--mode=interval)", "SECONDS"},
     {"count", 0, 0, G_OPTION_ARG_INT, &o->count,
-        "Keep N frames spread over the film (--mode=count)", "N"},
+        "Keep N frames spread over the film (--mode=count, or --mode=seek "
+          "to reach them by seeking)", "N"},
     {"colors", 'k', 0, G_OPTION_ARG_INT, &o->colors,
         "Palette size for color films (default 10)", "N"},
     {NULL}
@@ -1879,28 +1880,30 @@ static gboolean
 check_sampling (Options * o)
 {
   static const gchar *const modes[] = { "every-nth", "interval", "count",
-    "scene", "keyframes", NULL
+    "seek", "scene", "keyframes", NULL
   };
   const struct
   {
     const gchar *option;
-    const gchar *mode;
+    const gchar *mode;          /* the mode it chooses given alone */
+    const gchar *also;          /* another mode it is for, or NULL */
     gboolean given;
   } parameters[] = {
-    {"step", "every-nth", o->step != OPTION_UNSET},
-    {"interval", "interval", o->interval_set},
-    {"count", "count", o->count != OPTION_UNSET},
+    {"step", "every-nth", NULL, o->step != OPTION_UNSET},
+    {"interval", "interval", NULL, o->interval_set},
+    {"count", "count", "seek", o->count != OPTION_UNSET},
   };
   const gchar *implied = NULL, *implied_by = NULL;
   guint i;
 
   if (!check_choice ("mode", o->mode, modes, "every-nth, interval, count, "
-          "scene or keyframes"))
+          "seek, scene or keyframes"))
     return FALSE;
   for (i = 0; i < G_N_ELEMENTS (parameters); i++) {
     if (!parameters[i].given)
       continue;
-    if (o->mode != NULL && !g_str_equal (o->mode, parameters[i].mode)) {
+    if (o->mode != NULL && !g_str_equal (o->mode, parameters[i].mode)
+        && !(parameters[i].also && g_str_equal (o->mode, parameters[i].also))) {
       fprintf (stderr, "gst-palette: --%s is for --mode=%s; it does nothing "
           "with --mode=%s (give one or the other)\n", parameters[i].option,
           parameters[i].mode, o->mode);

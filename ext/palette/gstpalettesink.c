@@ -182,6 +182,7 @@ struct _GstPaletteSink
   gboolean upstream_live;       /* frames are dropped rather than waited for */
   gboolean fingerprint_limited; /* a live stream's bound was set */
   gboolean finished;            /* a final palette was posted for these frames */
+  gboolean async_suspended;     /* during a flush of framedecimate's seeks */
   gint64 start_time;            /* monotonic, µs */
 
   PaletteErrorWatch *error_watch;       /* from start to stop */
@@ -895,6 +896,38 @@ gst_palette_sink_stream_is_whole (GstPaletteSink * self)
   return whole;
 }
 
+/* An application's flushing seek: the frames that follow make a palette of
+ * their own, so the analysis starts over (a new analyzer, no frames) with
+ * the stream's settings. framedecimate's own sampling seeks are not that:
+ * their flushes carry the seqnum its sampling event announced. */
+static gboolean
+gst_palette_sink_restart_analysis (GstPaletteSink * self)
+{
+  PaletteAnalyzer *analyzer;
+
+  if (self->worker == NULL)
+    return TRUE;
+  analyzer = palette_analyzer_new (&self->params);
+  if (analyzer == NULL) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
+        ("The color engine refused the settings"));
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "a seek not framedecimate's: the analysis restarts");
+  palette_worker_free (self->worker);
+  self->worker = palette_worker_new (GST_ELEMENT (self), analyzer,
+      self->target_width, self->target_height, self->active_downscale_method,
+      gst_palette_sink_run_task, self);
+  palette_timeline_reset (&self->timeline);
+  /* a live stream's fingerprint bound is set again on the new analyzer */
+  self->fingerprint_limited = FALSE;
+  GST_OBJECT_LOCK (self);
+  self->frames = 0;
+  self->dropped = 0;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
 static gboolean
 gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
 {
@@ -934,13 +967,45 @@ gst_palette_sink_event (GstBaseSink * sink, GstEvent * event)
       }
       break;
     }
-    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_FLUSH_START:{
+      gboolean sampling_seek;
+
+      /* framedecimate's sampling seeks come dozens in a row. With
+       * asynchronous state changes each flush makes the pipeline lose its
+       * state and preroll again, and so many in a row left GstBin's state
+       * machine in PAUSED, the sink waiting for a PLAYING that never came:
+       * these flushes keep the state (the sink does not sync by default). */
+      GST_OBJECT_LOCK (self);
+      sampling_seek = palette_sampling_owns_event (&self->sampling, event);
+      GST_OBJECT_UNLOCK (self);
+      if (sampling_seek && gst_base_sink_is_async_enabled (sink)) {
+        self->async_suspended = TRUE;
+        gst_base_sink_set_async_enabled (sink, FALSE);
+      }
+      break;
+    }
+    case GST_EVENT_FLUSH_STOP:{
+      gboolean sampling_seek, ret;
+
+      GST_OBJECT_LOCK (self);
+      sampling_seek = palette_sampling_owns_event (&self->sampling, event);
+      GST_OBJECT_UNLOCK (self);
+      if (!sampling_seek && !gst_palette_sink_restart_analysis (self)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
       /* after a flushing seek a new EOS gives a new final palette; updates
        * follow the new segment's running time */
       self->finished = FALSE;
       palette_timeline_restart_updates (&self->timeline);
       self->live_queried = FALSE;
-      break;
+      ret = GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
+      if (self->async_suspended) {
+        self->async_suspended = FALSE;
+        gst_base_sink_set_async_enabled (sink, TRUE);
+      }
+      return ret;
+    }
     case GST_EVENT_EOS:{
       guint64 frames;
       gboolean complete, ok;

@@ -29,6 +29,14 @@
  *     when the duration is unknown
  *   * scene: `scene-threshold` (gdouble), `min-scene-length` (guint)
  *   * keyframes: none
+ *   * seek: `count` (guint) and `interval` (guint64, ns), as count
+ * * `seek-seqnum` (guint, optional, any mode): the seqnum of the seeks
+ *   framedecimate itself sends upstream to sample (mode=seek, and the
+ *   key-unit seek of mode=keyframes). Their FLUSH_START, FLUSH_STOP and
+ *   SEGMENT events carry it, so that an element downstream can tell those
+ *   flushes, which are part of one sampling run, from an application's
+ *   seek, which starts a new one. Absent (read as GST_SEQNUM_INVALID): the
+ *   element sends no seeks of its own.
  */
 
 #ifndef __PALETTE_SAMPLING_EVENT_H__
@@ -47,6 +55,7 @@ G_BEGIN_DECLS
 #define PALETTE_SAMPLING_MODE_COUNT "count"
 #define PALETTE_SAMPLING_MODE_SCENE "scene"
 #define PALETTE_SAMPLING_MODE_KEYFRAMES "keyframes"
+#define PALETTE_SAMPLING_MODE_SEEK "seek"
 
 #define PALETTE_SAMPLING_FIELD_MODE "mode"
 #define PALETTE_SAMPLING_FIELD_STEP "step"
@@ -54,6 +63,7 @@ G_BEGIN_DECLS
 #define PALETTE_SAMPLING_FIELD_COUNT "count"
 #define PALETTE_SAMPLING_FIELD_SCENE_THRESHOLD "scene-threshold"
 #define PALETTE_SAMPLING_FIELD_MIN_SCENE_LENGTH "min-scene-length"
+#define PALETTE_SAMPLING_FIELD_SEEK_SEQNUM "seek-seqnum"
 
 /* A plain value: mode is interned, so copies need no freeing. Parameters
  * the mode does not use are 0. */
@@ -65,7 +75,18 @@ typedef struct
   guint count;
   gdouble scene_threshold;
   guint min_scene_length;
+  guint32 seek_seqnum;          /* GST_SEQNUM_INVALID (0): no seeks of its own */
 } PaletteSampling;
+
+/* Whether @event (a FLUSH_START, FLUSH_STOP or SEGMENT) comes from one of
+ * the sampling seeks of the framedecimate that @sampling describes */
+static inline gboolean
+palette_sampling_owns_event (const PaletteSampling * sampling,
+    GstEvent * event)
+{
+  return sampling->mode != NULL && sampling->seek_seqnum != GST_SEQNUM_INVALID
+      && gst_event_get_seqnum (event) == sampling->seek_seqnum;
+}
 
 static inline gboolean
 palette_sampling_mode_is (const PaletteSampling * sampling, const gchar * mode)
@@ -90,7 +111,8 @@ palette_sampling_event_new (const PaletteSampling * sampling)
           PALETTE_SAMPLING_MODE_INTERVAL)) {
     gst_structure_set (s, PALETTE_SAMPLING_FIELD_INTERVAL, G_TYPE_UINT64,
         sampling->interval, NULL);
-  } else if (palette_sampling_mode_is (sampling, PALETTE_SAMPLING_MODE_COUNT)) {
+  } else if (palette_sampling_mode_is (sampling, PALETTE_SAMPLING_MODE_COUNT)
+      || palette_sampling_mode_is (sampling, PALETTE_SAMPLING_MODE_SEEK)) {
     gst_structure_set (s, PALETTE_SAMPLING_FIELD_COUNT, G_TYPE_UINT,
         sampling->count, PALETTE_SAMPLING_FIELD_INTERVAL, G_TYPE_UINT64,
         sampling->interval, NULL);
@@ -100,6 +122,9 @@ palette_sampling_event_new (const PaletteSampling * sampling)
         PALETTE_SAMPLING_FIELD_MIN_SCENE_LENGTH, G_TYPE_UINT,
         sampling->min_scene_length, NULL);
   }
+  if (sampling->seek_seqnum != GST_SEQNUM_INVALID)
+    gst_structure_set (s, PALETTE_SAMPLING_FIELD_SEEK_SEQNUM, G_TYPE_UINT,
+        sampling->seek_seqnum, NULL);
 
   return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, s);
 }
@@ -130,7 +155,8 @@ palette_sampling_event_parse (GstEvent * event, PaletteSampling * sampling)
           PALETTE_SAMPLING_MODE_INTERVAL)) {
     ok = gst_structure_get_uint64 (s, PALETTE_SAMPLING_FIELD_INTERVAL,
         &parsed.interval);
-  } else if (palette_sampling_mode_is (&parsed, PALETTE_SAMPLING_MODE_COUNT)) {
+  } else if (palette_sampling_mode_is (&parsed, PALETTE_SAMPLING_MODE_COUNT)
+      || palette_sampling_mode_is (&parsed, PALETTE_SAMPLING_MODE_SEEK)) {
     ok = gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_COUNT, &parsed.count)
         && gst_structure_get_uint64 (s, PALETTE_SAMPLING_FIELD_INTERVAL,
         &parsed.interval);
@@ -142,6 +168,10 @@ palette_sampling_event_parse (GstEvent * event, PaletteSampling * sampling)
   }
   if (!ok)
     return FALSE;
+  /* optional: older senders have no seeks of their own */
+  if (!gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_SEEK_SEQNUM,
+          &parsed.seek_seqnum))
+    parsed.seek_seqnum = GST_SEQNUM_INVALID;
 
   *sampling = parsed;
   return TRUE;

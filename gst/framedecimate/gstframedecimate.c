@@ -77,6 +77,7 @@
 #include <math.h>
 
 #include "gstframedecimate.h"
+#include "seek-plan.h"
 
 #include <palette/sampling-event.h>
 #include <scene.h>
@@ -111,8 +112,21 @@ GST_DEBUG_CATEGORY_STATIC (gst_frame_decimate_debug);
 #define SKIP_MARGIN_FRAMES 32
 #define SKIP_MARGIN_TIME GST_SECOND
 
-/* keyframes: longest wait for upstream to answer the seek (µs) */
+/* keyframes and seek: longest wait for upstream to answer a seek (µs) */
 #define SEEK_WAIT_MAX (10 * G_TIME_SPAN_SECOND)
+
+/* seek: sample by seeking only when the span holds at least this many
+ * frames per sample; shorter films are read through (as count). A key-unit
+ * seek costs the decoder a reset and a key frame, which take several
+ * times a plain frame's decode (see docs/framedecimate.md, "mode=seek"). */
+#define SEEK_MIN_FRAMES_PER_SAMPLE 10
+/* ... assuming this frame rate when the caps say none */
+#define SEEK_ASSUMED_FPS 25
+
+/* keyframes: fewer key frames than this over the film make an unsound
+ * palette (and too few pixels to tell black-and-white): the film is then
+ * read again from the start, keeping this many frames spread over it */
+#define DEFAULT_MIN_KEYFRAMES 30
 
 enum
 {
@@ -124,6 +138,7 @@ enum
   PROP_SCENE_THRESHOLD,
   PROP_MIN_SCENE_LENGTH,
   PROP_SKIP_AHEAD,
+  PROP_MIN_KEYFRAMES,
   PROP_IN,
   PROP_OUT,
   PROP_DROP,
@@ -141,6 +156,7 @@ struct _GstFrameDecimate
   gdouble scene_threshold;
   guint min_scene_length;
   gboolean skip_ahead;
+  guint min_keyframes;
   guint64 in;
   guint64 out;
   guint64 drop;
@@ -187,7 +203,24 @@ struct _GstFrameDecimate
   gboolean kf_seek_pending;     /* our seek is on its way */
   gboolean kf_seek_returned;    /* upstream answered it */
   gboolean kf_unblock;          /* flushing or shutting down: stop waiting */
-  guint32 kf_seek_seqnum;
+  /* streaming thread: the key frames kept, and the top-up pass */
+  GArray *kf_kept;              /* GstClockTime stream times */
+  gboolean kf_topping_up;
+  guint seeks_sent;             /* numbers our seeks, the last one answered */
+
+  /* streaming thread: the seqnum of the last seek the element sent itself
+   * (keyframes, seek). Demuxers ignore a seek with the seqnum of the one
+   * before, so each gets its own; downstream learns it from the sampling
+   * event, pushed again before each seek, to keep its analysis across
+   * those flushes. */
+  guint32 own_seqnum;
+  PaletteSampling sampling;     /* as last pushed */
+
+  /* seek: decided since the start, or a flush not our own */
+  gboolean seek_decided;
+  gboolean seek_active;         /* sampling by seeks, else reading through */
+  gboolean seek_finished;       /* every slot has its frame: EOS sent */
+  SeekPlan seek_plan;
 };
 
 #define gst_frame_decimate_parent_class parent_class
@@ -233,6 +266,12 @@ gst_frame_decimate_mode_get_type (void)
           "Keep key frames only; on a seekable stream ask upstream (a "
           "trick-mode seek) not to decode the other frames",
         PALETTE_SAMPLING_MODE_KEYFRAMES},
+    {GST_FRAME_DECIMATE_MODE_SEEK,
+          "Keep count frames spread over the duration, each reached by a "
+          "key-unit seek upstream so that only they are decoded; reads "
+          "through as count on short, unseekable or live streams "
+          "(property count)",
+        PALETTE_SAMPLING_MODE_SEEK},
     {0, NULL, NULL},
   };
 
@@ -337,6 +376,14 @@ gst_frame_decimate_class_init (GstFrameDecimateClass * klass)
           "QoS message on the bus for each frame they drop",
           DEFAULT_SKIP_AHEAD, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MIN_KEYFRAMES,
+      g_param_spec_uint ("min-keyframes", "Minimum key frames",
+          "keyframes: when skipping to the key frames kept fewer than this "
+          "many, read the film again from the start and keep this many frames "
+          "spread over it besides them (0: never)", 0, G_MAXINT,
+          DEFAULT_MIN_KEYFRAMES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_IN,
       g_param_spec_uint64 ("in", "In",
           "Number of input frames (since the last flush)", 0, G_MAXUINT64, 0,
@@ -388,6 +435,7 @@ gst_frame_decimate_init (GstFrameDecimate * self)
   self->scene_threshold = DEFAULT_SCENE_THRESHOLD;
   self->min_scene_length = DEFAULT_MIN_SCENE_LENGTH;
   self->skip_ahead = DEFAULT_SKIP_AHEAD;
+  self->min_keyframes = DEFAULT_MIN_KEYFRAMES;
 
   /* Buffers are only inspected and let through or dropped: never copied */
   gst_base_transform_set_passthrough (trans, TRUE);
@@ -399,6 +447,8 @@ gst_frame_decimate_init (GstFrameDecimate * self)
 
   palette_scene_scorer_reset (&self->scene);
   g_cond_init (&self->kf_cond);
+  self->kf_kept = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  self->own_seqnum = GST_SEQNUM_INVALID;
 }
 
 static void
@@ -416,6 +466,7 @@ gst_frame_decimate_finalize (GObject * object)
 
   gst_frame_decimate_clear_scene (self);
   g_cond_clear (&self->kf_cond);
+  g_array_unref (self->kf_kept);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -454,11 +505,14 @@ gst_frame_decimate_start (GstBaseTransform * trans)
   self->count_warned = FALSE;
   self->kf_decided = FALSE;
   self->kf_trickmode = FALSE;
+  g_array_set_size (self->kf_kept, 0);
+  self->kf_topping_up = FALSE;
+  self->seek_decided = FALSE;
+  self->seek_finished = FALSE;
   GST_OBJECT_LOCK (self);
   self->kf_seek_pending = FALSE;
   self->kf_seek_returned = FALSE;
   self->kf_unblock = FALSE;
-  self->kf_seek_seqnum = GST_SEQNUM_INVALID;
   self->sampling_changed = TRUE;
   GST_OBJECT_UNLOCK (self);
 
@@ -574,24 +628,41 @@ gst_frame_decimate_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   return TRUE;
 }
 
+/* One of our seeks on its way: the answer to an earlier one, which may
+ * come after the streaming thread has sent the next, must not be taken for
+ * the answer to this one */
+typedef struct
+{
+  GstEvent *seek;
+  guint number;
+} OwnSeek;
+
+static void
+own_seek_free (OwnSeek * own)
+{
+  gst_event_unref (own->seek);
+  g_free (own);
+}
+
 static void
 gst_frame_decimate_send_seek (GstElement * element, gpointer user_data)
 {
   GstFrameDecimate *self = GST_FRAME_DECIMATE (element);
-  GstEvent *seek = user_data;
+  OwnSeek *own = user_data;
   gboolean ok;
 
   ok = gst_pad_push_event (GST_BASE_TRANSFORM_SINK_PAD (self),
-      gst_event_ref (seek));
+      gst_event_ref (own->seek));
   if (!ok)
-    GST_INFO_OBJECT (self, "key-unit trick-mode seek refused: keeping the "
-        "buffers without DELTA_UNIT");
+    GST_INFO_OBJECT (self, "our seek was refused");
 
   GST_OBJECT_LOCK (self);
-  self->kf_seek_returned = TRUE;
-  if (!ok)
-    self->kf_seek_pending = FALSE;
-  g_cond_broadcast (&self->kf_cond);
+  if (own->number == self->seeks_sent) {
+    self->kf_seek_returned = TRUE;
+    if (!ok)
+      self->kf_seek_pending = FALSE;
+    g_cond_broadcast (&self->kf_cond);
+  }
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -606,6 +677,59 @@ gst_frame_decimate_upstream_seekable (GstFrameDecimate * self)
   gst_query_unref (query);
 
   return seekable;
+}
+
+static void gst_frame_decimate_push_sampling (GstFrameDecimate * self,
+    const PaletteSampling * sampling);
+
+/* Sends @seek (taken) upstream from another thread (from the streaming
+ * thread its flush would deadlock), after telling downstream its seqnum. */
+static void
+gst_frame_decimate_seek_async (GstFrameDecimate * self, GstEvent * seek)
+{
+  OwnSeek *own = g_new0 (OwnSeek, 1);
+
+  self->own_seqnum = gst_event_get_seqnum (seek);
+  if (self->sampling.mode != NULL) {
+    self->sampling.seek_seqnum = self->own_seqnum;
+    gst_frame_decimate_push_sampling (self, &self->sampling);
+  }
+  own->seek = seek;
+  GST_OBJECT_LOCK (self);
+  self->kf_seek_pending = TRUE;
+  self->kf_seek_returned = FALSE;
+  own->number = ++self->seeks_sent;
+  GST_OBJECT_UNLOCK (self);
+  gst_element_call_async (GST_ELEMENT (self), gst_frame_decimate_send_seek,
+      own, (GDestroyNotify) own_seek_free);
+}
+
+/* Holds the streaming thread until our seek flushes it, so that nothing
+ * more is decoded in vain. TRUE: flushed; FALSE: upstream answered without
+ * flushing (refused the seek), or never answered (the deadline only
+ * guards against that). */
+static gboolean
+gst_frame_decimate_wait_own_seek (GstFrameDecimate * self)
+{
+  gint64 deadline = g_get_monotonic_time () + SEEK_WAIT_MAX;
+  gboolean flushing;
+
+  GST_OBJECT_LOCK (self);
+  while (self->kf_seek_pending && !self->kf_seek_returned && !self->kf_unblock) {
+    if (!g_cond_wait_until (&self->kf_cond, GST_OBJECT_GET_LOCK (self),
+            deadline)) {
+      GST_WARNING_OBJECT (self, "no answer to our seek");
+      break;
+    }
+  }
+  GST_DEBUG_OBJECT (self, "seek %u: pending %d, answered %d, flushing %d",
+      self->seeks_sent, self->kf_seek_pending, self->kf_seek_returned,
+      self->kf_unblock);
+  flushing = self->kf_unblock;
+  /* Answered without flushing us: go on */
+  self->kf_seek_pending = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  return flushing;
 }
 
 /* Asks upstream to skip the non-key frames from @position on. The seek is
@@ -637,16 +761,43 @@ gst_frame_decimate_request_keyframes (GstFrameDecimate * self,
       GST_CLOCK_TIME_IS_VALID (stop) ? GST_SEEK_TYPE_SET : GST_SEEK_TYPE_NONE,
       GST_CLOCK_TIME_IS_VALID (stop) ? stop : GST_CLOCK_TIME_NONE);
 
-  GST_OBJECT_LOCK (self);
-  self->kf_seek_pending = TRUE;
-  self->kf_seek_returned = FALSE;
-  self->kf_seek_seqnum = gst_event_get_seqnum (seek);
-  GST_OBJECT_UNLOCK (self);
-
   GST_INFO_OBJECT (self, "seeking upstream from %" GST_TIME_FORMAT
       " with TRICKMODE_KEY_UNITS", GST_TIME_ARGS (position));
-  gst_element_call_async (GST_ELEMENT (self), gst_frame_decimate_send_seek,
-      seek, (GDestroyNotify) gst_event_unref);
+  gst_frame_decimate_seek_async (self, seek);
+  return TRUE;
+}
+
+static GstClockTime gst_frame_decimate_duration (GstFrameDecimate * self);
+
+/* keyframes, at EOS: with fewer than min-keyframes key frames kept by
+ * skipping, read the film again from the start (an accurate seek, no trick
+ * mode) and keep min-keyframes frames spread over it as count does, besides
+ * the key frames. TRUE: the top-up seek is on its way, the EOS waits. */
+static gboolean
+gst_frame_decimate_keyframes_top_up (GstFrameDecimate * self)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+  GstFrameDecimateMode mode;
+  guint min_keyframes;
+
+  GST_OBJECT_LOCK (self);
+  mode = self->mode;
+  min_keyframes = self->min_keyframes;
+  GST_OBJECT_UNLOCK (self);
+  if (mode != GST_FRAME_DECIMATE_MODE_KEYFRAMES || self->kf_topping_up
+      || !self->kf_trickmode || self->kf_kept->len >= min_keyframes
+      || segment->format != GST_FORMAT_TIME || segment->rate <= 0.0
+      || !GST_CLOCK_TIME_IS_VALID (gst_frame_decimate_duration (self)))
+    return FALSE;
+
+  GST_INFO_OBJECT (self, "%u key frames only: reading the film again for %u "
+      "frames", self->kf_kept->len, min_keyframes);
+  self->kf_topping_up = TRUE;
+  /* not waited for: the streaming thread is handling this EOS, and the
+   * flush restarts it */
+  gst_frame_decimate_seek_async (self, gst_event_new_seek (segment->rate,
+          GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
+          GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE));
   return TRUE;
 }
 
@@ -660,6 +811,8 @@ gst_frame_decimate_sink_event (GstBaseTransform * trans, GstEvent * event)
       gst_frame_decimate_reset_sampling (self);
       self->duration_resolved = FALSE;
       self->kf_decided = FALSE;
+      self->seek_decided = FALSE;
+      self->seek_finished = FALSE;
       /* the sampling event describes a stream: tell the new one too */
       GST_OBJECT_LOCK (self);
       self->sampling_changed = TRUE;
@@ -674,20 +827,38 @@ gst_frame_decimate_sink_event (GstBaseTransform * trans, GstEvent * event)
     case GST_EVENT_FLUSH_STOP:{
       gboolean ours;
 
+      ours = self->own_seqnum != GST_SEQNUM_INVALID &&
+          gst_event_get_seqnum (event) == self->own_seqnum;
       GST_OBJECT_LOCK (self);
-      ours = gst_event_get_seqnum (event) == self->kf_seek_seqnum;
       self->kf_seek_pending = FALSE;
       self->kf_unblock = FALSE;
-      self->in = self->out = self->drop = 0;
+      /* our own seeks are steps of one sampling run: its counters go on */
+      if (!ours)
+        self->in = self->out = self->drop = 0;
       GST_OBJECT_UNLOCK (self);
 
       gst_frame_decimate_reset_sampling (self);
-      /* Someone else's seek: look again whether upstream skips for us.
-       * Our own seek's flush must not trigger another one. */
-      if (!ours)
+      if (ours) {
+        /* the next frame is where our seek landed */
+        seek_plan_flushed (&self->seek_plan);
+      } else {
+        /* Someone else's seek: look again whether upstream skips for us,
+         * and sample the new segment anew. Our own seek's flush must not
+         * trigger another one. */
         self->kf_decided = FALSE;
+        g_array_set_size (self->kf_kept, 0);
+        self->kf_topping_up = FALSE;
+        self->seek_decided = FALSE;
+        self->seek_finished = FALSE;
+      }
       break;
     }
+    case GST_EVENT_EOS:
+      if (gst_frame_decimate_keyframes_top_up (self)) {
+        gst_event_unref (event);
+        return TRUE;
+      }
+      break;
     case GST_EVENT_SEGMENT:{
       const GstSegment *segment;
       GstSegment same;
@@ -970,37 +1141,238 @@ gst_frame_decimate_keep_keyframe (GstFrameDecimate * self, GstBuffer * buf,
     GstClockTime position = gst_frame_decimate_stream_time (self, buf);
 
     self->kf_decided = TRUE;
+    /* this frame comes again after the seek */
     if (!self->kf_trickmode && GST_CLOCK_TIME_IS_VALID (position) &&
-        gst_frame_decimate_request_keyframes (self, position)) {
-      gint64 deadline = g_get_monotonic_time () + SEEK_WAIT_MAX;
-      gboolean flushing;
-
-      /* Hold the streaming thread until the seek flushes it, so that
-       * nothing more is decoded in vain; this frame comes again after it.
-       * The deadline only guards against an upstream that never answers. */
-      GST_OBJECT_LOCK (self);
-      while (self->kf_seek_pending && !self->kf_seek_returned &&
-          !self->kf_unblock) {
-        if (!g_cond_wait_until (&self->kf_cond, GST_OBJECT_GET_LOCK (self),
-                deadline)) {
-          GST_WARNING_OBJECT (self, "no answer to the key-unit seek");
-          break;
-        }
-      }
-      flushing = self->kf_unblock;
-      /* Answered without flushing us: go on with the flags */
-      self->kf_seek_pending = FALSE;
-      GST_OBJECT_UNLOCK (self);
-
-      if (flushing) {
-        GST_DEBUG_OBJECT (self, "flushed by the key-unit seek");
-        return GST_FLOW_FLUSHING;
-      }
+        gst_frame_decimate_request_keyframes (self, position) &&
+        gst_frame_decimate_wait_own_seek (self)) {
+      GST_DEBUG_OBJECT (self, "flushed by the key-unit seek");
+      return GST_FLOW_FLUSHING;
     }
   }
 
+  if (self->kf_topping_up) {
+    GstClockTime t = gst_frame_decimate_stream_time (self, buf);
+    guint i;
+
+    guint min_keyframes;
+
+    GST_OBJECT_LOCK (self);
+    min_keyframes = self->min_keyframes;
+    GST_OBJECT_UNLOCK (self);
+    /* count's targets, but not the key frames already kept */
+    *keep = gst_frame_decimate_keep_count (self, buf, MAX (min_keyframes, 1));
+    for (i = 0; *keep && i < self->kf_kept->len; i++)
+      if (g_array_index (self->kf_kept, GstClockTime, i) == t)
+        *keep = FALSE;
+    return GST_FLOW_OK;
+  }
+
   *keep = !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (*keep) {
+    GstClockTime t = gst_frame_decimate_stream_time (self, buf);
+
+    if (GST_CLOCK_TIME_IS_VALID (t))
+      g_array_append_val (self->kf_kept, t);
+  }
   return GST_FLOW_OK;
+}
+
+/* ---------- seek ---------- */
+
+static GstClockTime gst_frame_decimate_position (GstFrameDecimate * self,
+    GstClockTime stream_time);
+
+static gboolean
+gst_frame_decimate_upstream_live (GstFrameDecimate * self)
+{
+  GstQuery *query = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (GST_BASE_TRANSFORM_SINK_PAD (self), query))
+    gst_query_parse_latency (query, &live, NULL, NULL);
+  gst_query_unref (query);
+  return live;
+}
+
+/* Whether to sample the current segment by seeking, where seeking costs
+ * less than reading through; if so, plans @count slots over it. */
+static gboolean
+gst_frame_decimate_seek_decide (GstFrameDecimate * self, guint count)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+  GstClockTime duration, begin, end;
+  gint fps_n = self->have_info ? GST_VIDEO_INFO_FPS_N (&self->info) : 0;
+  gint fps_d = self->have_info ? GST_VIDEO_INFO_FPS_D (&self->info) : 1;
+  guint64 frames;
+
+  if (segment->format != GST_FORMAT_TIME || segment->rate <= 0.0) {
+    GST_INFO_OBJECT (self, "not a forward time segment: reading through");
+    return FALSE;
+  }
+  if (gst_frame_decimate_upstream_live (self)) {
+    GST_INFO_OBJECT (self, "live source: reading through (drop the delta "
+        "units before the decoder to skip their decoding)");
+    return FALSE;
+  }
+  if (!gst_frame_decimate_upstream_seekable (self)) {
+    GST_INFO_OBJECT (self, "upstream is not seekable: reading through");
+    return FALSE;
+  }
+  duration = gst_frame_decimate_duration (self);
+  if (!GST_CLOCK_TIME_IS_VALID (duration)) {
+    GST_INFO_OBJECT (self, "the duration is unknown: reading through");
+    return FALSE;
+  }
+
+  begin = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+      segment->start);
+  if (!GST_CLOCK_TIME_IS_VALID (begin))
+    begin = 0;
+  end = GST_CLOCK_TIME_IS_VALID (segment->stop) ?
+      gst_segment_to_stream_time (segment, GST_FORMAT_TIME, segment->stop) :
+      GST_CLOCK_TIME_NONE;
+  if (!GST_CLOCK_TIME_IS_VALID (end) || end > duration)
+    end = duration;
+  if (end <= begin) {
+    GST_INFO_OBJECT (self, "empty segment: reading through");
+    return FALSE;
+  }
+
+  if (fps_n <= 0 || fps_d <= 0) {
+    fps_n = SEEK_ASSUMED_FPS;
+    fps_d = 1;
+  }
+  frames = gst_util_uint64_scale (end - begin, fps_n,
+      fps_d * (guint64) GST_SECOND);
+  if (frames < (guint64) SEEK_MIN_FRAMES_PER_SAMPLE * count) {
+    GST_INFO_OBJECT (self, "%" G_GUINT64_FORMAT " frames for %u samples: "
+        "reading through costs less than seeking", frames, count);
+    return FALSE;
+  }
+
+  seek_plan_init (&self->seek_plan, begin, end, count);
+  GST_INFO_OBJECT (self, "%u samples by seeking in %" GST_TIME_FORMAT " - %"
+      GST_TIME_FORMAT " (~%" G_GUINT64_FORMAT " frames)", count,
+      GST_TIME_ARGS (begin), GST_TIME_ARGS (end), frames);
+  return TRUE;
+}
+
+/* Every slot has its frame: the stream ends here (downstream gets EOS now,
+ * upstream a flow return that stops it). */
+static GstFlowReturn
+gst_frame_decimate_seek_finish (GstFrameDecimate * self)
+{
+  if (!self->seek_finished) {
+    self->seek_finished = TRUE;
+    GST_INFO_OBJECT (self, "every sample taken: end of stream");
+    gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
+        gst_event_new_eos ());
+  }
+  return GST_FLOW_EOS;
+}
+
+/* Seeks to the middle of the plan's next empty slot, to the key frame
+ * nearest it, and from then on key frames only (upstream decodes nothing
+ * else). Returns FALSE when upstream did not flush for it. */
+static gboolean
+gst_frame_decimate_seek_next (GstFrameDecimate * self)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+  GstClockTime target = seek_plan_target (&self->seek_plan);
+  GstClockTime stop = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+      segment->stop);
+
+  GST_DEBUG_OBJECT (self, "seeking to %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (target));
+  gst_frame_decimate_seek_async (self, gst_event_new_seek (segment->rate,
+          GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |
+          GST_SEEK_FLAG_SNAP_AFTER | GST_SEEK_FLAG_TRICKMODE |
+          GST_SEEK_FLAG_TRICKMODE_KEY_UNITS | GST_SEEK_FLAG_TRICKMODE_NO_AUDIO,
+          GST_SEEK_TYPE_SET, target,
+          GST_CLOCK_TIME_IS_VALID (stop) ? GST_SEEK_TYPE_SET :
+          GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_IS_VALID (stop) ? stop :
+          GST_CLOCK_TIME_NONE));
+  return gst_frame_decimate_wait_own_seek (self);
+}
+
+/* Carries out the plan's verdict on @buf, already counted. A kept frame
+ * that a seek follows is pushed here, before the seek: pushed, it has been
+ * rendered downstream (a frame still waiting in a sink's preroll would be
+ * lost to the flush). */
+static GstFlowReturn
+gst_frame_decimate_seek_follow (GstFrameDecimate * self, GstBuffer * buf,
+    SeekPlanVerdict verdict)
+{
+  GstFlowReturn ret;
+
+  switch (verdict) {
+    case SEEK_PLAN_DROP_READ_ON:
+      return GST_BASE_TRANSFORM_FLOW_DROPPED;
+    case SEEK_PLAN_KEEP_READ_ON:
+      return GST_FLOW_OK;
+    case SEEK_PLAN_DONE:
+      return gst_frame_decimate_seek_finish (self);
+    case SEEK_PLAN_KEEP_LAST:
+      ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self),
+          gst_buffer_ref (buf));
+      return ret == GST_FLOW_OK ? gst_frame_decimate_seek_finish (self) : ret;
+    case SEEK_PLAN_KEEP_SEEK:
+      ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self),
+          gst_buffer_ref (buf));
+      if (ret != GST_FLOW_OK)
+        return ret;
+      break;
+    case SEEK_PLAN_DROP_SEEK:
+      break;
+  }
+
+  if (gst_frame_decimate_seek_next (self))
+    return GST_FLOW_FLUSHING;
+
+  /* Refused: count's targets, reading the rest through */
+  GST_INFO_OBJECT (self, "upstream refused the key-unit seek: reading "
+      "through");
+  self->seek_active = FALSE;
+  self->next_target = seek_plan_target (&self->seek_plan);
+  return GST_BASE_TRANSFORM_FLOW_DROPPED;
+}
+
+/* mode=seek on @buf: @verdict is what the plan says, when seeking */
+static gboolean
+gst_frame_decimate_keep_seek (GstFrameDecimate * self, GstBuffer * buf,
+    guint count, GstClockTime interval, GstClockTime * next,
+    SeekPlanVerdict * verdict)
+{
+  GstClockTime stream_time;
+
+  if (!self->seek_decided) {
+    self->seek_decided = TRUE;
+    self->seek_finished = FALSE;
+    self->seek_active = gst_frame_decimate_seek_decide (self, count);
+  }
+
+  if (!self->seek_active) {
+    gboolean keep;
+
+    if (gst_frame_decimate_resolve_count (self, interval))
+      keep = gst_frame_decimate_keep_count (self, buf, count);
+    else
+      keep = gst_frame_decimate_keep_interval (self, buf, interval);
+    *next = gst_frame_decimate_position (self, self->next_target);
+    return keep;
+  }
+
+  stream_time = gst_frame_decimate_stream_time (self, buf);
+  if (!GST_CLOCK_TIME_IS_VALID (stream_time)) {
+    *verdict = SEEK_PLAN_DROP_READ_ON;
+    return FALSE;
+  }
+  *verdict = seek_plan_frame (&self->seek_plan, stream_time,
+      self->kf_trickmode);
+  GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT ": verdict %d",
+      GST_TIME_ARGS (stream_time), *verdict);
+  return *verdict == SEEK_PLAN_KEEP_SEEK || *verdict == SEEK_PLAN_KEEP_READ_ON
+      || *verdict == SEEK_PLAN_KEEP_LAST;
 }
 
 /* Keeps the first frame at or after each multiple of @step; @next_pts gets
@@ -1136,8 +1508,9 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstFlowReturn ret = GST_FLOW_OK;
   gdouble threshold;
   guint step, count, min_scene_length;
-  gboolean keep = FALSE, sampling_changed;
+  gboolean keep = FALSE, sampling_changed, seeking = FALSE;
   GstClockTime next = GST_CLOCK_TIME_NONE;
+  SeekPlanVerdict verdict = SEEK_PLAN_DROP_READ_ON;
 
   GST_OBJECT_LOCK (self);
   mode = self->mode;
@@ -1159,8 +1532,11 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       .count = count,
       .scene_threshold = threshold,
       .min_scene_length = min_scene_length,
+      /* our seeks to come tell theirs */
+      .seek_seqnum = GST_SEQNUM_INVALID,
     };
 
+    self->sampling = sampling;
     gst_frame_decimate_push_sampling (self, &sampling);
   }
 
@@ -1187,6 +1563,13 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       ret = gst_frame_decimate_keep_keyframe (self, buf, &keep);
       if (ret == GST_FLOW_FLUSHING)
         return ret;
+      if (self->kf_topping_up)
+        next = gst_frame_decimate_position (self, self->next_target);
+      break;
+    case GST_FRAME_DECIMATE_MODE_SEEK:
+      keep = gst_frame_decimate_keep_seek (self, buf, count, interval, &next,
+          &verdict);
+      seeking = self->seek_active;
       break;
   }
 
@@ -1203,6 +1586,8 @@ gst_frame_decimate_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   if (ret != GST_FLOW_OK)
     return ret;
+  if (seeking)
+    return gst_frame_decimate_seek_follow (self, buf, verdict);
   if (keep)
     gst_frame_decimate_skip_ahead (self, buf, next);
   /* basetransform flags the next pushed buffer DISCONT after a drop */
@@ -1248,6 +1633,9 @@ gst_frame_decimate_set_property (GObject * object, guint prop_id,
     case PROP_MIN_SCENE_LENGTH:
       self->min_scene_length = g_value_get_uint (value);
       break;
+    case PROP_MIN_KEYFRAMES:
+      self->min_keyframes = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1287,6 +1675,9 @@ gst_frame_decimate_get_property (GObject * object, guint prop_id,
       break;
     case PROP_SKIP_AHEAD:
       g_value_set_boolean (value, self->skip_ahead);
+      break;
+    case PROP_MIN_KEYFRAMES:
+      g_value_set_uint (value, self->min_keyframes);
       break;
     case PROP_IN:
       g_value_set_uint64 (value, self->in);

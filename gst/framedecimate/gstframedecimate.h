@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * @GST_FRAME_DECIMATE_MODE_SCENE: keep the first frame of each new scene
  * @GST_FRAME_DECIMATE_MODE_KEYFRAMES: keep key frames only, and ask upstream
  *   not to decode the others
+ * @GST_FRAME_DECIMATE_MODE_SEEK: keep count frames spread over the duration,
+ *   reached by key-unit seeks upstream (one decoded frame each); reads
+ *   through as count where seeking costs more
  */
 typedef enum
 {
@@ -33,6 +36,7 @@ typedef enum
   GST_FRAME_DECIMATE_MODE_COUNT,
   GST_FRAME_DECIMATE_MODE_SCENE,
   GST_FRAME_DECIMATE_MODE_KEYFRAMES,
+  GST_FRAME_DECIMATE_MODE_SEEK,
 } GstFrameDecimateMode;
 
 #define GST_TYPE_FRAME_DECIMATE_MODE (gst_frame_decimate_mode_get_type ())

@@ -101,7 +101,7 @@ test_mistakes (void)
     {{"--interval=soon"}, "gst-palette: Cannot parse number of seconds "
           "\"soon\" for --interval\n"},
     {{"--mode=bogus"}, "gst-palette: --mode: no such mode \"bogus\"; give "
-          "every-nth, interval, count, scene or keyframes\n"},
+          "every-nth, interval, count, seek, scene or keyframes\n"},
     {{"--bw-mode=sepia"}, "gst-palette: --bw-mode: no such mode \"sepia\"; "
           "give auto, color or gray\n"},
     {{"--step=10", "--mode=count"}, "gst-palette: --step is for "

@@ -275,7 +275,7 @@ GST_START_TEST (test_properties)
       (g_object_class_find_property (klass, "mode")));
   fail_unless_equals_string (g_enum_get_value (enum_class, step)->value_nick,
       "every-nth");
-  fail_unless_equals_int (enum_class->n_values, 5);
+  fail_unless_equals_int (enum_class->n_values, 6);
   g_type_class_unref (enum_class);
 
   p = g_object_class_find_property (klass, "step");
@@ -1053,7 +1053,7 @@ GST_START_TEST (test_keyframes_decoded)
   ensure_vp8_clip ();
   collected_init (&c);
   desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd mode=keyframes ! "
+      "identity name=decoded ! framedecimate name=fd mode=keyframes min-keyframes=0 ! "
       "fakesink name=sink", vp8_clip);
   fd = run_pipeline (desc, &c);
   assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
@@ -1085,7 +1085,7 @@ GST_START_TEST (test_keyframes_decoded)
     GstElement *pipeline;
 
     desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-        "framedecimate name=fd mode=keyframes ! fakesink name=sink", vp8_clip);
+        "framedecimate name=fd mode=keyframes min-keyframes=0 ! fakesink name=sink", vp8_clip);
     pipeline = pipeline_new (desc, &c);
     gst_element_set_state (pipeline, GST_STATE_PAUSED);
     wait_for (pipeline, GST_MESSAGE_ASYNC_DONE, &c);
@@ -1098,6 +1098,157 @@ GST_START_TEST (test_keyframes_decoded)
     g_free (desc);
   }
   collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Fewer key frames than min-keyframes: the clip is read again and
+ * min-keyframes frames spread over it are kept besides the key frames (those
+ * at a key frame's time not twice) */
+GST_START_TEST (test_keyframes_top_up)
+{
+  Collected c;
+  GstElement *fd;
+  gchar *desc;
+  guint i, key = 0;
+
+  ensure_vp8_clip ();
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "framedecimate name=fd mode=keyframes min-keyframes=10 ! "
+      "fakesink name=sink", vp8_clip);
+  fd = run_pipeline (desc, &c);
+  /* the 5 key frames, then count=10's targets (every 0.5 s) but 0, 1, 2, 3
+   * and 4 s, which were kept already */
+  fail_unless_equals_int (c.pts->len, 10);
+  for (i = 0; i < 5; i++)
+    fail_unless_equals_uint64 (g_array_index (c.pts, GstClockTime, i),
+        i * GST_SECOND);
+  for (i = 5; i < 10; i++) {
+    GstClockTime t = g_array_index (c.pts, GstClockTime, i);
+
+    fail_unless_equals_uint64 (t, (i - 5) * GST_SECOND + 500 * MS);
+    key += t % GST_SECOND == 0;
+  }
+  fail_unless_equals_int (key, 0);
+  gst_object_unref (fd);
+  g_free (desc);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* ---------- seek ---------- */
+
+/* Runs the 5-s clip (key frames at 0, 1, 2, 3, 4 s) through mode=seek
+ * with @count samples; returns framedecimate */
+static GstElement *
+run_seek (guint count, Collected * c)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd mode=seek count=%u ! "
+      "fakesink name=sink", vp8_clip, count);
+  GstElement *fd;
+
+  ensure_vp8_clip ();
+  collected_init (c);
+  fd = run_pipeline (desc, c);
+  g_free (desc);
+  return fd;
+}
+
+/* 4 slots of 1.25 s: frame 0, then seeks (SNAP_AFTER) to 1.25 s, 2.5 s
+ * and 3.75 s land on the key frames at 2, 3 and 4 s. Only they are decoded,
+ * and the stream ends after the last slot's frame. */
+GST_START_TEST (test_seek_kept_frames)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, 2 * GST_SECOND, 3 * GST_SECOND,
+    4 * GST_SECOND
+  };
+
+  fd = run_seek (4, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  /* frame 0, the three landings: nothing else (a full decode is 150) */
+  fail_unless_equals_int (c.decoded, 4);
+  /* the element's own seeks do not restart the counters */
+  assert_counters (fd, 4, 4, 0);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* 8 slots of 0.625 s for 5 key frames: each key frame once. The seek to
+ * 4.375 s finds no key frame after it; the demuxer lands on the one at 4 s,
+ * which is dropped (its slot is done), and the stream read on to its end. */
+GST_START_TEST (test_seek_sparse_key_frames)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, GST_SECOND, 2 * GST_SECOND,
+    3 * GST_SECOND, 4 * GST_SECOND
+  };
+
+  fd = run_seek (8, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  fail_unless_equals_int (c.decoded, 6);
+  assert_counters (fd, 6, 5, 1);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* 150 frames for 20 samples, under 10 frames a sample: seeking would cost
+ * more than it skips, so the clip is read through and sampled as count */
+GST_START_TEST (test_seek_short_reads_through)
+{
+  Collected c, by_count;
+  GstElement *fd;
+  gchar *desc;
+
+  fd = run_seek (20, &c);
+  fail_unless_equals_int (c.decoded, 150);
+  fail_unless_equals_int (c.pts->len, 20);
+  assert_counters (fd, 150, 20, 130);
+  gst_object_unref (fd);
+
+  collected_init (&by_count);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "framedecimate name=fd mode=count count=20 ! fakesink name=sink",
+      vp8_clip);
+  fd = run_pipeline (desc, &by_count);
+  assert_pts (c.pts, (const GstClockTime *) by_count.pts->data,
+      by_count.pts->len);
+  gst_object_unref (fd);
+  g_free (desc);
+  collected_clear (&by_count);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* No seeking upstream (a harness): read through, as count */
+GST_START_TEST (test_seek_not_seekable)
+{
+  GstHarness *h = harness_new ("seek",
+      "video/x-raw,format=RGBA,width=16,height=16,framerate=25/1");
+  GArray *pts;
+  guint i;
+
+  g_object_set (h->element, "count", 2, "interval", 200 * MS, NULL);
+  for (i = 0; i < 10; i++)
+    fail_unless_equals_int (push_frame (h, frame_pts (i, 25), FALSE),
+        GST_FLOW_OK);
+  /* no duration either: count's fallback, one frame every 200 ms */
+  pts = pull_all (h, NULL);
+  fail_unless_equals_int (pts->len, 2);
+  fail_unless_equals_uint64 (g_array_index (pts, GstClockTime, 0), 0);
+  fail_unless_equals_uint64 (g_array_index (pts, GstClockTime, 1), 200 * MS);
+  g_array_unref (pts);
+  gst_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -1115,7 +1266,7 @@ GST_START_TEST (test_keyframes_app_seek)
   ensure_vp8_clip ();
   collected_init (&c);
   desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd mode=keyframes ! "
+      "identity name=decoded ! framedecimate name=fd mode=keyframes min-keyframes=0 ! "
       "fakesink name=sink", vp8_clip);
   pipeline = pipeline_new (desc, &c);
   gst_element_set_state (pipeline, GST_STATE_PAUSED);
@@ -1492,7 +1643,7 @@ GST_START_TEST (test_keyframes_real_clip)
   collected_init (&c);
   desc = g_strdup_printf ("filesrc location=%s ! matroskademux name=d "
       "d.video_0 ! queue ! vp8dec ! identity name=decoded ! "
-      "framedecimate name=fd mode=keyframes ! fakesink name=sink", path);
+      "framedecimate name=fd mode=keyframes min-keyframes=0 ! fakesink name=sink", path);
   fd = run_pipeline (desc, &c);
   g_object_get (fd, "in", &in, "out", &out, NULL);
   /* 30 s of VP8: a handful of key frames of ~720 frames, all kept */
@@ -1608,6 +1759,11 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_keyframes_clip_fixture);
   tcase_add_test (tc, test_keyframes_decoded);
   tcase_add_test (tc, test_keyframes_app_seek);
+  tcase_add_test (tc, test_keyframes_top_up);
+  tcase_add_test (tc, test_seek_kept_frames);
+  tcase_add_test (tc, test_seek_sparse_key_frames);
+  tcase_add_test (tc, test_seek_short_reads_through);
+  tcase_add_test (tc, test_seek_not_seekable);
   tcase_add_test (tc, test_keyframes_not_seekable);
   tcase_add_test (tc, test_flush_resets);
   tcase_add_test (tc, test_flush_resets_interval);

@@ -875,6 +875,266 @@ GST_START_TEST (test_frame_skip_from_event)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* Flushes: framedecimate's sampling seeks against an application's seek
+ * (issue #20) */
+
+/* The final palette of @first_frames frames of one color, a flush with
+ * @flush_seqnum (none: GST_SEQNUM_INVALID), then @second_frames of another,
+ * under a sampling event announcing @seek_seqnum: its palette message. */
+static gchar *palette_string (const GstStructure * s);
+static const ColorRun red_run = { 220, 30, 30, 6 }, blue_run = { 30, 40, 210, 2 };
+
+static GstMessage *
+palette_across_flush (guint32 seek_seqnum, guint32 flush_seqnum)
+{
+  guint first_frames = red_run.frames, second_frames = blue_run.frames;
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h = sink_harness (bus, "colors", 2, "seed", 1, NULL);
+  PaletteSampling sampling = {.mode = PALETTE_SAMPLING_MODE_SEEK,
+    .count = 3,.interval = GST_SECOND,.seek_seqnum = seek_seqnum
+  };
+  const guint8 red[3] = { red_run.r, red_run.g, red_run.b };
+  const guint8 blue[3] = { blue_run.r, blue_run.g, blue_run.b };
+  GstClockTime frame = GST_SECOND / 25;
+  GstVideoInfo info;
+  GstMessage *msg, *final = NULL;
+  guint i;
+
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+  fail_unless (gst_harness_push_event (h,
+          palette_sampling_event_new (&sampling)));
+  for (i = 0; i < first_frames; i++)
+    fail_unless_equals_int (gst_harness_push (h, make_rgb_frame (&info, red,
+                NULL, i * frame, frame)), GST_FLOW_OK);
+  if (flush_seqnum != GST_SEQNUM_INVALID) {
+    GstEvent *start = gst_event_new_flush_start ();
+    GstEvent *stop = gst_event_new_flush_stop (TRUE);
+    GstSegment segment;
+
+    gst_event_set_seqnum (start, flush_seqnum);
+    gst_event_set_seqnum (stop, flush_seqnum);
+    fail_unless (gst_harness_push_event (h, start));
+    fail_unless (gst_harness_push_event (h, stop));
+    /* a seek's segment starts where it landed */
+    gst_segment_init (&segment, GST_FORMAT_TIME);
+    segment.start = segment.time = first_frames * frame;
+    fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  }
+  for (i = 0; i < second_frames; i++)
+    fail_unless_equals_int (gst_harness_push (h, make_rgb_frame (&info, blue,
+                NULL, (first_frames + i) * frame, frame)), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (msg, "palette")) {
+      if (final)
+        gst_message_unref (final);
+      final = msg;
+    } else {
+      gst_message_unref (msg);
+    }
+  }
+  fail_unless (final != NULL, "no palette");
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+  return final;
+}
+
+static guint64
+palette_frames (GstMessage * palette)
+{
+  guint64 frames = 0;
+
+  fail_unless (gst_structure_get_uint64 (gst_message_get_structure (palette),
+          "frames", &frames));
+  return frames;
+}
+
+/* A flush that carries the seqnum framedecimate announced is one of its
+ * sampling seeks: the analysis goes on, and the palette is the one of the
+ * same frames without the flush. Any other flush is an application's seek:
+ * the analysis starts over. */
+GST_START_TEST (test_sampling_seek_keeps_analysis)
+{
+  guint32 own = gst_util_seqnum_next (), other = gst_util_seqnum_next ();
+  const ColorRun both[] = { red_run, blue_run };
+  GstMessage *plain, *own_seek, *user_seek, *stale;
+  gchar *plain_text, *own_text, *user_text, *stale_text;
+
+  plain = palette_across_flush (own, GST_SEQNUM_INVALID);
+  own_seek = palette_across_flush (own, own);
+  user_seek = palette_across_flush (own, other);
+  /* without an announced seqnum every flush is an application's */
+  stale = palette_across_flush (GST_SEQNUM_INVALID, own);
+  plain_text = palette_string (gst_message_get_structure (plain));
+  own_text = palette_string (gst_message_get_structure (own_seek));
+  user_text = palette_string (gst_message_get_structure (user_seek));
+  stale_text = palette_string (gst_message_get_structure (stale));
+
+  /* red and blue, 6 frames to 2, with or without the sampling flush */
+  fail_unless_equals_uint64 (palette_frames (plain), 8);
+  check_palette_matches (gst_message_get_structure (plain), both, 2, 2.0);
+  fail_unless_equals_uint64 (palette_frames (own_seek), 8);
+  fail_unless_equals_string (own_text, plain_text);
+
+  /* after an application's seek: blue alone */
+  fail_unless_equals_uint64 (palette_frames (user_seek), 2);
+  check_palette_matches (gst_message_get_structure (user_seek), &blue_run, 1,
+      2.0);
+  fail_unless_equals_uint64 (palette_frames (stale), 2);
+  fail_unless_equals_string (stale_text, user_text);
+
+  gst_message_unref (plain);
+  gst_message_unref (own_seek);
+  gst_message_unref (user_seek);
+  gst_message_unref (stale);
+  g_free (plain_text);
+  g_free (own_text);
+  g_free (user_text);
+  g_free (stale_text);
+}
+
+GST_END_TEST;
+
+/* Four one-second runs of colors, a key frame at the start of each */
+static const ColorRun four_seconds[] = {
+  {210, 40, 40, 25},
+  {40, 180, 60, 25},
+  {50, 70, 210, 25},
+  {230, 200, 40, 25},
+};
+
+static gchar *
+ensure_four_seconds_clip (void)
+{
+  gchar *path = tmp_path ("four-seconds.webm"), *desc;
+  GstElement *pipeline;
+  RunResult result;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return path;
+  desc = g_strdup_printf ("appsrc name=src format=time ! videoconvert ! "
+      "vp8enc keyframe-max-dist=25 deadline=1 ! webmmux ! filesink "
+      "location=\"%s\"", path);
+  pipeline = parse (desc);
+  run_pipeline (pipeline, four_seconds, G_N_ELEMENTS (four_seconds), 64, 48,
+      &result);
+  fail_unless (result.eos, "encoding failed");
+  run_result_clear (&result);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  return path;
+}
+
+typedef struct
+{
+  GPtrArray *frames;
+  GstCaps *caps;
+} KeptFrames;
+
+static GstPadProbeReturn
+keep_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  KeptFrames *kept = user_data;
+
+  if (kept->caps == NULL)
+    kept->caps = gst_pad_get_current_caps (pad);
+  g_ptr_array_add (kept->frames, gst_buffer_ref (GST_PAD_PROBE_INFO_BUFFER
+          (info)));
+  return GST_PAD_PROBE_OK;
+}
+
+/* Through real seeks: framedecimate mode=seek count=3 on the 4-s clip keeps
+ * the frames at 0, 2 and 3 s (each reached by a seek, each a flush of the
+ * sink); the sink's palette is the palette of those three frames pushed
+ * without any seek. */
+GST_START_TEST (test_sampling_seeks_same_palette)
+{
+  gchar *clip, *desc, *seeking, *plain;
+  GstElement *pipeline, *sink, *src;
+  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  KeptFrames kept = { frames, NULL };
+  GstPad *pad;
+  RunResult result;
+  guint i;
+
+  if (!have_elements ("vp8enc", "webmmux", "matroskademux", "vp8dec", NULL))
+    return;
+  clip = ensure_four_seconds_clip ();
+  desc = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! "
+      "videoconvert ! video/x-raw,format=RGB ! framedecimate mode=seek "
+      "count=3 ! palettesink name=sink colors=3 seed=1", clip);
+  pipeline = parse (desc);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, keep_buffer, &kept,
+      NULL);
+  run_pipeline (pipeline, NULL, 0, 0, 0, &result);
+  fail_unless (result.eos);
+  fail_unless (kept.caps != NULL);
+  fail_unless_equals_uint64 (result.sink_frames, 3);
+  fail_unless_equals_int (frames->len, 3);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (g_ptr_array_index (frames, 0)),
+      0);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (g_ptr_array_index (frames, 1)),
+      2 * GST_SECOND);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (g_ptr_array_index (frames, 2)),
+      3 * GST_SECOND);
+  seeking = palette_string (last_palette (&result));
+  /* the runs at 0, 2 and 3 s, a third each */
+  {
+    const ColorRun kept[] = { four_seconds[0], four_seconds[2],
+      four_seconds[3]
+    };
+    check_palette_matches (last_palette (&result), kept, 3, 2.0);
+  }
+  run_result_clear (&result);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+
+  /* the same frames, without seeks */
+  pipeline = parse ("appsrc name=src format=time ! palettesink name=sink "
+      "colors=3 seed=1");
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  g_object_set (src, "caps", kept.caps, NULL);
+  for (i = 0; i < frames->len; i++) {
+    GstFlowReturn ret;
+
+    g_signal_emit_by_name (src, "push-buffer", g_ptr_array_index (frames, i),
+        &ret);
+  }
+  g_signal_emit_by_name (src, "end-of-stream", &(GstFlowReturn) {
+      GST_FLOW_OK});
+  run_pipeline (pipeline, NULL, 0, 0, 0, &result);
+  if (result.error) {
+    GError *error = NULL;
+
+    gst_message_parse_error (result.error, &error, NULL);
+    fail ("%s", error->message);
+  }
+  fail_unless (result.eos);
+  fail_unless_equals_uint64 (result.sink_frames, 3);
+  plain = palette_string (last_palette (&result));
+  fail_unless_equals_string (seeking, plain);
+  run_result_clear (&result);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+
+  gst_caps_unref (kept.caps);
+  g_ptr_array_unref (frames);
+  g_free (seeking);
+  g_free (plain);
+  g_free (desc);
+  g_free (clip);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 /* Determinism */
 
 GST_START_TEST (test_same_seed_same_output)
@@ -2007,6 +2267,8 @@ palettesink_suite (void)
   tcase_add_test (tc, test_record_source);
   tcase_add_test (tc, test_frame_skip);
   tcase_add_test (tc, test_frame_skip_from_event);
+  tcase_add_test (tc, test_sampling_seek_keeps_analysis);
+  tcase_add_test (tc, test_sampling_seeks_same_palette);
   tcase_add_test (tc, test_same_seed_same_output);
   tcase_add_test (tc, test_prop_colors);
   tcase_add_test (tc, test_prop_gray_levels);
