@@ -5,8 +5,32 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <gst/gst.h>
 #include <string.h>
 #include <sys/wait.h>
+
+/* Runs the pipeline DESCRIPTION (a clip being made) and asserts that it
+ * reached EOS within TIMEOUT (GST_CLOCK_TIME_NONE: no limit). */
+static inline void
+run_pipeline_to_eos (const gchar * description, GstClockTime timeout)
+{
+  GError *error = NULL;
+  GstElement *pipeline = gst_parse_launch (description, &error);
+  GstBus *bus;
+  GstMessage *message;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, timeout,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_message_unref (message);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
 
 /* The binary under test: argv[1] of the test program. */
 static const gchar *gst_palette_bin;

@@ -20,22 +20,8 @@ make_red_green (const gchar * path)
       "videotestsrc pattern=solid-color foreground-color=0xff00ff00 "
       "num-buffers=2 ! video/x-raw,format=RGB,width=32,height=24,"
       "framerate=10/1 ! c.", path);
-  GError *error = NULL;
-  GstElement *pipeline = gst_parse_launch (description, &error);
-  GstBus *bus;
-  GstMessage *message;
 
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (message);
-  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
-  gst_message_unref (message);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
+  run_pipeline_to_eos (description, 30 * GST_SECOND);
   g_free (description);
 }
 

@@ -140,22 +140,8 @@ make_clip (const gchar * path, const gchar * pattern, gint width,
       "num-buffers=%u ! video/x-raw,width=%d,height=%d,framerate=10/1 ! "
       "videoconvert ! vp8enc deadline=1 keyframe-max-dist=10 ! webmmux ! "
       "filesink location=\"%s\"", pattern, n_frames, width, height, path);
-  GError *error = NULL;
-  GstElement *pipeline = gst_parse_launch (description, &error);
-  GstBus *bus;
-  GstMessage *message;
 
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (message);
-  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
-  gst_message_unref (message);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
+  run_pipeline_to_eos (description, 60 * GST_SECOND);
   g_free (description);
 }
 

@@ -28,22 +28,8 @@ make_clip (const gchar * path, guint n_frames)
       "pattern=ball ! video/x-raw,width=160,height=120,framerate=25/1 ! "
       "videoconvert ! vp8enc deadline=1 ! webmmux ! filesink "
       "location=\"%s\"", n_frames, path);
-  GError *error = NULL;
-  GstElement *pipeline = gst_parse_launch (description, &error);
-  GstBus *bus;
-  GstMessage *message;
 
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (message);
-  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
-  gst_message_unref (message);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
+  run_pipeline_to_eos (description, 60 * GST_SECOND);
   g_free (description);
 }
 
