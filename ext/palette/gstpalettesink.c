@@ -722,13 +722,31 @@ gst_palette_sink_reset_stream (GstPaletteSink * self)
   memset (&self->sampling, 0, sizeof (self->sampling));
 }
 
+/* A new analysis thread with a new analyzer of PARAMS, at the stream's
+ * sizes; NULL (and an error posted) when the engine refuses PARAMS. */
+static PaletteWorker *
+gst_palette_sink_new_worker (GstPaletteSink * self,
+    const PaletteAnalyzerParams * params)
+{
+  PaletteAnalyzer *analyzer = palette_analyzer_new (params);
+
+  if (analyzer == NULL) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
+        ("The color engine refused the settings"));
+    return NULL;
+  }
+  return palette_worker_new (GST_ELEMENT (self), analyzer,
+      self->target_width, self->target_height, self->active_downscale_method,
+      gst_palette_sink_run_task, self);
+}
+
 /* READY→PAUSED: fixes the settings for this stream; fails (before anything
  * is decoded, as sinks change state first) when location is unwritable. */
 static gboolean
 gst_palette_sink_setup (GstPaletteSink * self)
 {
   PaletteAnalyzerParams params;
-  PaletteAnalyzer *analyzer;
+  PaletteWorker *worker;
   GError *error = NULL;
   gchar *location;
 
@@ -756,10 +774,8 @@ gst_palette_sink_setup (GstPaletteSink * self)
     return FALSE;
   }
 
-  analyzer = palette_analyzer_new (&params);
-  if (!analyzer) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
-        ("The color engine refused the settings"));
+  worker = gst_palette_sink_new_worker (self, &params);
+  if (!worker) {
     g_free (location);
     return FALSE;
   }
@@ -769,9 +785,7 @@ gst_palette_sink_setup (GstPaletteSink * self)
 
   gst_palette_sink_reset_stream (self);
   self->start_time = g_get_monotonic_time ();
-  self->worker = palette_worker_new (GST_ELEMENT (self), analyzer,
-      self->target_width, self->target_height, self->active_downscale_method,
-      gst_palette_sink_run_task, self);
+  self->worker = worker;
   self->error_watch = palette_error_watch_new (GST_ELEMENT (self));
   return TRUE;
 }
@@ -903,21 +917,16 @@ gst_palette_sink_stream_is_whole (GstPaletteSink * self)
 static gboolean
 gst_palette_sink_restart_analysis (GstPaletteSink * self)
 {
-  PaletteAnalyzer *analyzer;
+  PaletteWorker *worker;
 
   if (self->worker == NULL)
     return TRUE;
-  analyzer = palette_analyzer_new (&self->params);
-  if (analyzer == NULL) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
-        ("The color engine refused the settings"));
+  worker = gst_palette_sink_new_worker (self, &self->params);
+  if (worker == NULL)
     return FALSE;
-  }
   GST_INFO_OBJECT (self, "a seek not framedecimate's: the analysis restarts");
   palette_worker_free (self->worker);
-  self->worker = palette_worker_new (GST_ELEMENT (self), analyzer,
-      self->target_width, self->target_height, self->active_downscale_method,
-      gst_palette_sink_run_task, self);
+  self->worker = worker;
   palette_timeline_reset (&self->timeline);
   /* a live stream's fingerprint bound is set again on the new analyzer */
   self->fingerprint_limited = FALSE;
