@@ -561,29 +561,6 @@ test_escapes (void)
   g_free (dir);
 }
 
-static void
-make_file (const gchar * dir, const gchar * name, gint64 age_seconds)
-{
-  gchar *path = g_build_filename (dir, name, NULL);
-  struct utimbuf times;
-
-  g_assert_true (g_file_set_contents (path, "partial", -1, NULL));
-  times.actime = times.modtime = time (NULL) - age_seconds;
-  g_assert_cmpint (utime (path, &times), ==, 0);
-  g_free (path);
-}
-
-static gboolean
-exists_in (const gchar * dir, const gchar * name)
-{
-  gchar *path = g_build_filename (dir, name, NULL);
-  gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS |
-      G_FILE_TEST_IS_SYMLINK);
-
-  g_free (path);
-  return exists;
-}
-
 /* Temporaries a killed run left in the -o folder go at the start of the
  * next run: only ours (NAME.json.XXXXXX and the like), only untouched for
  * an hour, never a link, never a user's file of a like name. */
@@ -600,11 +577,11 @@ test_stale_temporaries (void)
 
   make_clip (film, "red", 64, 48, 10);
   g_mkdir_with_parents (out, 0755);
-  make_file (out, "old.json.Ab12Cd", 3 * 3600);
-  make_file (out, "old.fingerprint.png.9fQ2xZ", 2 * 3600);
-  make_file (out, "fresh.json.Xy34Zw", 60);
-  make_file (out, "notes.json.backup", 3 * 3600);
-  make_file (out, "notes.txt.Ab12Cd", 3 * 3600);
+  make_aged_file (out, "old.json.Ab12Cd", 3 * 3600);
+  make_aged_file (out, "old.fingerprint.png.9fQ2xZ", 2 * 3600);
+  make_aged_file (out, "fresh.json.Xy34Zw", 60);
+  make_aged_file (out, "notes.json.backup", 3 * 3600);
+  make_aged_file (out, "notes.txt.Ab12Cd", 3 * 3600);
   g_assert_true (g_file_set_contents (victim, "keep me", -1, NULL));
   g_assert_cmpint (symlink (victim, link), ==, 0);
   {

@@ -105,29 +105,6 @@ test_output_names (void)
 }
 
 static void
-make_aged (const gchar * dir, const gchar * name, gint64 age)
-{
-  gchar *path = g_build_filename (dir, name, NULL);
-  struct utimbuf times;
-
-  g_assert_true (g_file_set_contents (path, "x", -1, NULL));
-  times.actime = times.modtime = time (NULL) - age;
-  g_assert_cmpint (utime (path, &times), ==, 0);
-  g_free (path);
-}
-
-static gboolean
-exists_in (const gchar * dir, const gchar * name)
-{
-  gchar *path = g_build_filename (dir, name, NULL);
-  gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS |
-      G_FILE_TEST_IS_SYMLINK);
-
-  g_free (path);
-  return exists;
-}
-
-static void
 test_stale_files (void)
 {
   gchar *dir = g_dir_make_tmp ("gst-palette-stale-XXXXXX", NULL);
@@ -143,9 +120,9 @@ test_stale_files (void)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (stale); i++)
-    make_aged (dir, stale[i], 2 * 3600);
+    make_aged_file (dir, stale[i], 2 * 3600);
   for (i = 0; i < G_N_ELEMENTS (kept) - 1; i++)
-    make_aged (dir, kept[i], 2 * 3600);
+    make_aged_file (dir, kept[i], 2 * 3600);
   /* a folder of that name is not ours to remove */
   sub = g_build_filename (dir, "sub.json.Ab12Cd", NULL);
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
@@ -159,7 +136,7 @@ test_stale_files (void)
     g_assert_cmpint (lutimes (link, times), ==, 0);
   }
   /* fresh: may be another run's file being written */
-  make_aged (dir, "fresh.json.Ab12Cd", 60);
+  make_aged_file (dir, "fresh.json.Ab12Cd", 60);
 
   g_assert_cmpuint (stale_files_remove (dir, STALE_FILES_OUTPUT_PATTERN,
           STALE_FILES_MIN_AGE_SECONDS), ==, G_N_ELEMENTS (stale));
