@@ -49,8 +49,6 @@ struct _PaletteBorders {
   uint64_t n_votes[N_SIDES];
   Line *lines;                  /* top rows, bottom rows, left columns, right
                                  * columns, each from the edge inwards */
-  uint8_t *luma;                /* a frame's luma, scratch */
-  size_t luma_allocated;
   unsigned crop[N_SIDES];       /* the crop from the votes so far */
 };
 
@@ -86,7 +84,6 @@ palette_borders_free (PaletteBorders *borders)
   if (!borders)
     return;
   free_geometry (borders);
-  free (borders->luma);
   free (borders);
 }
 
@@ -132,7 +129,7 @@ failed:
   return 0;
 }
 
-/* Whether the n lumas from p, step apart, are a dark line. */
+/* Whether the n pixels from p, step bytes apart, are a dark line. */
 static int
 line_is_dark (const uint8_t *p, size_t step, unsigned n)
 {
@@ -140,28 +137,34 @@ line_is_dark (const uint8_t *p, size_t step, unsigned n)
   uint64_t sum = 0;
 
   for (i = 0; i < n; i++, p += step) {
-    sum += *p;
-    bright += *p > BRIGHT_LEVEL;
+    unsigned luma = palette_luma8_inline (p[0], p[1], p[2]);
+    sum += luma;
+    bright += luma > BRIGHT_LEVEL;
   }
   return sum <= (uint64_t) DARK_MEAN * n && bright * BRIGHT_RATIO <= n;
 }
 
-/* The frame's dark border (uncapped); returns 0 when every row is dark. */
+/* The frame's dark border (uncapped); returns 0 when every row is dark.
+ * Only the lines up to the first lit one on each side are read. */
 static int
-measure (const uint8_t *luma, unsigned w, unsigned h, unsigned border[N_SIDES])
+measure (const uint8_t *pixels, unsigned w, unsigned h, size_t row_stride,
+    unsigned pixel_stride, unsigned border[N_SIDES])
 {
   unsigned t = 0, bo = 0, l = 0, r = 0;
+  const uint8_t *middle;
 
-  while (t < h && line_is_dark (luma + (size_t) t * w, 1, w))
+  while (t < h && line_is_dark (pixels + t * row_stride, pixel_stride, w))
     t++;
   if (t == h)
     return 0;
-  while (bo < h - t && line_is_dark (luma + (size_t) (h - 1 - bo) * w, 1, w))
+  while (bo < h - t && line_is_dark (pixels + (h - 1 - bo) * row_stride, pixel_stride, w))
     bo++;
   /* columns within the picture rows, so bars above and below do not count */
-  while (l < w && line_is_dark (luma + (size_t) t * w + l, w, h - t - bo))
+  middle = pixels + t * row_stride;
+  while (l < w && line_is_dark (middle + (size_t) l * pixel_stride, row_stride, h - t - bo))
     l++;
-  while (r < w - l && line_is_dark (luma + (size_t) t * w + (w - 1 - r), w, h - t - bo))
+  while (r < w - l && line_is_dark (middle + (size_t) (w - 1 - r) * pixel_stride,
+          row_stride, h - t - bo))
     r++;
   border[SIDE_LEFT] = l;
   border[SIDE_RIGHT] = r;
@@ -218,49 +221,55 @@ ledger_add (Line *line, unsigned r, unsigned g, unsigned b)
   line->saturation_sum += palette_saturation8_inline (r, g, b);
 }
 
-/* The frame's dark pixels in the zones into their lines: a corner pixel to
- * its row when the crop so far covers that row (or, before any vote, always:
- * letterboxes are the common case), else to its column. */
+/* The frame's dark pixels within its own dark border or the crop so far
+ * (and the zones) into their lines: elsewhere they are this frame's picture
+ * (not reading the rest of the frame is most of the saving). A corner pixel,
+ * in a row and a column of the border, goes to its row when the crop so far
+ * covers that row (or, before any vote: letterboxes are the common case),
+ * else to its column. */
 static void
 fill_ledger (PaletteBorders *b, const uint8_t *pixels, size_t row_stride,
-    unsigned pixel_stride)
+    unsigned pixel_stride, const unsigned border[N_SIDES])
 {
-  unsigned w = b->width, h = b->height, x, y;
-  unsigned zl = b->zone[SIDE_LEFT], zr = b->zone[SIDE_RIGHT];
-  unsigned zt = b->zone[SIDE_TOP], zb = b->zone[SIDE_BOTTOM];
+  unsigned w = b->width, h = b->height, x, y, s, band[N_SIDES];
   int voted = b->n_votes[SIDE_TOP] > 0;
-  Line *rows_bottom = b->lines + zt, *cols_left = rows_bottom + zb;
-  Line *cols_right = cols_left + zl;
+  Line *rows_bottom = b->lines + b->zone[SIDE_TOP];
+  Line *cols_left = rows_bottom + b->zone[SIDE_BOTTOM];
+  Line *cols_right = cols_left + b->zone[SIDE_LEFT];
 
+  for (s = 0; s < N_SIDES; s++) {
+    band[s] = border[s] > b->crop[s] ? border[s] : b->crop[s];
+    band[s] = band[s] < b->zone[s] ? band[s] : b->zone[s];
+  }
   for (y = 0; y < h; y++) {
-    const uint8_t *p = pixels + (size_t) y * row_stride;
+    const uint8_t *row = pixels + (size_t) y * row_stride;
     Line *row_line = NULL;
     int row_first = 0;
 
-    if (y < zt) {
+    if (y < band[SIDE_TOP]) {
       row_line = &b->lines[y];
       row_first = !voted || y < b->crop[SIDE_TOP];
-    } else if (y >= h - zb) {
+    } else if (h - 1 - y < band[SIDE_BOTTOM]) {
       row_line = &rows_bottom[h - 1 - y];
       row_first = !voted || h - 1 - y < b->crop[SIDE_BOTTOM];
     }
-    for (x = 0; x < w; x++, p += pixel_stride) {
+    for (x = 0; x < w; x++) {
+      const uint8_t *p;
       Line *line;
 
-      /* middle rows: only the column zones */
-      if (!row_line && x == zl && w - zr > x) {
-        p += (size_t) (w - zr - x) * pixel_stride;
-        x = w - zr;
-        if (x >= w)
-          break;
-      }
+      /* outside the border's rows: only its columns */
+      if (!row_line && x == band[SIDE_LEFT] && w - band[SIDE_RIGHT] > x)
+        x = w - band[SIDE_RIGHT];
+      if (x >= w)
+        break;
+      p = row + (size_t) x * pixel_stride;
       if ((p[0] | p[1] | p[2]) >= DARK_CHANNEL)
         continue;
       if (row_line && row_first)
         line = row_line;
-      else if (x < zl)
+      else if (x < band[SIDE_LEFT])
         line = &cols_left[x];
-      else if (x >= w - zr)
+      else if (w - 1 - x < band[SIDE_RIGHT])
         line = &cols_right[w - 1 - x];
       else
         line = row_line;
@@ -275,7 +284,7 @@ palette_borders_add_frame (PaletteBorders *borders, const uint8_t *pixels,
     PaletteCrop *exclude)
 {
   PaletteBorders *b = borders;
-  unsigned border[N_SIDES], x, y, s;
+  unsigned border[N_SIDES], s;
   uint64_t picture;
   int lit;
 
@@ -285,16 +294,7 @@ palette_borders_add_frame (PaletteBorders *borders, const uint8_t *pixels,
   /* frames of another size: neither measured nor cropped */
   if (width != b->width || height != b->height)
     return PALETTE_OK;
-  if (!palette_engine_grow ((void **) &b->luma, &b->luma_allocated,
-          (size_t) width * height, 1))
-    return PALETTE_OUT_OF_MEMORY;
-  for (y = 0; y < height; y++) {
-    const uint8_t *p = pixels + (size_t) y * row_stride;
-    uint8_t *l = b->luma + (size_t) y * width;
-    for (x = 0; x < width; x++, p += pixel_stride)
-      l[x] = (uint8_t) palette_luma8_inline (p[0], p[1], p[2]);
-  }
-  lit = measure (b->luma, width, height, border);
+  lit = measure (pixels, width, height, row_stride, pixel_stride, border);
   if (lit) {
     picture = (uint64_t) (width - border[SIDE_LEFT] - border[SIDE_RIGHT])
         * (height - border[SIDE_TOP] - border[SIDE_BOTTOM]);
@@ -306,7 +306,7 @@ palette_borders_add_frame (PaletteBorders *borders, const uint8_t *pixels,
     border[SIDE_TOP] = border[SIDE_BOTTOM] = height;
   }
   if (b->lines)
-    fill_ledger (b, pixels, row_stride, pixel_stride);
+    fill_ledger (b, pixels, row_stride, pixel_stride, border);
   for (s = 0; s < N_SIDES; s++) {
     unsigned c = b->crop[s] < border[s] ? b->crop[s] : border[s];
     switch (s) {
@@ -399,5 +399,5 @@ palette_borders_memory (const PaletteBorders *borders)
     if (b->lines)
       bytes += n_lines (b) * sizeof (Line);
   }
-  return bytes + b->luma_allocated;
+  return bytes;
 }

@@ -12,11 +12,11 @@
  * Each side is at most a third of the frame.
  *
  * The crop is known only after many frames, but the film histogram took
- * every frame whole: so every frame's dark pixels (each channel below 32,
- * the 64 darkest histogram bins) in the outer third of each side are also
- * kept per row and per column (the ledger), and the rows and columns of the
- * crop are subtracted, bin by bin, from a copy of the film histogram when a
- * palette is made. A ledger line only ever holds pixels of its own row
+ * every frame whole: so each frame's dark pixels (each channel below 32,
+ * the 64 darkest histogram bins) within its own dark border or the crop so
+ * far (and the outer third of each side) are also kept per row and per
+ * column (the ledger), and the rows and columns of the crop are subtracted,
+ * bin by bin, from a copy of the film histogram when a palette is made. A ledger line only ever holds pixels of its own row
  * (column), so nothing of the picture inside the crop is ever subtracted.
  * A pixel in both a row zone and a column zone (a corner) goes to its row
  * when the crop known so far covers that row, else to its column: exact once
