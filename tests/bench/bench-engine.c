@@ -133,21 +133,14 @@ bench_final_palette (const char *what, const uint8_t *frames, unsigned n_frames,
  * black rows above and below), with crop_borders off and on, interleaved:
  * add_frame's cost, the final palette's, and the memory that grows. */
 static void
-bench_borders (const uint8_t *frames, unsigned n_frames)
+bench_borders_of (const char *what, const uint8_t *boxed, unsigned n_frames)
 {
-  enum { N_ADDED = 2048, ROUNDS = 3, BAR = 12 };
-  uint8_t *boxed = malloc ((size_t) n_frames * FRAME_BYTES);
+  enum { N_ADDED = 2048, ROUNDS = 3 };
   double add_ns[2][ROUNDS], final_ms[2][ROUNDS];
   size_t memory[2] = { 0, 0 };
   unsigned i, round, crop;
   PalettePalette palette;
 
-  memcpy (boxed, frames, (size_t) n_frames * FRAME_BYTES);
-  for (i = 0; i < n_frames; i++) {
-    uint8_t *f = boxed + (size_t) i * FRAME_BYTES;
-    memset (f, 0, (size_t) BAR * W * 3);
-    memset (f + (size_t) (H - BAR) * W * 3, 0, (size_t) BAR * W * 3);
-  }
   for (round = 0; round < ROUNDS; round++)
     for (crop = 0; crop < 2; crop++) {
       PaletteAnalyzerParams ap;
@@ -169,7 +162,7 @@ bench_borders (const uint8_t *frames, unsigned n_frames)
       final_ms[crop][round] = (now_seconds () - t0) * 1e3;
       memory[crop] = palette_analyzer_memory (analyzer);
       if (crop && round == 0)
-        printf ("letterboxed: crop found top %u bottom %u left %u right %u\n",
+        printf ("%s: crop found top %u bottom %u left %u right %u\n", what,
             palette.crop.top, palette.crop.bottom, palette.crop.left, palette.crop.right);
       palette_analyzer_free (analyzer);
     }
@@ -177,13 +170,30 @@ bench_borders (const uint8_t *frames, unsigned n_frames)
     qsort (add_ns[crop], ROUNDS, sizeof (double), compare_double);
     qsort (final_ms[crop], ROUNDS, sizeof (double), compare_double);
   }
-  printf ("letterboxed, fingerprint 0, crop_borders off / on: add_frame %.1f / %.1f us "
+  printf ("%s, fingerprint 0, crop_borders off / on: add_frame %.1f / %.1f us "
       "(x%.2f), final palette %.2f / %.2f ms (x%.2f), memory %zu / %zu KiB "
-      "(medians of %u rounds, interleaved)\n",
+      "(medians of %u rounds, interleaved)\n", what,
       add_ns[0][ROUNDS / 2] / 1e3, add_ns[1][ROUNDS / 2] / 1e3,
       add_ns[1][ROUNDS / 2] / add_ns[0][ROUNDS / 2], final_ms[0][ROUNDS / 2],
       final_ms[1][ROUNDS / 2], final_ms[1][ROUNDS / 2] / final_ms[0][ROUNDS / 2],
       memory[0] / 1024, memory[1] / 1024, ROUNDS);
+}
+
+static void
+bench_borders (const uint8_t *frames, unsigned n_frames)
+{
+  enum { BAR = 12 };
+  uint8_t *boxed = malloc ((size_t) n_frames * FRAME_BYTES);
+  unsigned i;
+
+  bench_borders_of ("film-like frames without bars", frames, n_frames);
+  memcpy (boxed, frames, (size_t) n_frames * FRAME_BYTES);
+  for (i = 0; i < n_frames; i++) {
+    uint8_t *f = boxed + (size_t) i * FRAME_BYTES;
+    memset (f, 0, (size_t) BAR * W * 3);
+    memset (f + (size_t) (H - BAR) * W * 3, 0, (size_t) BAR * W * 3);
+  }
+  bench_borders_of ("letterboxed (12 black rows above and below)", boxed, n_frames);
   free (boxed);
 }
 
