@@ -266,6 +266,35 @@ test_subtitles_in_bar (void)
   g_free (subtitled);
 }
 
+/* Titles on black (credits) do not vote: a clip that is mostly credits
+ * keeps their black, and is not cropped to their text. */
+static void
+test_titles_on_black (void)
+{
+  Bars none = { 0, 0, 0, 0, 0 };
+  uint8_t *picture = make_frame (&none, red, blue, 50, NULL);
+  uint8_t *title = make_frame (&none, black, black, 100, NULL);
+  PaletteAnalyzer *a = analyzer_with (1, 0);
+  PalettePalette p;
+  unsigned i = 0, x, y;
+
+  /* a white line of text, 80 x 6, in the middle */
+  for (y = 42; y < 48; y++)
+    for (x = 40; x < 120; x++)
+      memset (title + (y * W + x) * 3, 250, 3);
+  add_frames (a, picture, 5, &i);
+  add_frames (a, title, 95, &i);
+  g_assert_cmpint (palette_analyzer_get_palette (a, &p), ==, PALETTE_OK);
+  g_assert_cmpuint (p.crop.width, ==, 0);
+  g_assert_cmpint (p.n_colors, ==, 4);
+  g_assert_cmpfloat (delta_e8 (p.colors[0].rgb, black), <, 0.01);
+  g_assert_cmpfloat (fabs (p.colors[0].weight - 95.0 * (W * H - 480) / (100.0 * W * H)),
+      <, 1e-9);
+  palette_analyzer_free (a);
+  g_free (picture);
+  g_free (title);
+}
+
 /* With a window (live), the bars are left out as frames come, and memory
  * stays bounded: no ledger is kept. */
 static void
@@ -333,6 +362,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/borders/fade-to-black", test_fade_to_black);
   g_test_add_func ("/engine/borders/dark-edge-is-picture", test_dark_edge_is_picture);
   g_test_add_func ("/engine/borders/subtitles-in-bar", test_subtitles_in_bar);
+  g_test_add_func ("/engine/borders/titles-on-black", test_titles_on_black);
   g_test_add_func ("/engine/borders/window", test_window);
   g_test_add_func ("/engine/borders/no-bars-unchanged", test_no_bars_unchanged);
   return g_test_run ();
