@@ -268,6 +268,32 @@ GST_START_TEST (test_windowbox_solid_color)
 
 GST_END_TEST;
 
+/* With a window (live use), each frame's bars are left out as it comes */
+GST_START_TEST (test_window)
+{
+  gchar *record = g_build_filename (tmp_dir, "window.json", NULL);
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time ! "
+      "videobox left=-40 right=-40 fill=black ! "
+      "palettesink window=1000000000 location=\"%s\"", record);
+  const ColorRun runs[] = { {40, 160, 60, 20}, {50, 70, 200, 40} };
+  const ColorRun last[] = { {50, 70, 200, 40} };
+  GstStructure *s;
+  gint64 crop[4];
+
+  /* 1.6 s of frames, the last 1 s all blue: the window's palette is blue
+   * alone, without black */
+  s = run (desc, runs, 2, 240, 180, 0, 0);
+  check_runs (s, last, 1);
+  gst_structure_free (s);
+  fail_unless (record_crop (record, crop));
+  fail_unless_equals_int64 (crop[0], 40);
+  fail_unless_equals_int64 (crop[1], 40);
+  g_free (desc);
+  g_free (record);
+}
+
+GST_END_TEST;
+
 /* Bars of near-black noise (0..22 on each channel) are bars too */
 GST_START_TEST (test_noisy_bars)
 {
@@ -464,6 +490,7 @@ palettesink_borders_suite (void)
   tcase_add_test (tc, test_pillarbox);
   tcase_add_test (tc, test_windowbox_solid_color);
   tcase_add_test (tc, test_noisy_bars);
+  tcase_add_test (tc, test_window);
   tcase_add_test (tc, test_keep_borders);
   tcase_add_test (tc, test_fade_to_black);
   tcase_add_test (tc, test_pale_color_every_mode);
