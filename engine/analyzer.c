@@ -18,8 +18,14 @@
  * samples that left the window are dropped too.
  *
  * The fingerprint samples (each sampled frame's dominant colors, clustered
- * here) are kept by the fingerprint store, fingerprint.c. */
+ * here) are kept by the fingerprint store, fingerprint.c.
+ *
+ * Constant black borders (letterbox, pillarbox; borders.c) are left out of
+ * each frame's fingerprint and batch as the crop known so far allows, and
+ * out of the film histogram, which took the frames whole, when a palette is
+ * made: a copy less the bars' dark pixels. */
 #include "analyzer.h"
+#include "borders.h"
 #include "engine-private.h"
 #include "de2000-warp.h"
 #include "fingerprint.h"
@@ -96,6 +102,10 @@ struct _PaletteAnalyzer {
   PaletteHistogram *frame;      /* the frame being added */
   PaletteHistogram *batch;      /* frames since the last full batch */
   PaletteHistogram *film;       /* every frame (window 0) */
+  PaletteBorders *borders;      /* NULL unless crop_borders */
+  PaletteHistogram *cropped_film;       /* film less the bars; made when a
+                                         * palette needs it */
+  const PaletteHistogram *palette_film;  /* the one the palette describes */
   PaletteColor *bins;           /* N_HISTOGRAM_BINS scratch points */
   PaletteColor *cells;          /* FINGERPRINT_CELLS scratch sums */
 
@@ -136,6 +146,7 @@ palette_analyzer_params_init (PaletteAnalyzerParams *params)
   params->window = 0;
   params->refine_iterations = 10;
   params->film_method = PALETTE_FILM_KMEDIANS;
+  params->crop_borders = 1;
 }
 
 static int
@@ -168,7 +179,10 @@ palette_analyzer_new (const PaletteAnalyzerParams *params)
   a->film = palette_histogram_new ();
   a->bins = malloc (N_HISTOGRAM_BINS * sizeof (PaletteColor));
   a->cells = calloc (FINGERPRINT_CELLS, sizeof (PaletteColor));
-  if (!a->frame || !a->batch || !a->film || !a->bins || !a->cells) {
+  if (params->crop_borders)
+    a->borders = palette_borders_new (params->window == 0);
+  if (!a->frame || !a->batch || !a->film || !a->bins || !a->cells
+      || (params->crop_borders && !a->borders)) {
     palette_analyzer_free (a);
     return NULL;
   }
@@ -183,6 +197,8 @@ palette_analyzer_free (PaletteAnalyzer *analyzer)
   palette_histogram_free (analyzer->frame);
   palette_histogram_free (analyzer->batch);
   palette_histogram_free (analyzer->film);
+  palette_histogram_free (analyzer->cropped_film);
+  palette_borders_free (analyzer->borders);
   free (analyzer->bins);
   free (analyzer->cells);
   free (analyzer->batches);
@@ -200,6 +216,7 @@ palette_analyzer_reset (PaletteAnalyzer *analyzer)
   palette_histogram_clear (analyzer->frame);
   palette_histogram_clear (analyzer->batch);
   palette_histogram_clear (analyzer->film);
+  palette_borders_reset (analyzer->borders);
   analyzer->batch_frames = 0;
   analyzer->batch_oldest = 0;
   analyzer->batch_newest = 0;
@@ -255,7 +272,8 @@ palette_analyzer_memory (const PaletteAnalyzer *analyzer)
   return a->batches_allocated * sizeof (Batch)
       + a->batch_luma_allocated * LUMA_LEVELS * sizeof (uint64_t)
       + a->centers_allocated * sizeof (PaletteColor)
-      + palette_fingerprint_memory (&a->fingerprint);
+      + palette_fingerprint_memory (&a->fingerprint)
+      + palette_borders_memory (a->borders);
 }
 
 /* (engine-private.h) */
@@ -503,6 +521,28 @@ close_batch (PaletteAnalyzer *a)
   return PALETTE_OK;
 }
 
+/* The frame's pixels outside exclude's rectangle into hist. */
+static void
+add_border (PaletteHistogram *hist, const uint8_t *pixels, unsigned width,
+    unsigned height, size_t row_stride, unsigned pixel_stride, const PaletteCrop *exclude)
+{
+  unsigned middle = height - exclude->top - exclude->bottom;
+  const uint8_t *middle_row = pixels + (size_t) exclude->top * row_stride;
+
+  if (exclude->top)
+    palette_histogram_add_rgb (hist, pixels, width, exclude->top, row_stride, pixel_stride);
+  if (exclude->bottom)
+    palette_histogram_add_rgb (hist, pixels + (size_t) (height - exclude->bottom) * row_stride,
+        width, exclude->bottom, row_stride, pixel_stride);
+  if (exclude->left)
+    palette_histogram_add_rgb (hist, middle_row, exclude->left, middle, row_stride,
+        pixel_stride);
+  if (exclude->right)
+    palette_histogram_add_rgb (hist,
+        middle_row + (size_t) (width - exclude->right) * pixel_stride, exclude->right,
+        middle, row_stride, pixel_stride);
+}
+
 PaletteStatus
 palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
     unsigned width, unsigned height, size_t row_stride, unsigned pixel_stride,
@@ -510,6 +550,8 @@ palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
 {
   PaletteAnalyzer *a = analyzer;
   PaletteStatus fingerprint_status, batch_status = PALETTE_OK;
+  PaletteStatus borders_status = PALETTE_OK;
+  PaletteCrop exclude = { 0, 0, 0, 0, 0, 0 };
 
   if (!a || !pixels || width == 0 || height == 0 || pixel_stride < 3
       || row_stride < (size_t) width * pixel_stride - (pixel_stride - 3))
@@ -523,11 +565,21 @@ palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
       && close_batch (a) != PALETTE_OK)
     return PALETTE_OUT_OF_MEMORY;
 
+  if (a->borders)
+    borders_status = palette_borders_add_frame (a->borders, pixels, width, height,
+        row_stride, pixel_stride, &exclude);
   palette_histogram_clear (a->frame);
-  palette_histogram_add_rgb (a->frame, pixels, width, height, row_stride, pixel_stride);
+  palette_histogram_add_rgb (a->frame,
+      pixels + (size_t) exclude.top * row_stride + (size_t) exclude.left * pixel_stride,
+      width - exclude.left - exclude.right, height - exclude.top - exclude.bottom,
+      row_stride, pixel_stride);
   palette_histogram_add_histogram (a->batch, a->frame);
-  if (a->params.window == 0)
+  if (a->params.window == 0) {
     palette_histogram_add_histogram (a->film, a->frame);
+    /* the film takes the frame whole: its bars are taken out when a
+     * palette is made, by the crop the whole film decided */
+    add_border (a->film, pixels, width, height, row_stride, pixel_stride, &exclude);
+  }
   /* the frame is in the histograms now: its accounting is completed even
    * when its fingerprint sample fails, and the failure reported at the end */
   fingerprint_status = add_fingerprint (a, timestamp);
@@ -544,6 +596,8 @@ palette_analyzer_add_frame (PaletteAnalyzer *analyzer, const uint8_t *pixels,
     palette_fingerprint_expire (&a->fingerprint, a->newest, a->params.window);
   if (++a->batch_frames >= a->params.batch_size)
     batch_status = close_batch (a);
+  if (borders_status != PALETTE_OK)
+    return borders_status;
   return fingerprint_status != PALETTE_OK ? fingerprint_status : batch_status;
 }
 
@@ -573,9 +627,9 @@ coverage (const PaletteAnalyzer *a, Coverage *cov)
   unsigned v;
 
   if (a->params.window == 0) {
-    memcpy (cov->luma, palette_histogram_luma (a->film), sizeof (cov->luma));
-    cov->n_pixels = palette_histogram_n_pixels (a->film);
-    cov->saturation_sum = palette_histogram_saturation_sum (a->film);
+    memcpy (cov->luma, palette_histogram_luma (a->palette_film), sizeof (cov->luma));
+    cov->n_pixels = palette_histogram_n_pixels (a->palette_film);
+    cov->saturation_sum = palette_histogram_saturation_sum (a->palette_film);
     return;
   }
   memcpy (cov->luma, palette_histogram_luma (a->batch), sizeof (cov->luma));
@@ -610,7 +664,7 @@ measure_monochrome (PaletteAnalyzer *a, Monochrome *mono)
   memset (mono, 0, sizeof (*mono));
   if (a->params.window > 0 || a->params.bw_mode != PALETTE_BW_AUTO)
     return;
-  n = palette_histogram_get_colors (a->film, a->bins, N_HISTOGRAM_BINS);
+  n = palette_histogram_get_colors (a->palette_film, a->bins, N_HISTOGRAM_BINS);
   palette_chroma_stats (a->bins, n, &mono->stats);
   mono->measured = 1;
 }
@@ -653,7 +707,8 @@ gray_palette (PaletteAnalyzer *a, const Coverage *cov, const Monochrome *mono,
   unsigned n = palette_gray_levels (cov->luma, a->params.gray_levels, colors);
 
   if (n > 0 && mono->toned) {
-    size_t n_bins = palette_histogram_get_colors (a->film, a->bins, N_HISTOGRAM_BINS);
+    size_t n_bins = palette_histogram_get_colors (a->palette_film, a->bins,
+        N_HISTOGRAM_BINS);
     palette_tint_gray_levels (a->bins, n_bins, colors, n);
   }
   palette_colors_sort_by_weight (colors, n);
@@ -731,7 +786,7 @@ refine (PaletteAnalyzer *a, PaletteColor *colors, unsigned n)
     return n;
   merge_params (a, &kp);
   kp.max_iterations = a->params.refine_iterations;
-  n_bins = palette_histogram_get_colors (a->film, a->bins, N_HISTOGRAM_BINS);
+  n_bins = palette_histogram_get_colors (a->palette_film, a->bins, N_HISTOGRAM_BINS);
   return palette_kmeans_refine (a->bins, n_bins, &kp, colors, n, NULL);
 }
 
@@ -795,7 +850,8 @@ cluster_film (PaletteAnalyzer *a, PaletteColor *colors)
   PaletteKMediansParams kp;
   PalettePoints pts, cells;
   double centers[64][3], center_w[64];
-  size_t n_bins = palette_histogram_get_colors (a->film, a->bins, N_HISTOGRAM_BINS);
+  size_t n_bins = palette_histogram_get_colors (a->palette_film, a->bins,
+      N_HISTOGRAM_BINS);
   unsigned n, c, n_colors = 0;
 
   if (!film_points (a->params.space, a->bins, n_bins, &pts))
@@ -831,7 +887,25 @@ cluster_film (PaletteAnalyzer *a, PaletteColor *colors)
   return n_colors;
 }
 
-/* coverage -> black-and-white (saturation, chroma) -> gray levels (toned),
+/* The film histogram the palette describes: the film's, or with a crop, a
+ * copy less the bars (window 0); *crop receives the crop (with a window, the
+ * one each frame was cropped by as it came). */
+static PaletteStatus
+select_film (PaletteAnalyzer *a, PaletteCrop *crop)
+{
+  a->palette_film = a->film;
+  if (!palette_borders_crop (a->borders, crop) || a->params.window > 0)
+    return PALETTE_OK;
+  if (!a->cropped_film && !(a->cropped_film = palette_histogram_new ()))
+    return PALETTE_OUT_OF_MEMORY;
+  palette_histogram_clear (a->cropped_film);
+  palette_histogram_add_histogram (a->cropped_film, a->film);
+  palette_borders_subtract (a->borders, crop, a->cropped_film);
+  a->palette_film = a->cropped_film;
+  return PALETTE_OK;
+}
+
+/* crop -> coverage -> black-and-white (saturation, chroma) -> gray levels (toned),
  * or the film's bins clustered
  * (or batch centers merged -> refined) -> shares */
 PaletteStatus
@@ -850,6 +924,10 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
     return PALETTE_EMPTY;
   palette->frames = a->n_frames;
 
+  if (select_film (a, &palette->crop) != PALETTE_OK) {
+    memset (palette, 0, sizeof (*palette));
+    return PALETTE_OUT_OF_MEMORY;
+  }
   coverage (a, &cov);
   palette->mean_saturation =
       cov.n_pixels ? (double) cov.saturation_sum / (255.0 * cov.n_pixels) : 0;

@@ -78,9 +78,19 @@ typedef struct {
                                  * often, so the samples stay evenly spread
                                  * over the stream (0: one per frame) */
   PaletteFilmMethod film_method;  /* (kmedians) */
+  int crop_borders;             /* leave constant black borders (letterbox,
+                                 * pillarbox) out of the palette, its shares
+                                 * and the fingerprint (borders.h) (1) */
 } PaletteAnalyzerParams;
 
 typedef struct _PaletteAnalyzer PaletteAnalyzer;
+
+/* Bars left out of a palette (letterbox, pillarbox), in pixels of the
+ * analysed frames, which were width x height; all zero when none. */
+typedef struct {
+  unsigned left, right, top, bottom;
+  unsigned width, height;
+} PaletteCrop;
 
 typedef struct {
   unsigned n_colors;
@@ -89,6 +99,7 @@ typedef struct {
   int black_and_white;
   double mean_saturation;       /* over all analysed pixels (0..1) */
   uint64_t frames;              /* frames analysed */
+  PaletteCrop crop;             /* the borders left out (crop_borders) */
 } PalettePalette;
 
 /* One sampled frame's dominant colors (seed 001's fingerprint bar). Stored

@@ -159,6 +159,37 @@ palette_histogram_subtract_histogram (PaletteHistogram *dst, const PaletteHistog
   dst->saturation_sum -= src->saturation_sum;
 }
 
+void
+palette_histogram_take_back (PaletteHistogram *hist, unsigned index, uint64_t count,
+    const uint64_t sum[3])
+{
+  Bin *d;
+
+  if (!hist || index >= N_BINS)
+    return;
+  d = &hist->bins[index];
+  d->count -= count;
+  d->r -= sum[0];
+  d->g -= sum[1];
+  d->b -= sum[2];
+  if (d->count == 0)
+    hist->used[index >> 6] &= ~(1ull << (index & 63));
+  hist->n_pixels -= count;
+}
+
+void
+palette_histogram_take_back_levels (PaletteHistogram *hist, const uint64_t *luma,
+    unsigned n_levels, uint64_t saturation_sum)
+{
+  unsigned i;
+
+  if (!hist || !luma)
+    return;
+  for (i = 0; i < n_levels && i < 256; i++)
+    hist->luma[i] -= luma[i];
+  hist->saturation_sum -= saturation_sum;
+}
+
 uint64_t
 palette_histogram_n_pixels (const PaletteHistogram *hist)
 {

@@ -39,6 +39,15 @@ void palette_histogram_add_histogram (PaletteHistogram *dst, const PaletteHistog
 /* dst -= src; src must have been added to dst before (for sliding windows) */
 void palette_histogram_subtract_histogram (PaletteHistogram *dst, const PaletteHistogram *src);
 
+/* Takes pixels added before back out (bar pixels found only later): count
+ * pixels of bin index ((r >> 3) << 10 | (g >> 3) << 5 | b >> 3) whose
+ * channels sum to sum[3]; then their luma counts (levels 0..n_levels - 1)
+ * and HSV saturations as add_rgb counted them. */
+void palette_histogram_take_back (PaletteHistogram *hist, unsigned index, uint64_t count,
+    const uint64_t sum[3]);
+void palette_histogram_take_back_levels (PaletteHistogram *hist, const uint64_t *luma,
+    unsigned n_levels, uint64_t saturation_sum);
+
 uint64_t palette_histogram_n_pixels (const PaletteHistogram *hist);
 size_t palette_histogram_n_bins (const PaletteHistogram *hist);      /* non-empty bins */
 double palette_histogram_mean_saturation (const PaletteHistogram *hist);  /* 0..1; 0 if empty */

@@ -127,6 +127,7 @@ enum
   PROP_WINDOW,
   PROP_FINGERPRINT_MAX,
   PROP_DROPPED,
+  PROP_CROP_BORDERS,
 };
 
 /* Work for the analysis thread, run once the frames queued before it are
@@ -140,6 +141,8 @@ typedef struct
   gboolean complete;
   guint resize_width;           /* the size frames are downscaled to */
   guint resize_height;
+  guint source_width;           /* and their size before (0: unknown) */
+  guint source_height;
 } PaletteSinkTask;
 
 struct _GstPaletteSink
@@ -309,6 +312,12 @@ gst_palette_sink_class_init (GstPaletteSinkClass * klass)
           "0: one per analysed frame (within the window, if any), but at "
           "most 1024 on a live source without a window",
           0, G_MAXUINT, defaults.fingerprint_max, flags));
+  g_object_class_install_property (gobject_class, PROP_CROP_BORDERS,
+      g_param_spec_boolean ("crop-borders", "Crop borders",
+          "Leave constant black borders (letterbox, pillarbox bars, found "
+          "over many frames) out of the palette, its shares and the "
+          "fingerprint; the record's \"crop\" says what was left out "
+          "(FALSE: keep them)", defaults.crop_borders != 0, flags));
   g_object_class_install_property (gobject_class, PROP_DROPPED,
       g_param_spec_uint64 ("dropped", "Dropped",
           "Frames dropped since the last start because the analysis thread "
@@ -439,6 +448,9 @@ gst_palette_sink_set_property (GObject * object, guint prop_id,
     case PROP_FINGERPRINT_MAX:
       self->settings.fingerprint_max = g_value_get_uint (value);
       break;
+    case PROP_CROP_BORDERS:
+      self->settings.crop_borders = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -509,6 +521,9 @@ gst_palette_sink_get_property (GObject * object, guint prop_id,
       break;
     case PROP_FINGERPRINT_MAX:
       g_value_set_uint (value, self->settings.fingerprint_max);
+      break;
+    case PROP_CROP_BORDERS:
+      g_value_set_boolean (value, self->settings.crop_borders != 0);
       break;
     case PROP_DROPPED:
       g_value_set_uint64 (value, self->dropped);
@@ -605,6 +620,8 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.resize_width = task->resize_width;
   info.resize_height = task->resize_height;
   info.batch_size = self->params.batch_size;
+  info.source_width = task->source_width;
+  info.source_height = task->source_height;
   info.complete = task->complete;
   info.sampling_mode = sampling.mode;
   info.sampling_step = sampling.step;
@@ -698,6 +715,8 @@ gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
         (guint) GST_VIDEO_INFO_WIDTH (&self->info));
     task->resize_height = MIN (task->resize_height,
         (guint) GST_VIDEO_INFO_HEIGHT (&self->info));
+    task->source_width = GST_VIDEO_INFO_WIDTH (&self->info);
+    task->source_height = GST_VIDEO_INFO_HEIGHT (&self->info);
   }
   return palette_worker_push_task (self->worker, task, g_free, wait);
 }

@@ -97,6 +97,43 @@ round_share (gdouble share)
   return round (share * 1e6) / 1e6;
 }
 
+/* One side of the crop, from analysed pixels (of size analysed) to source
+ * pixels (of size source; 0: unknown, left as it is). */
+static gint64
+crop_to_source (guint side, guint analysed, guint source)
+{
+  if (source == 0 || analysed == 0)
+    return side;
+  return (gint64) (((guint64) side * source + analysed / 2) / analysed);
+}
+
+/* "crop": the bars left out of the palette (borders.h), in source pixels;
+ * null when none were. */
+static void
+add_crop (JsonBuilder * builder, const PaletteRecordInfo * info,
+    const PaletteCrop * crop)
+{
+  json_builder_set_member_name (builder, "crop");
+  if (crop->width == 0 || crop->height == 0) {
+    json_builder_add_null_value (builder);
+    return;
+  }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "left");
+  json_builder_add_int_value (builder,
+      crop_to_source (crop->left, crop->width, info->source_width));
+  json_builder_set_member_name (builder, "right");
+  json_builder_add_int_value (builder,
+      crop_to_source (crop->right, crop->width, info->source_width));
+  json_builder_set_member_name (builder, "top");
+  json_builder_add_int_value (builder,
+      crop_to_source (crop->top, crop->height, info->source_height));
+  json_builder_set_member_name (builder, "bottom");
+  json_builder_add_int_value (builder,
+      crop_to_source (crop->bottom, crop->height, info->source_height));
+  json_builder_end_object (builder);
+}
+
 static void
 add_nullable_string (JsonBuilder * builder, const gchar * name,
     const gchar * value)
@@ -166,6 +203,8 @@ palette_record_build (const PaletteRecordInfo * info,
 
   json_builder_set_member_name (builder, "batch_size");
   json_builder_add_int_value (builder, info->batch_size);
+
+  add_crop (builder, info, &palette->crop);
 
   json_builder_set_member_name (builder, "colors");
   json_builder_begin_array (builder);

@@ -36,6 +36,10 @@ typedef struct
   guint resize_width;
   guint resize_height;
   guint batch_size;
+  /* the frames' size before downscaling, to give the palette's crop in
+   * source pixels (0: unknown, the crop is then in analysed pixels) */
+  guint source_width;
+  guint source_height;
   gboolean complete;                /* FALSE: the stream ended early */
   /* How the record was made, so that a palette can be made again or told
    * apart from one made otherwise. Sampling: framedecimate's mode (NULL: no

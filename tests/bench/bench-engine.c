@@ -129,6 +129,74 @@ bench_final_palette (const char *what, const uint8_t *frames, unsigned n_frames,
   }
 }
 
+/* Constant borders (borders.c): the same film-like frames letterboxed (12
+ * black rows above and below), with crop_borders off and on, interleaved:
+ * add_frame's cost, the final palette's, and the memory that grows. */
+static void
+bench_borders_of (const char *what, const uint8_t *boxed, unsigned n_frames)
+{
+  enum { N_ADDED = 2048, ROUNDS = 3 };
+  double add_ns[2][ROUNDS], final_ms[2][ROUNDS];
+  size_t memory[2] = { 0, 0 };
+  unsigned i, round, crop;
+  PalettePalette palette;
+
+  for (round = 0; round < ROUNDS; round++)
+    for (crop = 0; crop < 2; crop++) {
+      PaletteAnalyzerParams ap;
+      PaletteAnalyzer *analyzer;
+      double t0;
+
+      palette_analyzer_params_init (&ap);
+      ap.fingerprint_colors = 0;
+      ap.crop_borders = crop;
+      analyzer = palette_analyzer_new (&ap);
+      t0 = now_seconds ();
+      for (i = 0; i < N_ADDED; i++)
+        expect_ok (palette_analyzer_add_frame (analyzer,
+                boxed + (size_t) (i % n_frames) * FRAME_BYTES, W, H, W * 3, 3,
+                i * 40000000ull), "add_frame");
+      add_ns[crop][round] = (now_seconds () - t0) / N_ADDED * 1e9;
+      t0 = now_seconds ();
+      expect_ok (palette_analyzer_get_palette (analyzer, &palette), "get_palette");
+      final_ms[crop][round] = (now_seconds () - t0) * 1e3;
+      memory[crop] = palette_analyzer_memory (analyzer);
+      if (crop && round == 0)
+        printf ("%s: crop found top %u bottom %u left %u right %u\n", what,
+            palette.crop.top, palette.crop.bottom, palette.crop.left, palette.crop.right);
+      palette_analyzer_free (analyzer);
+    }
+  for (crop = 0; crop < 2; crop++) {
+    qsort (add_ns[crop], ROUNDS, sizeof (double), compare_double);
+    qsort (final_ms[crop], ROUNDS, sizeof (double), compare_double);
+  }
+  printf ("%s, fingerprint 0, crop_borders off / on: add_frame %.1f / %.1f us "
+      "(x%.2f), final palette %.2f / %.2f ms (x%.2f), memory %zu / %zu KiB "
+      "(medians of %u rounds, interleaved)\n", what,
+      add_ns[0][ROUNDS / 2] / 1e3, add_ns[1][ROUNDS / 2] / 1e3,
+      add_ns[1][ROUNDS / 2] / add_ns[0][ROUNDS / 2], final_ms[0][ROUNDS / 2],
+      final_ms[1][ROUNDS / 2], final_ms[1][ROUNDS / 2] / final_ms[0][ROUNDS / 2],
+      memory[0] / 1024, memory[1] / 1024, ROUNDS);
+}
+
+static void
+bench_borders (const uint8_t *frames, unsigned n_frames)
+{
+  enum { BAR = 12 };
+  uint8_t *boxed = malloc ((size_t) n_frames * FRAME_BYTES);
+  unsigned i;
+
+  bench_borders_of ("film-like frames without bars", frames, n_frames);
+  memcpy (boxed, frames, (size_t) n_frames * FRAME_BYTES);
+  for (i = 0; i < n_frames; i++) {
+    uint8_t *f = boxed + (size_t) i * FRAME_BYTES;
+    memset (f, 0, (size_t) BAR * W * 3);
+    memset (f + (size_t) (H - BAR) * W * 3, 0, (size_t) BAR * W * 3);
+  }
+  bench_borders_of ("letterboxed (12 black rows above and below)", boxed, n_frames);
+  free (boxed);
+}
+
 static void
 bench_speed (void)
 {
@@ -199,6 +267,7 @@ bench_speed (void)
     palette_analyzer_free (analyzer);
   }
   bench_final_palette ("2048 film-like frames", frames, N_FRAMES, 2048);
+  bench_borders (frames, N_FRAMES);
   /* the worst case: every one of the 32,768 histogram bins occupied */
   {
     uint8_t *all = malloc ((size_t) 3 * FRAME_BYTES);
