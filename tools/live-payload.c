@@ -24,7 +24,7 @@ set_seconds (JsonObject * object, const gchar * member, GstClockTime time)
 
 JsonObject *
 live_payload_palette (const gchar * stream, const PaletteMessage * palette,
-    const gchar * time)
+    const LiveLosses * losses, const gchar * time)
 {
   JsonObject *object = json_object_new ();
   JsonObject *span = json_object_new ();
@@ -49,6 +49,10 @@ live_payload_palette (const gchar * stream, const PaletteMessage * palette,
   json_object_set_boolean_member (object, "black_and_white",
       palette->black_and_white);
   json_object_set_int_member (object, "frames", palette->frames);
+  /* a stream whose frames are not all analysed says so where its
+   * palettes are read */
+  json_object_set_int_member (object, "skipped", losses->skipped);
+  json_object_set_int_member (object, "dropped", losses->dropped);
   /* the stream time a subscriber can line up with the picture; level's
    * timestamp where the stream time is unknown */
   start = GST_CLOCK_TIME_IS_VALID (palette->span.stream_time) ?

@@ -185,9 +185,14 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer data)
 
       if (palette_message_is_palette (message) &&
           palette_message_parse (message, &palette)) {
+        LiveLosses losses = { g_atomic_int_get (stream->skipped), 0 };
+
+        /* the palette's sender is palettesink */
+        g_object_get (GST_MESSAGE_SRC (message), "dropped", &losses.dropped,
+            NULL);
         /* palettes again: the stream is healthy, back-off starts over */
         stream->attempt = 0;
-        stream->on_palette (stream, &palette, stream->user_data);
+        stream->on_palette (stream, &palette, &losses, stream->user_data);
       }
       break;
     }
@@ -367,8 +372,10 @@ live_stream_start (LiveStream * stream)
   stream->retry_timer = 0;
   if (stream->frames == NULL)
     stream->frames = g_atomic_rc_box_new0 (gint);
-  if (stream->skipped == NULL)
-    stream->skipped = g_atomic_rc_box_new0 (gint);
+  /* counted from each start, as palettesink's frames and drops */
+  if (stream->skipped != NULL)
+    g_atomic_rc_box_release (stream->skipped);
+  stream->skipped = g_atomic_rc_box_new0 (gint);
   stream->pipeline = build (stream, &error);
   if (stream->pipeline == NULL) {
     fail (stream, LIVE_STATUS_ERROR, "failed", error->message);

@@ -133,6 +133,7 @@ static void
 test_palette_payload (void)
 {
   PaletteMessage palette = { 0, };
+  LiveLosses losses = { 7, 3 };
   gchar *text;
 
   palette.n_colors = 2;
@@ -146,10 +147,10 @@ test_palette_payload (void)
   palette.span.running_time = 599 * GST_MSECOND;
   palette.span.duration = 10 * GST_SECOND;
   text = live_payload_to_string (live_payload_palette ("lobby", &palette,
-          "2026-11-30T10:00:00+00:00"));
+          &losses, "2026-11-30T10:00:00+00:00"));
   g_assert_cmpstr (text, ==, "{\"stream\":\"lobby\","
       "\"colors\":[\"#fd0000\",\"#0a0b0c\"],\"shares\":[0.75,0.25],"
-      "\"black_and_white\":false,\"frames\":42,"
+      "\"black_and_white\":false,\"frames\":42,\"skipped\":7,\"dropped\":3,"
       "\"span\":{\"start\":0.599,\"duration\":10},"
       "\"time\":\"2026-11-30T10:00:00+00:00\"}");
   g_free (text);
@@ -161,10 +162,12 @@ test_palette_payload (void)
   palette.black_and_white = TRUE;
   palette.n_colors = 1;
   palette.weights[0] = 1;
-  text = live_payload_to_string (live_payload_palette ("a", &palette, "t"));
+  losses.skipped = losses.dropped = 0;
+  text = live_payload_to_string (live_payload_palette ("a", &palette, &losses,
+          "t"));
   g_assert_cmpstr (text, ==, "{\"stream\":\"a\",\"colors\":[\"#fd0000\"],"
       "\"shares\":[1],\"black_and_white\":true,\"frames\":42,"
-      "\"span\":{\"start\":null,\"duration\":null},\"time\":\"t\"}");
+      "\"skipped\":0,\"dropped\":0,\"span\":{\"start\":null,\"duration\":null},\"time\":\"t\"}");
   g_free (text);
 }
 
