@@ -2,6 +2,7 @@
 #include "events.h"
 
 #include "catalog.h"
+#include "json-line.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,8 +74,6 @@ events_write (Events * events, const gchar * event, const gchar * film,
     JsonObject * details)
 {
   JsonObject *line = json_object_new ();
-  JsonGenerator *generator = json_generator_new ();
-  JsonNode *root;
   GList *members, *l;
   gchar *now, *text, *line_text, *shown = NULL;
 
@@ -101,9 +100,7 @@ events_write (Events * events, const gchar * event, const gchar * film,
   json_object_set_int_member (line, "pid", getpid ());
   json_object_set_string_member (line, "time", now);
 
-  root = json_node_init_object (json_node_alloc (), line);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
+  text = json_line_to_string (line);
   /* one write() per line, newline included: O_APPEND keeps lines whole */
   line_text = g_strconcat (text, "\n", NULL);
   if (!write_all (events->fd, line_text, strlen (line_text))
@@ -116,7 +113,4 @@ events_write (Events * events, const gchar * event, const gchar * film,
   g_free (text);
   g_free (now);
   g_free (shown);
-  json_node_unref (root);
-  json_object_unref (line);
-  g_object_unref (generator);
 }

@@ -29,12 +29,22 @@ typedef struct
 
 const gchar *live_status_kind_name (LiveStatusKind kind);
 
+/* Frames a stream lost since its pipeline started, being behind. */
+typedef struct
+{
+  guint64 skipped;              /* delta units skipped before the decoder to
+                                 * catch up with the stream (live-catchup.h) */
+  guint64 dropped;              /* decoded frames palettesink dropped, its
+                                 * analysis being behind (its "dropped") */
+} LiveLosses;
+
 /* {"stream", "colors": ["#rrggbb", …], "shares", "black_and_white",
- * "frames" (analysed since the pipeline started), "span": {"start",
- * "duration"} (seconds), "time"}. TIME is an
+ * "frames" (analysed since the pipeline started), "skipped", "dropped"
+ * (LOSSES), "span": {"start", "duration"} (seconds), "time"}. TIME is an
  * ISO 8601 date. */
 JsonObject *live_payload_palette (const gchar * stream,
-    const PaletteMessage * palette, const gchar * time);
+    const PaletteMessage * palette, const LiveLosses * losses,
+    const gchar * time);
 
 /* {"stream", "status", "reason", "message", "uri", "retry_in", "time"} */
 JsonObject *live_payload_status (const gchar * stream,

@@ -1,5 +1,6 @@
 /* gst-palette live: one stream's pipeline (see live-stream.h) */
 #include "live-stream.h"
+#include "live-catchup.h"
 
 #include <math.h>
 #include <string.h>
@@ -26,6 +27,8 @@ struct _LiveStream
   gint *frames;                 /* counted by the sink pad's probe (an
                                  * atomic refcounted box: the probe may run
                                  * while the pipeline is being torn down) */
+  gint *skipped;                /* delta units skipped to catch up, as
+                                 * frames */
   gint frames_seen;
   gint64 progress_time;         /* last time frames_seen changed */
   gboolean online;
@@ -182,9 +185,14 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer data)
 
       if (palette_message_is_palette (message) &&
           palette_message_parse (message, &palette)) {
+        LiveLosses losses = { g_atomic_int_get (stream->skipped), 0 };
+
+        /* the palette's sender is palettesink */
+        g_object_get (GST_MESSAGE_SRC (message), "dropped", &losses.dropped,
+            NULL);
         /* palettes again: the stream is healthy, back-off starts over */
         stream->attempt = 0;
-        stream->on_palette (stream, &palette, stream->user_data);
+        stream->on_palette (stream, &palette, &losses, stream->user_data);
       }
       break;
     }
@@ -216,24 +224,15 @@ count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* the cheap mode: a decoder never sees a frame that needs others */
-static GstPadProbeReturn
-drop_delta_units (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-
-  if (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
-    return GST_PAD_PROBE_DROP;
-  return GST_PAD_PROBE_OK;
-}
-
-/* As identity drop-buffer-flags=delta-unit between parser and decoder
- * would, for whichever video decoder decodebin picks. Raw sources have no
- * decoder and keep every frame. */
+/* Whichever video decoder decodebin picks skips to the next key frame when
+ * it falls behind, and with --keyframes-only never sees a delta unit (as
+ * identity drop-buffer-flags=delta-unit between parser and decoder would).
+ * Raw sources have no decoder and keep every frame. */
 static void
 on_element_added (GstBin * bin, GstBin * sub_bin, GstElement * element,
     gpointer data)
 {
+  LiveStream *stream = data;
   GstElementFactory *factory = gst_element_get_factory (element);
   const gchar *klass;
   GstPad *sink;
@@ -247,8 +246,8 @@ on_element_added (GstBin * bin, GstBin * sub_bin, GstElement * element,
     return;
   sink = gst_element_get_static_pad (element, "sink");
   if (sink != NULL) {
-    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, drop_delta_units,
-        NULL, NULL);
+    live_catchup_attach (sink, LIVE_CATCHUP_MAX_LAG,
+        stream->settings->keyframes_only, stream->skipped);
     gst_object_unref (sink);
   }
 }
@@ -346,9 +345,8 @@ build (LiveStream * stream, GError ** error)
     gst_bin_add (GST_BIN (pipeline), decoder);
   }
   g_signal_connect (decoder, "pad-added", G_CALLBACK (on_pad_added), sink);
-  if (s->keyframes_only)
-    g_signal_connect (pipeline, "deep-element-added",
-        G_CALLBACK (on_element_added), NULL);
+  g_signal_connect (pipeline, "deep-element-added",
+      G_CALLBACK (on_element_added), stream);
 
   sink_pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame,
@@ -374,6 +372,10 @@ live_stream_start (LiveStream * stream)
   stream->retry_timer = 0;
   if (stream->frames == NULL)
     stream->frames = g_atomic_rc_box_new0 (gint);
+  /* counted from each start, as palettesink's frames and drops */
+  if (stream->skipped != NULL)
+    g_atomic_rc_box_release (stream->skipped);
+  stream->skipped = g_atomic_rc_box_new0 (gint);
   stream->pipeline = build (stream, &error);
   if (stream->pipeline == NULL) {
     fail (stream, LIVE_STATUS_ERROR, "failed", error->message);
@@ -432,6 +434,8 @@ live_stream_free (LiveStream * stream)
   g_mutex_unlock (&teardown_lock);
   if (stream->frames != NULL)
     g_atomic_rc_box_release (stream->frames);
+  if (stream->skipped != NULL)
+    g_atomic_rc_box_release (stream->skipped);
   g_free (stream->shown_uri);
   g_free (stream->uri);
   g_free (stream->name);

@@ -32,7 +32,8 @@ typedef struct _LiveStream LiveStream;
 typedef void (*LiveStreamStatusFunc) (LiveStream * stream,
     const LiveStatus * status, gpointer user_data);
 typedef void (*LiveStreamPaletteFunc) (LiveStream * stream,
-    const PaletteMessage * palette, gpointer user_data);
+    const PaletteMessage * palette, const LiveLosses * losses,
+    gpointer user_data);
 
 /* SETTINGS must outlive the stream. */
 LiveStream *live_stream_new (const LiveUri * uri,

@@ -256,7 +256,8 @@ on_status (LiveStream * stream, const LiveStatus * status, gpointer data)
 }
 
 static void
-on_palette (LiveStream * stream, const PaletteMessage * palette, gpointer data)
+on_palette (LiveStream * stream, const PaletteMessage * palette,
+    const LiveLosses * losses, gpointer data)
 {
   Live *live = data;
   const gchar *name = live_stream_get_name (stream);
@@ -264,13 +265,14 @@ on_palette (LiveStream * stream, const PaletteMessage * palette, gpointer data)
 
   if (live->mqtt != NULL) {
     gchar *payload =
-        live_payload_to_string (live_payload_palette (name, palette, now));
+        live_payload_to_string (live_payload_palette (name, palette, losses,
+            now));
 
     live_mqtt_publish (live->mqtt, name, "palette", payload);
     g_free (payload);
   }
   events_write (live->events, "palette", NULL,
-      live_payload_palette (name, palette, now));
+      live_payload_palette (name, palette, losses, now));
   g_free (now);
 }
 

@@ -1,8 +1,12 @@
 /* Unit tests of gst-palette live's parts (issue #21): stream arguments and
  * names, the back-off, the broker address, and the payloads' exact text. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "events.h"
 #include "live-mqtt.h"
 #include "live-payload.h"
 #include "live-stream.h"
@@ -133,6 +137,7 @@ static void
 test_palette_payload (void)
 {
   PaletteMessage palette = { 0, };
+  LiveLosses losses = { 7, 3 };
   gchar *text;
 
   palette.n_colors = 2;
@@ -146,10 +151,10 @@ test_palette_payload (void)
   palette.span.running_time = 599 * GST_MSECOND;
   palette.span.duration = 10 * GST_SECOND;
   text = live_payload_to_string (live_payload_palette ("lobby", &palette,
-          "2026-11-30T10:00:00+00:00"));
+          &losses, "2026-11-30T10:00:00+00:00"));
   g_assert_cmpstr (text, ==, "{\"stream\":\"lobby\","
       "\"colors\":[\"#fd0000\",\"#0a0b0c\"],\"shares\":[0.75,0.25],"
-      "\"black_and_white\":false,\"frames\":42,"
+      "\"black_and_white\":false,\"frames\":42,\"skipped\":7,\"dropped\":3,"
       "\"span\":{\"start\":0.599,\"duration\":10},"
       "\"time\":\"2026-11-30T10:00:00+00:00\"}");
   g_free (text);
@@ -161,10 +166,12 @@ test_palette_payload (void)
   palette.black_and_white = TRUE;
   palette.n_colors = 1;
   palette.weights[0] = 1;
-  text = live_payload_to_string (live_payload_palette ("a", &palette, "t"));
+  losses.skipped = losses.dropped = 0;
+  text = live_payload_to_string (live_payload_palette ("a", &palette, &losses,
+          "t"));
   g_assert_cmpstr (text, ==, "{\"stream\":\"a\",\"colors\":[\"#fd0000\"],"
       "\"shares\":[1],\"black_and_white\":true,\"frames\":42,"
-      "\"span\":{\"start\":null,\"duration\":null},\"time\":\"t\"}");
+      "\"skipped\":0,\"dropped\":0,\"span\":{\"start\":null,\"duration\":null},\"time\":\"t\"}");
   g_free (text);
 }
 
@@ -194,6 +201,52 @@ test_status_payload (void)
   g_assert_cmpstr (live_status_kind_name (LIVE_STATUS_OFFLINE), ==, "offline");
 }
 
+/* --events lines print doubles as the records do, the shortest decimal
+ * that reads back as the same value: json-glib printed 17 digits
+ * (0.29999999999999999 for a share of 0.3 read from a record) */
+static void
+test_events_doubles (void)
+{
+  gchar *dir = g_dir_make_tmp ("live-parts-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "events.jsonl", NULL);
+  GError *error = NULL;
+  Events *events = events_open (path, &error);
+  JsonObject *details = json_object_new ();
+  JsonParser *parser = json_parser_new ();
+  gchar *text, *expected;
+
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser,
+          "{\"weights\": [0.3, 0.123456], \"duration\": 5400.042}", -1, NULL));
+  json_object_set_member (details, "record",
+      json_node_copy (json_parser_get_root (parser)));
+  json_object_set_double_member (details, "sum", 0.1 + 0.2);
+  json_object_set_double_member (details, "whole", 2.0);
+  json_object_set_double_member (details, "tiny", 1.5e-7);
+  json_object_set_int_member (details, "frames", 42);
+  events_write (events, "done", "Film \"A\"", details);
+  events_close (events);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  expected = g_strdup_printf ("{\"event\":\"done\",\"film\":\"Film \\\"A\\\"\","
+      "\"record\":{\"weights\":[0.3,0.123456],\"duration\":5400.042},"
+      "\"sum\":0.30000000000000004,\"whole\":2,\"tiny\":1.5e-07,"
+      "\"frames\":42,\"host\":\"%s\",\"pid\":%d,\"time\":\"", g_get_host_name (),
+      (gint) getpid ());
+  g_assert_true (g_str_has_prefix (text, expected));
+  g_assert_true (g_str_has_suffix (text, "\"}\n"));
+  /* one line, ended by its newline */
+  g_assert_true (strchr (text, '\n') == text + strlen (text) - 1);
+
+  g_free (expected);
+  g_free (text);
+  g_object_unref (parser);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,5 +257,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live/mqtt-address", test_address);
   g_test_add_func ("/live/palette-payload", test_palette_payload);
   g_test_add_func ("/live/status-payload", test_status_payload);
+  g_test_add_func ("/events/doubles", test_events_doubles);
   return g_test_run ();
 }

@@ -1,0 +1,122 @@
+/* gst-palette: one JSON object on one line (see json-line.h) */
+#include "json-line.h"
+
+#include <math.h>
+
+/* the shortest decimal that reads back as VALUE: json-glib writes 17
+ * digits (0.59899999999999998 for 0.599) */
+static void
+append_double (GString * out, gdouble value)
+{
+  gchar buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  gint precision;
+
+  if (!isfinite (value)) {
+    g_string_append (out, "null");
+    return;
+  }
+  /* %g would write 10 as 1e+01 at one digit */
+  if (value == floor (value) && fabs (value) < 1e15) {
+    g_string_append_printf (out, "%.0f", value);
+    return;
+  }
+  for (precision = 1; precision < 17; precision++) {
+    gchar format[8];
+
+    g_snprintf (format, sizeof (format), "%%.%dg", precision);
+    g_ascii_formatd (buffer, sizeof (buffer), format, value);
+    if (g_ascii_strtod (buffer, NULL) == value)
+      break;
+  }
+  if (precision == 17)
+    g_ascii_formatd (buffer, sizeof (buffer), "%.17g", value);
+  g_string_append (out, buffer);
+}
+
+static void append_node (GString * out, JsonNode * node);
+
+static void
+append_string (GString * out, const gchar * text)
+{
+  const guchar *p;
+
+  g_string_append_c (out, '"');
+  for (p = (const guchar *) text; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf (out, "\\%c", *p);
+    else if (*p < 0x20)
+      g_string_append_printf (out, "\\u%04x", *p);
+    else
+      g_string_append_c (out, *p);
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_node (GString * out, JsonNode * node)
+{
+  switch (JSON_NODE_TYPE (node)) {
+    case JSON_NODE_OBJECT:{
+      JsonObject *object = json_node_get_object (node);
+      GList *members = json_object_get_members (object), *l;
+
+      g_string_append_c (out, '{');
+      for (l = members; l != NULL; l = l->next) {
+        if (l != members)
+          g_string_append_c (out, ',');
+        append_string (out, l->data);
+        g_string_append_c (out, ':');
+        append_node (out, json_object_get_member (object, l->data));
+      }
+      g_string_append_c (out, '}');
+      g_list_free (members);
+      break;
+    }
+    case JSON_NODE_ARRAY:{
+      JsonArray *array = json_node_get_array (node);
+      guint i;
+
+      g_string_append_c (out, '[');
+      for (i = 0; i < json_array_get_length (array); i++) {
+        if (i > 0)
+          g_string_append_c (out, ',');
+        append_node (out, json_array_get_element (array, i));
+      }
+      g_string_append_c (out, ']');
+      break;
+    }
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node)) {
+        case G_TYPE_STRING:
+          append_string (out, json_node_get_string (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" :
+              "false");
+          break;
+        case G_TYPE_DOUBLE:
+          append_double (out, json_node_get_double (node));
+          break;
+        default:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT,
+              json_node_get_int (node));
+          break;
+      }
+      break;
+  }
+}
+
+gchar *
+json_line_to_string (JsonObject * object)
+{
+  GString *out = g_string_new (NULL);
+  JsonNode *root = json_node_init_object (json_node_alloc (), object);
+
+  append_node (out, root);
+  json_node_unref (root);
+  json_object_unref (object);
+  return g_string_free (out, FALSE);
+}
