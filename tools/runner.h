@@ -26,6 +26,13 @@ typedef void (*RunnerFilmStarted) (Runner * runner, gpointer film,
     gpointer user_data);
 void runner_set_started_func (Runner * runner, RunnerFilmStarted started);
 
+/* Called from the main loop just before a film starts: FALSE leaves the
+ * film out of the run (another process is analysing it, or did), and it
+ * counts neither as finished nor in the total. */
+typedef gboolean (*RunnerFilmClaim) (Runner * runner, gpointer film,
+    gpointer user_data);
+void runner_set_claim_func (Runner * runner, RunnerFilmClaim claim);
+
 /* Queues a film; PATH NULL is the built-in demo clip. FILM goes back to
  * DONE, and is freed with FREE_FILM. */
 void runner_add (Runner * runner, const gchar * title, const gchar * path,
