@@ -1197,13 +1197,14 @@ merge_news (CatalogJsonFile * file, GError ** error)
 }
 
 gboolean
-catalog_json_file_lock (CatalogJsonFile * file, GError ** error)
+catalog_json_file_lock (CatalogJsonFile * file, gboolean merge,
+    GError ** error)
 {
   g_return_val_if_fail (file->held_lock < 0, FALSE);
   file->held_lock = lock_catalog (file->filename, error);
   if (file->held_lock < 0)
     return FALSE;
-  if (merge_news (file, error))
+  if (!merge || merge_news (file, error))
     return TRUE;
   catalog_json_file_unlock (file);
   return FALSE;

@@ -97,9 +97,10 @@ gboolean catalog_json_file_save (CatalogJsonFile * file, GError ** error);
 const gchar *catalog_json_file_get_filename (CatalogJsonFile * file);
 
 /* Takes the file's lock, for as long as a step on files beside it needs
- * (a claim, see claims.h), and merges what another process wrote since
+ * (a claim, see claims.h); MERGE: merges what another process wrote since
  * into the database first, so that the step sees the catalog as it is. */
-gboolean catalog_json_file_lock (CatalogJsonFile * file, GError ** error);
+gboolean catalog_json_file_lock (CatalogJsonFile * file, gboolean merge,
+    GError ** error);
 void catalog_json_file_unlock (CatalogJsonFile * file);
 
 /* Closes the database too; does not save. */

@@ -299,7 +299,7 @@ take_in_dir (Claims * claims, gint64 movie_id, const gchar * key,
 
   /* The lock brings in what other runs stored since: their palettes show
    * in the film's state. */
-  if (!catalog_json_file_lock (claims->json_file, error))
+  if (!catalog_json_file_lock (claims->json_file, TRUE, error))
     return CLAIM_ERROR;
   outcome = check_film (claims, movie_id, chosen_state, error);
   if (outcome == CLAIM_TAKEN)
@@ -339,7 +339,7 @@ claims_release (Claims * claims, gint64 movie_id)
   if (claims->json_file == NULL) {
     catalog_db_delete_claims (claims->db, movie_id, claims->self.host,
         claims->self.pid, NULL);
-  } else if (catalog_json_file_lock (claims->json_file, NULL)) {
+  } else if (catalog_json_file_lock (claims->json_file, FALSE, NULL)) {
     claim_dir_release (claims->dir, key);
     catalog_json_file_unlock (claims->json_file);
   }
@@ -358,7 +358,7 @@ claims_renew (Claims * claims, GError ** error)
   if (claims->json_file == NULL)
     return catalog_db_renew_claims (claims->db, claims->self.host,
         claims->self.pid, now_seconds () + CLAIM_LEASE_SECONDS, error);
-  if (!catalog_json_file_lock (claims->json_file, error))
+  if (!catalog_json_file_lock (claims->json_file, FALSE, error))
     return FALSE;
   g_hash_table_iter_init (&iter, claims->held);
   while (ok && g_hash_table_iter_next (&iter, NULL, &key))
@@ -373,15 +373,19 @@ claims_release_all (Claims * claims)
   GHashTableIter iter;
   gpointer key;
 
-  if (g_hash_table_size (claims->held) == 0)
-    return;
   if (claims->json_file == NULL) {
-    catalog_db_delete_claims (claims->db, -1, claims->self.host,
-        claims->self.pid, NULL);
-  } else if (catalog_json_file_lock (claims->json_file, NULL)) {
+    if (g_hash_table_size (claims->held) > 0)
+      catalog_db_delete_claims (claims->db, -1, claims->self.host,
+          claims->self.pid, NULL);
+  } else if (g_file_test (claims->dir, G_FILE_TEST_IS_DIR) &&
+      catalog_json_file_lock (claims->json_file, FALSE, NULL)) {
     g_hash_table_iter_init (&iter, claims->held);
     while (g_hash_table_iter_next (&iter, NULL, &key))
       claim_dir_release (claims->dir, key);
+    /* The last run to end leaves no folder behind (in a library it would
+     * sit among the films); under the lock, so that no other run is
+     * putting a claim in it meanwhile. Not empty: other runs work. */
+    g_rmdir (claims->dir);
     catalog_json_file_unlock (claims->json_file);
   }
   g_hash_table_remove_all (claims->held);
