@@ -196,6 +196,33 @@ count_events (Worker * w, GHashTable * done, GHashTable * skipped)
   g_free (data);
 }
 
+/* ERR has "gst-palette: N film(s) TAIL" when N > 0, else no such line. */
+static void
+assert_skips_told (const gchar * err, const gchar * tail, guint n)
+{
+  gchar *line = g_strdup_printf ("gst-palette: %u film%s %s", n,
+      n == 1 ? "" : "s", tail);
+
+  if (n > 0)
+    g_assert_nonnull (strstr (err, line));
+  else
+    g_assert_null (strstr (err, tail));
+  g_free (line);
+}
+
+static void
+add_counts (GHashTable * to, GHashTable * from)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, from);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (to, g_strdup (key),
+        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (to,
+                    key)) + GPOINTER_TO_UINT (value)));
+}
+
 /* Starts N_WORKERS runs on CATALOG at once, waits for them, checks that
  * each exited 0 and that their events say each film was done once. */
 static void
@@ -213,9 +240,21 @@ run_side_by_side (const gchar * dir, guint n_workers, const gchar * extra,
   for (i = 0; i < n_workers; i++)
     worker_start (&workers[i], dir, i, 2, extra, catalog, library);
   for (i = 0; i < n_workers; i++) {
+    GHashTable *own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        NULL);
+
     worker_wait (&workers[i]);
     g_assert_cmpint (workers[i].status, ==, 0);
-    count_events (&workers[i], done, skipped);
+    count_events (&workers[i], done, own);
+    /* what the run skipped, it says in its summary */
+    assert_skips_told (workers[i].err, "being analysed by another run (",
+        GPOINTER_TO_UINT (g_hash_table_lookup (own,
+                "claimed by another run")));
+    assert_skips_told (workers[i].err, "analysed by another run since this "
+        "one started, skipped\n", GPOINTER_TO_UINT (g_hash_table_lookup (own,
+                "done by another run")));
+    add_counts (skipped, own);
+    g_hash_table_unref (own);
   }
   g_assert_cmpuint (g_hash_table_size (done), ==, N_FILMS);
   for (i = 0; i < N_FILMS; i++) {
