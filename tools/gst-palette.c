@@ -522,7 +522,7 @@ note_other_run (Run * run, ClaimHolder * holder)
 
 /* Just before FILM starts: claims it in the catalog, unless another run is
  * analysing it or stored its result since this run chose it. */
-static gboolean
+static RunnerClaim
 on_film_claim (Runner * runner, gpointer film, gpointer user_data)
 {
   Run *run = user_data;
@@ -532,21 +532,21 @@ on_film_claim (Runner * runner, gpointer film, gpointer user_data)
   JsonObject *details;
 
   if (run->claims == NULL || f->movie_id < 0)
-    return TRUE;
+    return RUNNER_CLAIM_START;
   switch (claims_take (run->claims, f->movie_id, f->claim_key,
           f->chosen_state, &other, &error)) {
     case CLAIM_TAKEN:
-      return TRUE;
+      return RUNNER_CLAIM_START;
     case CLAIM_HELD:
       run->held_elsewhere++;
       note_other_run (run, &other);
       claim_holder_clear (&other);
       skip_film (run, f->name, "claimed by another run");
-      return FALSE;
+      return RUNNER_CLAIM_SKIP;
     case CLAIM_DONE:
       run->done_elsewhere++;
       skip_film (run, f->name, "done by another run");
-      return FALSE;
+      return RUNNER_CLAIM_SKIP;
     case CLAIM_ERROR:
       break;
   }
@@ -560,7 +560,7 @@ on_film_claim (Runner * runner, gpointer film, gpointer user_data)
   json_object_set_string_member (details, "error", error->message);
   events_write (run->events, "fail", f->name, details);
   g_error_free (error);
-  return FALSE;
+  return RUNNER_CLAIM_FAILED;
 }
 
 static Film *
@@ -669,7 +669,6 @@ remove_stale_files (Run * run)
         "earlier run that was killed\n", removed, removed == 1 ? "" : "s");
 }
 
-/* Runs the queued films; returns the process exit status. */
 static gboolean
 on_renew_claims (gpointer user_data)
 {
@@ -710,6 +709,7 @@ tell_films_of_others (Run * run)
         run->done_elsewhere == 1 ? "" : "s");
 }
 
+/* Runs the queued films; returns the process exit status. */
 static gint
 run_films (Run * run)
 {

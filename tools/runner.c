@@ -196,11 +196,18 @@ start_jobs (Runner * runner)
 
     /* Claimed as late as can be, so that runs side by side split the films
      * one at a time rather than in blocks chosen at their start. */
-    if (runner->claim && !runner->claim (runner, job->film,
-            runner->user_data)) {
-      runner->total--;
-      job_free (job);
-      continue;
+    switch (runner->claim ? runner->claim (runner, job->film,
+            runner->user_data) : RUNNER_CLAIM_START) {
+      case RUNNER_CLAIM_START:
+        break;
+      case RUNNER_CLAIM_SKIP:
+        runner->total--;
+        job_free (job);
+        continue;
+      case RUNNER_CLAIM_FAILED:
+        runner->finished++;
+        job_free (job);
+        continue;
     }
     job->analysis = job->path ?
         analysis_new_for_file (job->path, runner->settings, &error) :

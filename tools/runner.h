@@ -26,10 +26,17 @@ typedef void (*RunnerFilmStarted) (Runner * runner, gpointer film,
     gpointer user_data);
 void runner_set_started_func (Runner * runner, RunnerFilmStarted started);
 
-/* Called from the main loop just before a film starts: FALSE leaves the
- * film out of the run (another process is analysing it, or did), and it
- * counts neither as finished nor in the total. */
-typedef gboolean (*RunnerFilmClaim) (Runner * runner, gpointer film,
+typedef enum
+{
+  RUNNER_CLAIM_START,           /* the film is ours: start it */
+  RUNNER_CLAIM_SKIP,            /* another process is analysing it, or did:
+                                 * left out of the run and of its total */
+  RUNNER_CLAIM_FAILED           /* could not tell (the callback said why):
+                                 * not started, counted as finished */
+} RunnerClaim;
+
+/* Called from the main loop just before a film starts. */
+typedef RunnerClaim (*RunnerFilmClaim) (Runner * runner, gpointer film,
     gpointer user_data);
 void runner_set_claim_func (Runner * runner, RunnerFilmClaim claim);
 
