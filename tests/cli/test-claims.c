@@ -539,13 +539,13 @@ test_stale_claims_sqlite (void)
     g_free (title);
   }
   sql = sqlite3_mprintf ("INSERT INTO gp_claims (movie_id, host, pid,"
-          " claimed_at, expires) VALUES"
-          " (%lld, %Q, %lld, '2026-01-01T00:00:00Z', %lld),"
-          " (%lld, 'elsewhere.example', 4242, '2026-01-01T00:00:00Z', %lld),"
-          " (%lld, 'elsewhere.example', 4243, '2026-01-01T00:00:00Z', %lld)",
-          (long long) ids[0], g_get_host_name (), (long long) dead_pid (),
-          (long long) now + 3600, (long long) ids[1], (long long) now - 1,
-          (long long) ids[2], (long long) now + 3600);
+      " claimed_at, expires) VALUES"
+      " (%lld, %Q, %lld, '2026-01-01T00:00:00Z', %lld),"
+      " (%lld, 'elsewhere.example', 4242, '2026-01-01T00:00:00Z', %lld),"
+      " (%lld, 'elsewhere.example', 4243, '2026-01-01T00:00:00Z', %lld)",
+      (long long) ids[0], g_get_host_name (), (long long) dead_pid (),
+      (long long) now + 3600, (long long) ids[1], (long long) now - 1,
+      (long long) ids[2], (long long) now + 3600);
   db_exec (db, sql);
   sqlite3_free (sql);
   live_before = db_dump (db, "SELECT * FROM gp_claims WHERE host ="
