@@ -84,6 +84,15 @@ static const gchar schema_v1[] =
     "CREATE INDEX IF NOT EXISTS gp_palettes_by_movie ON palettes (movie_id);"
     "CREATE INDEX IF NOT EXISTS gp_movies_by_title ON movies (title, year);";
 
+/* Which run is analysing which film (see claims.h). Not a schema version
+ * of its own: a gst-palette that does not know it opens the catalog as
+ * before and ignores it, so older and newer workers can share a catalog. */
+static const gchar claims_schema[] =
+    "CREATE TABLE IF NOT EXISTS gp_claims ("
+    " movie_id INTEGER PRIMARY KEY, host TEXT NOT NULL,"
+    " pid INTEGER NOT NULL, claimed_at TEXT NOT NULL,"
+    " expires INTEGER NOT NULL);";
+
 static const gchar *const movies_columns[] = {
   "id", "title", "type", "status", "path", "director", "year", "length",
   "frames", "added", NULL
@@ -315,6 +324,8 @@ migrate (CatalogDb * db, GError ** error)
     if (!exec (db, frontend_schema, error) || !exec (db, schema_v1, error))
       goto fail;
   }
+  if (!exec (db, claims_schema, error))
+    goto fail;
   if (version < CATALOG_DB_SCHEMA_VERSION) {
     gchar *sql = g_strdup_printf ("PRAGMA user_version = %d",
         CATALOG_DB_SCHEMA_VERSION);
@@ -1657,4 +1668,86 @@ catalog_db_print_fingerprint (CatalogDb * db, const gchar * palette_id)
 out:
   release (stmt);
   return text ? g_string_free (text, FALSE) : NULL;
+}
+
+CatalogFilm *
+catalog_db_get_film (CatalogDb * db, gint64 movie_id, GError ** error)
+{
+  return get_film (db, movie_id, error);
+}
+
+gboolean
+catalog_db_get_claim (CatalogDb * db, gint64 movie_id, gchar ** host,
+    gint64 * pid, gint64 * expires, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT host, pid, expires FROM gp_claims"
+      " WHERE movie_id = ?", error);
+  gint rc;
+
+  *host = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW) {
+    *host = column_text (stmt, 0);
+    *pid = sqlite3_column_int64 (stmt, 1);
+    *expires = sqlite3_column_int64 (stmt, 2);
+  } else if (rc != SQLITE_DONE) {
+    set_db_error (db, error, "cannot read the claims");
+  }
+  release (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+gboolean
+catalog_db_put_claim (CatalogDb * db, gint64 movie_id, const gchar * host,
+    gint64 pid, gint64 expires, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "INSERT OR REPLACE INTO gp_claims"
+      " (movie_id, host, pid, claimed_at, expires) VALUES (?, ?, ?, ?, ?)",
+      error);
+  gchar *now = catalog_now_iso8601 ();
+
+  if (stmt == NULL) {
+    g_free (now);
+    return FALSE;
+  }
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  bind_text (stmt, 2, host);
+  sqlite3_bind_int64 (stmt, 3, pid);
+  bind_text (stmt, 4, now);
+  sqlite3_bind_int64 (stmt, 5, expires);
+  g_free (now);
+  return run_stmt (db, stmt, "cannot claim the film", error);
+}
+
+gboolean
+catalog_db_delete_claims (CatalogDb * db, gint64 movie_id,
+    const gchar * host, gint64 pid, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "DELETE FROM gp_claims WHERE"
+      " (?1 < 0 OR movie_id = ?1) AND host = ?2 AND pid = ?3", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, movie_id);
+  bind_text (stmt, 2, host);
+  sqlite3_bind_int64 (stmt, 3, pid);
+  return run_stmt (db, stmt, "cannot release the claim", error);
+}
+
+gboolean
+catalog_db_renew_claims (CatalogDb * db, const gchar * host, gint64 pid,
+    gint64 expires, GError ** error)
+{
+  sqlite3_stmt *stmt = prepare (db, "UPDATE gp_claims SET expires = ?1"
+      " WHERE host = ?2 AND pid = ?3", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, expires);
+  bind_text (stmt, 2, host);
+  sqlite3_bind_int64 (stmt, 3, pid);
+  return run_stmt (db, stmt, "cannot renew the claims", error);
 }

@@ -131,6 +131,24 @@ gchar *catalog_db_print_fingerprint (CatalogDb * db, const gchar * palette_id);
 /* A palette id no catalog has: 128 random bits, as a UUID. */
 gchar *catalog_db_new_palette_id (void);
 
+/* The film MOVIE_ID as it is now (another process may have changed it). */
+CatalogFilm *catalog_db_get_film (CatalogDb * db, gint64 movie_id,
+    GError ** error);
+
+/* The claims of films (gp_claims, see claims.h), by movie id: HOST is
+ * NULL when the film has none. Call them within catalog_db_begin, so that
+ * reading and taking a claim is one step. */
+gboolean catalog_db_get_claim (CatalogDb * db, gint64 movie_id, gchar ** host,
+    gint64 * pid, gint64 * expires, GError ** error);
+gboolean catalog_db_put_claim (CatalogDb * db, gint64 movie_id,
+    const gchar * host, gint64 pid, gint64 expires, GError ** error);
+/* The claim of MOVIE_ID (every film when < 0) if HOST and PID hold it. */
+gboolean catalog_db_delete_claims (CatalogDb * db, gint64 movie_id,
+    const gchar * host, gint64 pid, GError ** error);
+/* Moves the lease of every claim HOST and PID hold to EXPIRES. */
+gboolean catalog_db_renew_claims (CatalogDb * db, const gchar * host,
+    gint64 pid, gint64 expires, GError ** error);
+
 /* TRUE when FILENAME names an SQLite catalog (.db, .sqlite, .sqlite3, or a
  * file that starts with SQLite's header). */
 gboolean catalog_db_is_sqlite_name (const gchar * filename);

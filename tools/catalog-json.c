@@ -35,6 +35,7 @@ struct _CatalogJsonFile
   gboolean seen;                /* the file existed when we last read or
                                  * wrote it, and IDENTITY is what it was */
   struct stat identity;
+  gint held_lock;               /* catalog_json_file_lock's, or -1 */
 };
 
 gchar *
@@ -47,19 +48,26 @@ catalog_json_fingerprints_dir (const gchar * filename)
   return g_strdup_printf ("%.*s.fingerprints", (gint) length, filename);
 }
 
-gboolean
-catalog_json_is_fingerprints_dir (const gchar * path)
+static gboolean
+is_dir_beside_catalog (const gchar * path, const gchar * suffix)
 {
   gchar *catalog;
   gboolean found;
 
-  if (!g_str_has_suffix (path, ".fingerprints"))
+  if (!g_str_has_suffix (path, suffix))
     return FALSE;
   catalog = g_strdup_printf ("%.*s.json",
-      (gint) (strlen (path) - strlen (".fingerprints")), path);
+      (gint) (strlen (path) - strlen (suffix)), path);
   found = g_file_test (catalog, G_FILE_TEST_IS_REGULAR);
   g_free (catalog);
   return found;
+}
+
+gboolean
+catalog_json_is_own_dir (const gchar * path)
+{
+  return is_dir_beside_catalog (path, ".fingerprints") ||
+      is_dir_beside_catalog (path, ".claims");
 }
 
 /* Palette ids name the fingerprint files: an id that would reach out of the
@@ -1135,6 +1143,7 @@ catalog_json_file_open (const gchar * filename, CatalogDb ** db,
   if (!refuse_symlink (filename, error))
     return NULL;
   file = g_new0 (CatalogJsonFile, 1);
+  file->held_lock = -1;
   file->filename = g_strdup (filename);
   file->db = catalog_db_open (":memory:", error);
   if (file->db == NULL)
@@ -1165,21 +1174,63 @@ catalog_json_file_get_db (CatalogJsonFile * file)
   return file->db;
 }
 
+const gchar *
+catalog_json_file_get_filename (CatalogJsonFile * file)
+{
+  return file->filename;
+}
+
+/* Another process wrote the file since: merge what it wrote (films by
+ * their key, palettes by id). The caller holds the lock. */
+static gboolean
+merge_news (CatalogJsonFile * file, GError ** error)
+{
+  struct stat now;
+
+  if (lstat (file->filename, &now) == 0
+      && (!file->seen || !same_file (&now, &file->identity))) {
+    if (!import_file (file->db, file->filename, FALSE, NULL, NULL, error))
+      return FALSE;
+    remember_file (file);
+  }
+  return TRUE;
+}
+
+gboolean
+catalog_json_file_lock (CatalogJsonFile * file, gboolean merge,
+    GError ** error)
+{
+  g_return_val_if_fail (file->held_lock < 0, FALSE);
+  file->held_lock = lock_catalog (file->filename, error);
+  if (file->held_lock < 0)
+    return FALSE;
+  if (!merge || merge_news (file, error))
+    return TRUE;
+  catalog_json_file_unlock (file);
+  return FALSE;
+}
+
+void
+catalog_json_file_unlock (CatalogJsonFile * file)
+{
+  if (file->held_lock < 0)
+    return;
+  unlock_catalog (file->held_lock);
+  file->held_lock = -1;
+}
+
 gboolean
 catalog_json_file_save (CatalogJsonFile * file, GError ** error)
 {
-  struct stat now;
   gboolean ok = TRUE;
   gint fd;
 
   fd = lock_catalog (file->filename, error);
   if (fd < 0)
     return FALSE;
-  /* Another process wrote the file since: merge what it wrote first (films
-   * by their key, palettes by id), so that our write keeps it. */
-  if (lstat (file->filename, &now) == 0
-      && (!file->seen || !same_file (&now, &file->identity)))
-    ok = import_file (file->db, file->filename, FALSE, NULL, NULL, error);
+  /* What another process wrote since is merged first, so that our write
+   * keeps it. */
+  ok = merge_news (file, error);
   if (ok)
     ok = catalog_json_export (file->db, file->filename, error);
   if (ok)
@@ -1193,6 +1244,7 @@ catalog_json_file_close (CatalogJsonFile * file)
 {
   if (file == NULL)
     return;
+  catalog_json_file_unlock (file);
   if (file->db != NULL)
     catalog_db_close (file->db);
   g_free (file->filename);

@@ -21,9 +21,10 @@ G_BEGIN_DECLS
 /* The fingerprint folder of the catalog FILENAME: FILENAME without its
  * ".json", plus ".fingerprints". */
 gchar *catalog_json_fingerprints_dir (const gchar * filename);
-/* TRUE when the folder PATH is the fingerprint folder of a JSON catalog
- * beside it (NAME.fingerprints of NAME.json): in a library, not a film. */
-gboolean catalog_json_is_fingerprints_dir (const gchar * path);
+/* TRUE when the folder PATH is the fingerprint folder or the claims folder
+ * of a JSON catalog beside it (NAME.fingerprints or NAME.claims of
+ * NAME.json): in a library, not a film. */
+gboolean catalog_json_is_own_dir (const gchar * path);
 
 /* Merges the JSON catalog FILENAME into DB: films are matched as
  * catalog_db_sync_folder matches them, palettes by id (a palette the film
@@ -92,6 +93,15 @@ CatalogDb *catalog_json_file_get_db (CatalogJsonFile * file);
 /* Merges the file if another process wrote it since we last read or wrote
  * it, then writes the database back to it. */
 gboolean catalog_json_file_save (CatalogJsonFile * file, GError ** error);
+
+const gchar *catalog_json_file_get_filename (CatalogJsonFile * file);
+
+/* Takes the file's lock, for as long as a step on files beside it needs
+ * (a claim, see claims.h); MERGE: merges what another process wrote since
+ * into the database first, so that the step sees the catalog as it is. */
+gboolean catalog_json_file_lock (CatalogJsonFile * file, gboolean merge,
+    GError ** error);
+void catalog_json_file_unlock (CatalogJsonFile * file);
 
 /* Closes the database too; does not save. */
 void catalog_json_file_close (CatalogJsonFile * file);

@@ -16,6 +16,7 @@
 #include "catalog-db.h"
 #include "catalog-json.h"
 #include "catalog-view.h"
+#include "claims.h"
 #include "demo-clip.h"
 #include "escape.h"
 #include "events.h"
@@ -116,6 +117,9 @@ typedef struct
   gint64 movie_id;              /* catalog mode: the film's id, else -1 */
   CatalogFolder *folder;        /* with --results: its folder, else NULL */
   gint64 started;               /* monotonic time its pipeline started */
+  gchar *chosen_state;          /* catalog mode: the film's palettes and
+                                 * failures when the run chose it */
+  gchar *claim_key;             /* catalog mode: its claim file's name */
 } Film;
 
 typedef struct
@@ -126,6 +130,10 @@ typedef struct
    * when the catalog is the notebook's JSON (then DB is a scratch copy). */
   CatalogDb *db;
   CatalogJsonFile *json_file;
+  Claims *claims;               /* catalog mode: the films this run holds */
+  guint held_elsewhere;         /* films another run was analysing */
+  guint done_elsewhere;         /* films another run did since we chose */
+  GPtrArray *other_runs;        /* "host pid N" of the runs that held them */
   Runner *runner;
   OutputNames *output_names;    /* the -o names given so far */
   Events *events;
@@ -143,6 +151,8 @@ film_free (Film * film)
   g_free (film->title);
   g_free (film->output_name);
   g_free (film->name);
+  g_free (film->chosen_state);
+  g_free (film->claim_key);
   if (film->folder)
     catalog_folder_free (film->folder);
   g_free (film);
@@ -481,11 +491,76 @@ on_film_done (Runner * runner, gpointer film, Analysis * analysis,
     JsonObject * record, const gchar * error, AnalysisFailure failure,
     gpointer user_data)
 {
+  Run *run = user_data;
+
   if (record != NULL)
-    film_succeeded (user_data, film, analysis, record);
+    film_succeeded (run, film, analysis, record);
   else
-    film_failed (user_data, film, error, FALSE,
+    film_failed (run, film, error, FALSE,
         failure == ANALYSIS_FAILURE_TRANSIENT);
+  /* After its result is stored: a run that claims it next sees it done. */
+  if (run->claims != NULL)
+    claims_release (run->claims, ((Film *) film)->movie_id);
+}
+
+static void skip_film (Run * run, const gchar * title, const gchar * reason);
+
+static void
+note_other_run (Run * run, ClaimHolder * holder)
+{
+  gchar *other = claim_holder_describe (holder);
+  guint i;
+
+  for (i = 0; i < run->other_runs->len; i++)
+    if (g_str_equal (run->other_runs->pdata[i], other))
+      break;
+  if (i == run->other_runs->len)
+    g_ptr_array_add (run->other_runs, other);
+  else
+    g_free (other);
+}
+
+/* Just before FILM starts: claims it in the catalog, unless another run is
+ * analysing it or stored its result since this run chose it. */
+static RunnerClaim
+on_film_claim (Runner * runner, gpointer film, gpointer user_data)
+{
+  Run *run = user_data;
+  Film *f = film;
+  ClaimHolder other = { 0, };
+  GError *error = NULL;
+  JsonObject *details;
+
+  if (run->claims == NULL || f->movie_id < 0)
+    return RUNNER_CLAIM_START;
+  switch (claims_take (run->claims, f->movie_id, f->claim_key,
+          f->chosen_state, &other, &error)) {
+    case CLAIM_TAKEN:
+      return RUNNER_CLAIM_START;
+    case CLAIM_HELD:
+      run->held_elsewhere++;
+      note_other_run (run, &other);
+      claim_holder_clear (&other);
+      skip_film (run, f->name, "claimed by another run");
+      return RUNNER_CLAIM_SKIP;
+    case CLAIM_DONE:
+      run->done_elsewhere++;
+      skip_film (run, f->name, "done by another run");
+      return RUNNER_CLAIM_SKIP;
+    case CLAIM_ERROR:
+      break;
+  }
+  /* Not analysed, so that no other run's work is repeated: worth a retry
+   * (the catalog busy past its timeout, a full disk). */
+  run->failed_transient++;
+  say (run, stderr, "gst-palette: %s: could not claim it in the catalog: "
+      "%s\n", f->title, error->message);
+  details = json_object_new ();
+  json_object_set_string_member (details, "class", "transient");
+  json_object_set_string_member (details, "error", error->message);
+  events_write (run->events, "fail", f->name, details);
+  g_error_free (error);
+  return RUNNER_CLAIM_FAILED;
 }
 
 static Film *
@@ -519,7 +594,7 @@ name_outputs (Run * run, Film * film, const gchar * path,
         "has its name");
 }
 
-static void
+static Film *
 queue_film (Run * run, const gchar * title, const gchar * name,
     const gchar * path, const gchar * output_name, gint64 movie_id,
     CatalogFolder * folder)
@@ -530,6 +605,7 @@ queue_film (Run * run, const gchar * title, const gchar * name,
   film->name = g_filename_display_name (name);
   film->folder = folder;
   runner_add (run->runner, title, path, film, (GDestroyNotify) film_free);
+  return film;
 }
 
 /* The exit status of a run that was not stopped: a transient failure asks
@@ -593,15 +669,64 @@ remove_stale_files (Run * run)
         "earlier run that was killed\n", removed, removed == 1 ? "" : "s");
 }
 
+static gboolean
+on_renew_claims (gpointer user_data)
+{
+  Run *run = user_data;
+  GError *error = NULL;
+
+  if (!claims_renew (run->claims, &error)) {
+    /* Told, not fatal: the next renewal may pass, and a claim that lapsed
+     * costs at worst a film analysed twice. */
+    say (run, stderr, "gst-palette: could not renew this run's claims in "
+        "the catalog: %s\n", error->message);
+    g_error_free (error);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* What the run left to other runs on the same catalog. */
+static void
+tell_films_of_others (Run * run)
+{
+  if (run->options->quiet)
+    return;
+  if (run->held_elsewhere > 0) {
+    GString *others = g_string_new (NULL);
+    guint i;
+
+    for (i = 0; i < run->other_runs->len; i++)
+      g_string_append_printf (others, "%s%s", i > 0 ? ", " : "",
+          (const gchar *) run->other_runs->pdata[i]);
+    fprintf (stderr, "gst-palette: %u film%s being analysed by another run "
+        "(%s), skipped\n", run->held_elsewhere,
+        run->held_elsewhere == 1 ? "" : "s", others->str);
+    g_string_free (others, TRUE);
+  }
+  if (run->done_elsewhere > 0)
+    fprintf (stderr, "gst-palette: %u film%s analysed by another run since "
+        "this one started, skipped\n", run->done_elsewhere,
+        run->done_elsewhere == 1 ? "" : "s");
+}
+
 /* Runs the queued films; returns the process exit status. */
 static gint
 run_films (Run * run)
 {
   gint signum;
-  guint total, finished, failed;
+  guint total, finished, failed, renew_timer = 0;
 
   remove_stale_files (run);
+  if (run->claims != NULL)
+    renew_timer = g_timeout_add_seconds (CLAIM_RENEW_SECONDS,
+        on_renew_claims, run);
   signum = runner_run (run->runner);
+  if (renew_timer != 0)
+    g_source_remove (renew_timer);
+  /* A stopped run's films are free for the next at once. */
+  if (run->claims != NULL)
+    claims_release_all (run->claims);
+  tell_films_of_others (run);
   total = runner_get_total (run->runner);
   finished = runner_get_finished (run->runner);
   failed = run->failed_for_good + run->failed_transient;
@@ -678,6 +803,7 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
   Options *o = run->options;
   const gchar *reason;
   gchar *name, *folder_name;
+  Film *queued;
 
   if (o->only != NULL && g_strcmp0 (film->title, o->only) != 0)
     return;
@@ -713,8 +839,10 @@ consider_film (Run * run, CatalogFilm * film, const gchar * full_path,
     return;
   }
   name = catalog_film_describe (film);
-  queue_film (run, film->title, folder_name, full_path, name, film->movie_id,
-      NULL);
+  queued = queue_film (run, film->title, folder_name, full_path, name,
+      film->movie_id, NULL);
+  queued->chosen_state = claim_film_state (film);
+  queued->claim_key = film_key_file_stem (folder_name);
   g_free (name);
   g_free (folder_name);
 }
@@ -815,9 +943,10 @@ select_folders (Run * run, const gchar * library_dir, GError ** error)
 
     if (g_hash_table_contains (seen, name) || (run->shard_count > 0 &&
             !film_key_in_shard (name, run->shard_index, run->shard_count)) ||
-        /* A JSON catalog kept in the library has its fingerprint folder
-         * there, NAME.fingerprints beside NAME.json: not a film. */
-        catalog_json_is_fingerprints_dir (path)) {
+        /* A JSON catalog kept in the library has its fingerprint and
+         * claims folders there, NAME.fingerprints and NAME.claims beside
+         * NAME.json: not films. */
+        catalog_json_is_own_dir (path)) {
       g_free (path);
       continue;
     }
@@ -1006,6 +1135,8 @@ run_catalog (Run * run, GPtrArray * library_dirs)
       g_error_free (error);
       return transient ? EXIT_TEMPFAIL : EXIT_USAGE;
     }
+    run->claims = claims_new (run->db, run->json_file);
+    run->other_runs = g_ptr_array_new_with_free_func (g_free);
     for (i = 0; i < library_dirs->len; i++)
       if (!sync_library (run, library_dirs->pdata[i], &selection))
         return run->failed_transient > 0 ? EXIT_TEMPFAIL : EXIT_USAGE;
@@ -2232,6 +2363,7 @@ main (int argc, char **argv)
     run.runner = runner_new (&run.settings, options.jobs, !options.quiet &&
         terminal_is_tty (stderr), on_film_done, &run);
     runner_set_started_func (run.runner, on_film_started);
+    runner_set_claim_func (run.runner, on_film_claim);
     run.json_lines = options.catalog_path != NULL ||
         options.results_dir != NULL || files->len > 1;
     if (options.catalog_path != NULL || options.results_dir != NULL)
@@ -2254,6 +2386,9 @@ main (int argc, char **argv)
     events_close (run.events);
   }
   runner_free (run.runner);
+  claims_free (run.claims);
+  if (run.other_runs)
+    g_ptr_array_unref (run.other_runs);
   output_names_free (run.output_names);
   if (run.json_file)
     catalog_json_file_close (run.json_file);

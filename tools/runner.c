@@ -35,6 +35,7 @@ struct _Runner
   gboolean show_progress;
   RunnerFilmDone done;
   RunnerFilmStarted started;
+  RunnerFilmClaim claim;
   gpointer user_data;
 
   GMainLoop *loop;
@@ -125,6 +126,12 @@ runner_set_started_func (Runner * runner, RunnerFilmStarted started)
 }
 
 void
+runner_set_claim_func (Runner * runner, RunnerFilmClaim claim)
+{
+  runner->claim = claim;
+}
+
+void
 runner_add (Runner * runner, const gchar * title, const gchar * path,
     gpointer film, GDestroyNotify free_film)
 {
@@ -187,6 +194,21 @@ start_jobs (Runner * runner)
     Job *job = g_queue_pop_head (&runner->pending);
     GError *error = NULL;
 
+    /* Claimed as late as can be, so that runs side by side split the films
+     * one at a time rather than in blocks chosen at their start. */
+    switch (runner->claim ? runner->claim (runner, job->film,
+            runner->user_data) : RUNNER_CLAIM_START) {
+      case RUNNER_CLAIM_START:
+        break;
+      case RUNNER_CLAIM_SKIP:
+        runner->total--;
+        job_free (job);
+        continue;
+      case RUNNER_CLAIM_FAILED:
+        runner->finished++;
+        job_free (job);
+        continue;
+    }
     job->analysis = job->path ?
         analysis_new_for_file (job->path, runner->settings, &error) :
         analysis_new_for_demo_clip (runner->settings, &error);

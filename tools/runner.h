@@ -26,6 +26,20 @@ typedef void (*RunnerFilmStarted) (Runner * runner, gpointer film,
     gpointer user_data);
 void runner_set_started_func (Runner * runner, RunnerFilmStarted started);
 
+typedef enum
+{
+  RUNNER_CLAIM_START,           /* the film is ours: start it */
+  RUNNER_CLAIM_SKIP,            /* another process is analysing it, or did:
+                                 * left out of the run and of its total */
+  RUNNER_CLAIM_FAILED           /* could not tell (the callback said why):
+                                 * not started, counted as finished */
+} RunnerClaim;
+
+/* Called from the main loop just before a film starts. */
+typedef RunnerClaim (*RunnerFilmClaim) (Runner * runner, gpointer film,
+    gpointer user_data);
+void runner_set_claim_func (Runner * runner, RunnerFilmClaim claim);
+
 /* Queues a film; PATH NULL is the built-in demo clip. FILM goes back to
  * DONE, and is freed with FREE_FILM. */
 void runner_add (Runner * runner, const gchar * title, const gchar * path,
