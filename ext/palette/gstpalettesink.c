@@ -590,7 +590,8 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.title = title;
   info.uri = uri;
   /* the seed notebook's frame_skip, one frame in n, is what every-nth
-   * keeps; other samplings leave it unknown */
+   * keeps (the step in use, lower than the property on a film too short
+   * for min-frames); other samplings leave it unknown */
   if (palette_sampling_mode_is (&sampling, PALETTE_SAMPLING_MODE_EVERY_NTH))
     info.frame_skip = sampling.step;
   info.calculation_duration_seconds =
@@ -608,6 +609,8 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.complete = task->complete;
   info.sampling_mode = sampling.mode;
   info.sampling_step = sampling.step;
+  info.sampling_requested_step = sampling.requested_step;
+  info.sampling_min_frames = sampling.min_frames;
   info.sampling_interval_seconds = sampling.interval / (gdouble) GST_SECOND;
   info.sampling_count = sampling.count;
   info.sampling_scene_threshold = sampling.scene_threshold;

@@ -41,7 +41,9 @@ typedef struct
    * apart from one made otherwise. Sampling: framedecimate's mode (NULL: no
    * "sampling" member) and the one parameter that mode uses. */
   const gchar *sampling_mode;
-  guint sampling_step;              /* every-nth */
+  guint sampling_step;              /* every-nth: the step in use */
+  guint sampling_requested_step;    /* every-nth: the step asked for */
+  guint sampling_min_frames;        /* every-nth: the floor, 0: none */
   gdouble sampling_interval_seconds;        /* interval */
   guint sampling_count;             /* count */
   gdouble sampling_scene_threshold; /* scene */

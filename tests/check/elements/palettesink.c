@@ -743,7 +743,7 @@ GST_START_TEST (test_frame_skip)
   GstElement *pipeline;
   RunResult result;
   JsonParser *parser;
-  JsonObject *o;
+  JsonObject *o, *sampling;
 
   if (!have_elements ("framedecimate", NULL)) {
     g_print ("framedecimate is not built: frame_skip not tested\n");
@@ -751,13 +751,41 @@ GST_START_TEST (test_frame_skip)
     return;
   }
   desc = g_strdup_printf ("videotestsrc num-buffers=50 ! "
-      "framedecimate mode=every-nth step=10 ! queue ! "
+      "framedecimate mode=every-nth step=10 min-frames=0 ! queue ! "
       "palettesink name=sink location=\"%s\"", path);
   run_launch (desc, &result);
   fail_unless (result.eos);
   fail_unless_equals_uint64 (result.sink_frames, 5);
   o = load_record (path, &parser);
   fail_unless_equals_int (member_int (o, "frame_skip"), 10);
+  sampling = json_object_get_object_member (o, "sampling");
+  fail_unless_equals_int (json_object_get_int_member (sampling, "step"), 10);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "requested_step"), 10);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "min_frames"), 0);
+  g_object_unref (parser);
+  run_result_clear (&result);
+  g_free (desc);
+
+  /* the default floor of 100 frames: 50 frames (a known duration of 2 s at
+   * 25 fps) are too few for it, all of them are kept, and the record says
+   * the step used, 1, and the one asked for */
+  desc = g_strdup_printf ("videotestsrc num-buffers=50 ! "
+      "video/x-raw,framerate=25/1 ! framedecimate step=10 ! queue ! "
+      "palettesink name=sink location=\"%s\"", path);
+  run_launch (desc, &result);
+  fail_unless (result.eos);
+  fail_unless_equals_uint64 (result.sink_frames, 50);
+  o = load_record (path, &parser);
+  fail_unless_equals_int (member_int (o, "frame_skip"), 1);
+  fail_unless_equals_int (member_int (o, "frames_analyzed"), 50);
+  sampling = json_object_get_object_member (o, "sampling");
+  fail_unless_equals_int (json_object_get_int_member (sampling, "step"), 1);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "requested_step"), 10);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "min_frames"), 100);
   g_object_unref (parser);
   run_result_clear (&result);
   g_free (desc);
