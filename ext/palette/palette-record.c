@@ -229,6 +229,10 @@ palette_record_build (const PaletteRecordInfo * info,
     json_builder_set_member_name (builder, "bw_threshold");
     json_builder_add_double_value (builder, info->bw_threshold);
   }
+  if (info->color_matrix != NULL) {
+    json_builder_set_member_name (builder, "color_matrix");
+    json_builder_add_string_value (builder, info->color_matrix);
+  }
   if (info->engine_version != NULL) {
     json_builder_set_member_name (builder, "engine_version");
     json_builder_add_string_value (builder, info->engine_version);

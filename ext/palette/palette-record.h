@@ -49,6 +49,9 @@ typedef struct
   gdouble sampling_scene_threshold; /* scene */
   gint64 seed;                      /* < 0: no member */
   gdouble bw_threshold;             /* < 0: no member */
+  /* the YCbCr to RGB matrix frames were decoded with: "bt601", "bt709",
+   * ..., "none" for RGB and gray input; NULL: no member */
+  const gchar *color_matrix;
   const gchar *engine_version;      /* NULL: no member */
 } PaletteRecordInfo;
 

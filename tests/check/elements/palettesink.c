@@ -737,6 +737,71 @@ GST_START_TEST (test_record_source)
 
 GST_END_TEST;
 
+/* YCbCr frames are decoded with the exact coefficients of their caps'
+ * matrix and range: one color of known Y, Cb, Cr gives the palette of the
+ * formula, rounded (GstVideoConverter's 8-bit path gives 126, 253 and 26
+ * for the first three, its 16-bit path tints the grays), and the record
+ * names the matrix. */
+GST_START_TEST (test_exact_yuv_conversion)
+{
+  const struct
+  {
+    const gchar *colorimetry;
+    guint8 y, cb, cr;
+    guint8 rgb[3];
+    const gchar *matrix;
+  } cases[] = {
+    /* (Y - 16) / 219 · 255 = 128.08 */
+    {"bt601", 126, 128, 128, {128, 128, 128}, "bt601"},
+    /* 27.95 */
+    {"bt601", 40, 128, 128, {28, 28, 28}, "bt601"},
+    /* (254.44, -0.48, -0.97) */
+    {"bt601", 81, 90, 240, {254, 0, 0}, "bt601"},
+    /* BT.709: (271.6, 24.10, -4.7) */
+    {"bt709", 81, 90, 240, {255, 24, 0}, "bt709"},
+    /* full range BT.601: Y 126 is 126 */
+    {"1:4:0:0", 126, 128, 128, {126, 126, 126}, "bt601"},
+  };
+  gchar *raw = tmp_path ("color.i420"), *json = tmp_path ("color.json");
+  guint c, i;
+
+  for (c = 0; c < G_N_ELEMENTS (cases); c++) {
+    guint8 frame[16 * 16 * 3 / 2];
+    gchar *desc;
+    RunResult result;
+    JsonParser *parser;
+    JsonObject *o;
+    JsonArray *color;
+
+    memset (frame, cases[c].y, 16 * 16);
+    memset (frame + 16 * 16, cases[c].cb, 8 * 8);
+    memset (frame + 16 * 16 + 8 * 8, cases[c].cr, 8 * 8);
+    fail_unless (g_file_set_contents (raw, (const gchar *) frame,
+            sizeof (frame), NULL));
+    desc = g_strdup_printf ("filesrc location=\"%s\" ! rawvideoparse "
+        "format=i420 width=16 height=16 framerate=1/1 colorimetry=%s ! "
+        "palettesink name=sink colors=1 bw-mode=color location=\"%s\"",
+        raw, cases[c].colorimetry, json);
+    run_launch (desc, &result);
+    fail_unless (result.eos);
+    o = load_record (json, &parser);
+    color = json_array_get_array_element (json_object_get_array_member (o,
+            "colors"), 0);
+    for (i = 0; i < 3; i++)
+      fail_unless_equals_int (json_array_get_int_element (color, i),
+          cases[c].rgb[i]);
+    fail_unless_equals_string (json_object_get_string_member (o,
+            "color_matrix"), cases[c].matrix);
+    g_object_unref (parser);
+    run_result_clear (&result);
+    g_free (desc);
+  }
+  g_free (raw);
+  g_free (json);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_frame_skip)
 {
   gchar *path = tmp_path ("skip.json"), *desc;
@@ -2294,6 +2359,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_record_fields);
   tcase_add_test (tc, test_record_source);
   tcase_add_test (tc, test_frame_skip);
+  tcase_add_test (tc, test_exact_yuv_conversion);
   tcase_add_test (tc, test_frame_skip_from_event);
   tcase_add_test (tc, test_sampling_seek_keeps_analysis);
   tcase_add_test (tc, test_sampling_seeks_same_palette);
