@@ -766,20 +766,22 @@ GST_START_TEST (test_exact_yuv_conversion)
   guint c, i;
 
   for (c = 0; c < G_N_ELEMENTS (cases); c++) {
-    guint8 frame[16 * 16 * 3 / 2];
+    /* larger than 160×90: frames that keep their size are converted by
+     * GstVideoConverter alone (palette-worker.c) */
+    static guint8 frame[320 * 180 * 3 / 2];
     gchar *desc;
     RunResult result;
     JsonParser *parser;
     JsonObject *o;
     JsonArray *color;
 
-    memset (frame, cases[c].y, 16 * 16);
-    memset (frame + 16 * 16, cases[c].cb, 8 * 8);
-    memset (frame + 16 * 16 + 8 * 8, cases[c].cr, 8 * 8);
+    memset (frame, cases[c].y, 320 * 180);
+    memset (frame + 320 * 180, cases[c].cb, 160 * 90);
+    memset (frame + 320 * 180 + 160 * 90, cases[c].cr, 160 * 90);
     fail_unless (g_file_set_contents (raw, (const gchar *) frame,
             sizeof (frame), NULL));
     desc = g_strdup_printf ("filesrc location=\"%s\" ! rawvideoparse "
-        "format=i420 width=16 height=16 framerate=1/1 colorimetry=%s ! "
+        "format=i420 width=320 height=180 framerate=1/1 colorimetry=%s ! "
         "palettesink name=sink colors=1 bw-mode=color location=\"%s\"",
         raw, cases[c].colorimetry, json);
     run_launch (desc, &result);
