@@ -139,10 +139,8 @@ yuv_tables_init (PaletteWorker * worker, const GstVideoInfo * info)
     worker->y_term[i] = (gint32) lround ((y * unit) + 32768.0);
     worker->cr_r[i] = (gint32) lround (2.0 * (1.0 - kr) * pr * unit);
     worker->cb_b[i] = (gint32) lround (2.0 * (1.0 - kb) * pb * unit);
-    worker->cb_g[i] = (gint32) lround (-2.0 * kb * (1.0 - kb) / kg * pb *
-        unit);
-    worker->cr_g[i] = (gint32) lround (-2.0 * kr * (1.0 - kr) / kg * pr *
-        unit);
+    worker->cb_g[i] = (gint32) lround (-2.0 * kb * (1.0 - kb) / kg * pb * unit);
+    worker->cr_g[i] = (gint32) lround (-2.0 * kr * (1.0 - kr) / kg * pr * unit);
   }
   return TRUE;
 }
