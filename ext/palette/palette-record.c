@@ -50,6 +50,12 @@ add_sampling (JsonBuilder * builder, const PaletteRecordInfo * info)
   if (g_str_equal (mode, "every-nth")) {
     json_builder_set_member_name (builder, "step");
     json_builder_add_int_value (builder, info->sampling_step);
+    /* step is lower than requested_step where min_frames lowered it */
+    json_builder_set_member_name (builder, "requested_step");
+    json_builder_add_int_value (builder, info->sampling_requested_step ?
+        info->sampling_requested_step : info->sampling_step);
+    json_builder_set_member_name (builder, "min_frames");
+    json_builder_add_int_value (builder, info->sampling_min_frames);
   } else if (g_str_equal (mode, "interval")) {
     json_builder_set_member_name (builder, "interval_seconds");
     json_builder_add_double_value (builder, info->sampling_interval_seconds);
@@ -261,6 +267,10 @@ palette_record_build (const PaletteRecordInfo * info,
   if (info->bw_threshold >= 0) {
     json_builder_set_member_name (builder, "bw_threshold");
     json_builder_add_double_value (builder, info->bw_threshold);
+  }
+  if (info->color_matrix != NULL) {
+    json_builder_set_member_name (builder, "color_matrix");
+    json_builder_add_string_value (builder, info->color_matrix);
   }
   if (info->engine_version != NULL) {
     json_builder_set_member_name (builder, "engine_version");

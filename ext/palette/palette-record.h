@@ -45,12 +45,17 @@ typedef struct
    * apart from one made otherwise. Sampling: framedecimate's mode (NULL: no
    * "sampling" member) and the one parameter that mode uses. */
   const gchar *sampling_mode;
-  guint sampling_step;              /* every-nth */
+  guint sampling_step;              /* every-nth: the step in use */
+  guint sampling_requested_step;    /* every-nth: the step asked for */
+  guint sampling_min_frames;        /* every-nth: the floor, 0: none */
   gdouble sampling_interval_seconds;        /* interval */
   guint sampling_count;             /* count */
   gdouble sampling_scene_threshold; /* scene */
   gint64 seed;                      /* < 0: no member */
   gdouble bw_threshold;             /* < 0: no member */
+  /* the YCbCr to RGB matrix frames were decoded with: "bt601", "bt709",
+   * ..., "none" for RGB and gray input; NULL: no member */
+  const gchar *color_matrix;
   const gchar *engine_version;      /* NULL: no member */
 } PaletteRecordInfo;
 

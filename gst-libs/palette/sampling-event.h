@@ -23,7 +23,11 @@
  *
  * * `mode` (string): the nick of framedecimate's mode
  * * and the parameters that mode uses, named as framedecimate's properties:
- *   * every-nth: `step` (guint)
+ *   * every-nth: `step` (guint), the step in use, and, optional (read as
+ *     0 and `step` when absent), `min-frames` (guint) and `requested-step`
+ *     (guint, the step property): with min-frames > 0 and a known duration
+ *     too short for min-frames frames at the requested step, `step` is
+ *     the smaller step that keeps them
  *   * interval: `interval` (guint64, ns of stream time)
  *   * count: `count` (guint), and `interval` (guint64, ns), used instead
  *     when the duration is unknown
@@ -64,6 +68,8 @@ G_BEGIN_DECLS
 #define PALETTE_SAMPLING_FIELD_SCENE_THRESHOLD "scene-threshold"
 #define PALETTE_SAMPLING_FIELD_MIN_SCENE_LENGTH "min-scene-length"
 #define PALETTE_SAMPLING_FIELD_SEEK_SEQNUM "seek-seqnum"
+#define PALETTE_SAMPLING_FIELD_MIN_FRAMES "min-frames"
+#define PALETTE_SAMPLING_FIELD_REQUESTED_STEP "requested-step"
 
 /* A plain value: mode is interned, so copies need no freeing. Parameters
  * the mode does not use are 0. */
@@ -76,6 +82,10 @@ typedef struct
   gdouble scene_threshold;
   guint min_scene_length;
   guint32 seek_seqnum;          /* GST_SEQNUM_INVALID (0): no seeks of its own */
+  /* every-nth: the floor of kept frames and the step asked for, of which
+   * step may be lower on a short film */
+  guint min_frames;
+  guint requested_step;
 } PaletteSampling;
 
 /* Whether @event (a FLUSH_START, FLUSH_STOP or SEGMENT) comes from one of
@@ -106,6 +116,9 @@ palette_sampling_event_new (const PaletteSampling * sampling)
       PALETTE_SAMPLING_FIELD_MODE, G_TYPE_STRING, sampling->mode, NULL);
   if (palette_sampling_mode_is (sampling, PALETTE_SAMPLING_MODE_EVERY_NTH)) {
     gst_structure_set (s, PALETTE_SAMPLING_FIELD_STEP, G_TYPE_UINT,
+        sampling->step, PALETTE_SAMPLING_FIELD_MIN_FRAMES, G_TYPE_UINT,
+        sampling->min_frames, PALETTE_SAMPLING_FIELD_REQUESTED_STEP,
+        G_TYPE_UINT, sampling->requested_step ? sampling->requested_step :
         sampling->step, NULL);
   } else if (palette_sampling_mode_is (sampling,
           PALETTE_SAMPLING_MODE_INTERVAL)) {
@@ -151,6 +164,13 @@ palette_sampling_event_parse (GstEvent * event, PaletteSampling * sampling)
 
   if (palette_sampling_mode_is (&parsed, PALETTE_SAMPLING_MODE_EVERY_NTH)) {
     ok = gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_STEP, &parsed.step);
+    /* optional: older senders had no floor */
+    if (!gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_MIN_FRAMES,
+            &parsed.min_frames))
+      parsed.min_frames = 0;
+    if (!gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_REQUESTED_STEP,
+            &parsed.requested_step))
+      parsed.requested_step = parsed.step;
   } else if (palette_sampling_mode_is (&parsed,
           PALETTE_SAMPLING_MODE_INTERVAL)) {
     ok = gst_structure_get_uint64 (s, PALETTE_SAMPLING_FIELD_INTERVAL,

@@ -532,7 +532,7 @@ test_escapes (void)
   g_assert_null (strchr (b.err, '\033'));
   g_assert_null (strchr (b.err, '\a'));
   g_assert_null (strchr (b.out, '\033'));
-  assert_contains (b.out, "x\\e[2J\\a: 1 color from 1 frame");
+  assert_contains (b.out, "x\\e[2J\\a: 1 color from 10 frames");
   assert_contains (b.err, "gst-palette: bad\\e]0;pwn\\a: ");
   /* the files keep the name */
   {

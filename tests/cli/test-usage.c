@@ -68,6 +68,11 @@ test_mistakes (void)
     {{"--step=0"}, "gst-palette: --step takes a number of frames, 1 or more, "
           "not 0\n"},
     {{"--step=-60"}, "--step takes a number of frames, 1 or more, not -60\n"},
+    {{"--min-frames=-1"}, "gst-palette: --min-frames takes a number of "
+          "frames, 0 or more, not -1\n"},
+    {{"--min-frames=50", "--mode=seek"}, "gst-palette: --min-frames is for "
+          "--mode=every-nth; it does nothing with --mode=seek (give one or "
+          "the other)\n"},
     {{"--count=0"}, "gst-palette: --count takes a number of frames, 1 or "
           "more, not 0\n"},
     {{"--gray-levels=0"}, "gst-palette: --gray-levels takes a number of gray "
@@ -214,8 +219,9 @@ frames_of (const gchar * json)
   return frames;
 }
 
-/* --step, --interval and --count given alone choose their mode: the frame
- * counts are those of that mode on a 30-frame, 3-second clip. */
+/* --step, --min-frames, --interval and --count given alone choose their
+ * mode: the frame counts are those of that mode on a 30-frame, 3-second
+ * clip. */
 static void
 test_implied_modes (void)
 {
@@ -232,10 +238,32 @@ test_implied_modes (void)
   g_assert_cmpint (frames_of (r.out), ==, 6);
   result_clear (&r);
 
-  r = run ("--json", "--step=4", clip_a, NULL);
+  r = run ("--json", "--step=4", "--min-frames=0", clip_a, NULL);
   g_assert_cmpint (r.status, ==, 0);
   /* frames 0, 4, ... 28 */
   g_assert_cmpint (frames_of (r.out), ==, 8);
+  result_clear (&r);
+
+  /* the default floor of 100 frames: 30 frames are too few for it, all
+   * are kept (step 30 / 100 = 0, at least 1) */
+  r = run ("--json", "--step=4", clip_a, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpint (frames_of (r.out), ==, 30);
+  result_clear (&r);
+
+  /* 10 of 30 frames: step 3 (frames 0, 3, ... 27) instead of 60 */
+  r = run ("--json", "--min-frames=10", clip_a, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpint (frames_of (r.out), ==, 10);
+  g_assert_nonnull (strstr (r.out, "\"frame_skip\": 3,"));
+  g_assert_nonnull (strstr (r.out, "\"requested_step\": 60,"));
+  result_clear (&r);
+
+  /* 8 frames at step 4 are at least min-frames 8: step 4 stays */
+  r = run ("--json", "--step=4", "--min-frames=8", clip_a, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpint (frames_of (r.out), ==, 8);
+  g_assert_nonnull (strstr (r.out, "\"frame_skip\": 4,"));
   result_clear (&r);
 
   /* the matching mode given too is fine */
@@ -327,7 +355,7 @@ test_loose_film_file (void)
   g_assert_true (g_file_set_contents (loose, data, length, NULL));
   g_free (data);
 
-  r = run ("-c", catalog, "--step=10", library, NULL);
+  r = run ("-c", catalog, "--step=10", "--min-frames=0", library, NULL);
   g_assert_cmpint (r.status, ==, 0);
   expected = g_strdup_printf ("gst-palette: warning: \"%s\" is not in a film "
       "folder, skipped (move it into a folder \"Title (Year)\" of its own)\n",
@@ -453,7 +481,7 @@ test_uris (void)
   Result r;
 
   uri = g_filename_to_uri (clip_a, NULL, NULL);
-  r = run ("--step=10", uri, NULL);
+  r = run ("--step=10", "--min-frames=0", uri, NULL);
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, "a: 1 color from 3 frames\n");
   result_clear (&r);
@@ -504,7 +532,7 @@ test_uris (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpint (frames_of (r.out), ==, 20);
   result_clear (&r);
-  r = run ("--step=5", uri, NULL);
+  r = run ("--step=5", "--min-frames=0", uri, NULL);
   g_assert_cmpint (r.status, ==, 0);
   expected = g_strdup ("Blue Film: 1 color from 4 frames\n");
   assert_contains (r.out, expected);

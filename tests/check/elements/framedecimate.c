@@ -352,12 +352,248 @@ GST_START_TEST (test_every_nth_pipeline)
   };
 
   collected_init (&c);
+  /* min-frames=0: plain every-nth, whatever the length */
   fd = run_pipeline ("videotestsrc num-buffers=300 ! "
-      "video/x-raw,width=64,height=48,framerate=30/1 ! framedecimate name=fd ! "
-      "fakesink name=sink", &c);
+      "video/x-raw,width=64,height=48,framerate=30/1 ! framedecimate name=fd "
+      "min-frames=0 ! fakesink name=sink", &c);
   assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
   assert_counters (fd, 300, 5, 295);
   gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* ---------- every-nth: min-frames on short films ---------- */
+
+/* What left the element, in order: 'E' a sampling event, 'B' a buffer */
+typedef struct
+{
+  GString *order;
+  GPtrArray *events;            /* the sampling events */
+} SamplingLog;
+
+/* What the harness's upstream answers: a duration (NONE: none) and
+ * whether it is live */
+static GstPadQueryFunction film_src_query;
+static GstClockTime film_duration;
+static gboolean film_live;
+
+static gboolean
+answer_film (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_DURATION:{
+      GstFormat format;
+
+      gst_query_parse_duration (query, &format, NULL);
+      if (format != GST_FORMAT_TIME || film_duration == GST_CLOCK_TIME_NONE)
+        return FALSE;
+      gst_query_set_duration (query, GST_FORMAT_TIME, film_duration);
+      return TRUE;
+    }
+    case GST_QUERY_LATENCY:
+      gst_query_set_latency (query, film_live, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    default:
+      return film_src_query (pad, parent, query);
+  }
+}
+
+/* framedecimate every-nth at @fps over @frames frames of a film of
+ * @duration, with step @step and the default min-frames (100); the caps
+ * and segment come after the query function, as from a demuxer */
+static GstHarness *
+film_harness_new (GstClockTime duration, gboolean live, const gchar * fps,
+    guint step)
+{
+  GstHarness *h = gst_harness_new ("framedecimate");
+  gchar *caps = g_strdup_printf ("video/x-raw,format=RGBx,width=16,"
+      "height=16,framerate=%s", fps);
+
+  film_duration = duration;
+  film_live = live;
+  film_src_query = GST_PAD_QUERYFUNC (h->srcpad);
+  gst_pad_set_query_function (h->srcpad, answer_film);
+  g_object_set (h->element, "step", step, NULL);
+  gst_harness_set_src_caps_str (h, caps);
+  g_free (caps);
+  return h;
+}
+
+/* Pushes frames 0 … @n − 1 at 30 fps and checks that frames 0, @kept_step,
+ * 2·@kept_step, … come out; returns how many */
+static guint
+push_and_check_every (GstHarness * h, guint n, guint kept_step)
+{
+  GArray *pts;
+  guint i, kept;
+
+  for (i = 0; i < n; i++)
+    fail_unless_equals_int (push_frame (h, frame_pts (i, 30), FALSE),
+        GST_FLOW_OK);
+  pts = pull_all (h, NULL);
+  kept = (n + kept_step - 1) / kept_step;
+  fail_unless_equals_int (pts->len, kept);
+  for (i = 0; i < kept; i++)
+    fail_unless (g_array_index (pts, GstClockTime, i) ==
+        frame_pts (i * kept_step, 30), "kept frame %u at %" GST_TIME_FORMAT,
+        i, GST_TIME_ARGS (g_array_index (pts, GstClockTime, i)));
+  g_array_unref (pts);
+  return kept;
+}
+
+static void
+assert_sampling_steps (SamplingLog * log, guint i, guint step,
+    guint requested_step, guint min_frames)
+{
+  PaletteSampling sampling;
+
+  fail_unless (palette_sampling_event_parse (g_ptr_array_index (log->events,
+              i), &sampling));
+  fail_unless_equals_string (sampling.mode, "every-nth");
+  fail_unless_equals_int (sampling.step, step);
+  fail_unless_equals_int (sampling.requested_step, requested_step);
+  fail_unless_equals_int (sampling.min_frames, min_frames);
+}
+
+static void sampling_log_watch (SamplingLog * log, GstHarness * h);
+static void sampling_log_clear (SamplingLog * log);
+
+/* A 10 s film at 30 fps is 300 frames: every 60th would keep 5; step
+ * 300 / 100 = 3 keeps 100, and the event, the counters and the output
+ * framerate (30 / 3) say so. */
+GST_START_TEST (test_min_frames_short_film)
+{
+  GstHarness *h = film_harness_new (10 * GST_SECOND, FALSE, "30/1", 60);
+  SamplingLog log;
+
+  sampling_log_watch (&log, h);
+  fail_unless_equals_int (push_and_check_every (h, 300, 3), 100);
+  assert_counters (h->element, 300, 100, 200);
+  assert_src_framerate (h, 10, 1);
+  fail_unless_equals_int (log.events->len, 1);
+  assert_sampling_steps (&log, 0, 3, 60, 100);
+  sampling_log_clear (&log);
+  gst_harness_teardown (h);
+
+  /* 7.5 s (225 frames): step 2, 113 frames */
+  h = film_harness_new (7500 * MS, FALSE, "30/1", 60);
+  fail_unless_equals_int (push_and_check_every (h, 225, 2), 113);
+  gst_harness_teardown (h);
+
+  /* 150 frames: fewer than twice min-frames, all of them */
+  h = film_harness_new (5 * GST_SECOND, FALSE, "30/1", 60);
+  fail_unless_equals_int (push_and_check_every (h, 150, 1), 150);
+  /* step 1: the rate as it came in */
+  assert_src_framerate (h, 30, 1);
+  gst_harness_teardown (h);
+
+  /* min-frames set: 300 frames, at least 40: step 7, 43 frames */
+  h = film_harness_new (10 * GST_SECOND, FALSE, "30/1", 60);
+  g_object_set (h->element, "min-frames", 40, NULL);
+  fail_unless_equals_int (push_and_check_every (h, 300, 7), 43);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Where step keeps min-frames frames already, step stays: 6000 frames
+ * (200 s) and 5970 give 100 frames at step 60; 5940 (198 s) would give 99,
+ * so step 5940 / 100 = 59 keeps 101. */
+GST_START_TEST (test_min_frames_long_film)
+{
+  GstHarness *h = film_harness_new (200 * GST_SECOND, FALSE, "30/1", 60);
+  SamplingLog log;
+
+  sampling_log_watch (&log, h);
+  fail_unless_equals_int (push_and_check_every (h, 6000, 60), 100);
+  assert_src_framerate (h, 1, 2);
+  assert_sampling_steps (&log, 0, 60, 60, 100);
+  sampling_log_clear (&log);
+  gst_harness_teardown (h);
+
+  h = film_harness_new (199 * GST_SECOND, FALSE, "30/1", 60);
+  fail_unless_equals_int (push_and_check_every (h, 5970, 60), 100);
+  gst_harness_teardown (h);
+
+  h = film_harness_new (198 * GST_SECOND, FALSE, "30/1", 60);
+  fail_unless_equals_int (push_and_check_every (h, 5940, 59), 101);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Plain every-nth where the number of frames is unknown or not the film's:
+ * no duration, a live source, no frame rate, min-frames=0 */
+GST_START_TEST (test_min_frames_unknown)
+{
+  GstHarness *h = film_harness_new (GST_CLOCK_TIME_NONE, FALSE, "30/1", 60);
+  SamplingLog log;
+
+  sampling_log_watch (&log, h);
+  fail_unless_equals_int (push_and_check_every (h, 300, 60), 5);
+  assert_src_framerate (h, 1, 2);
+  assert_sampling_steps (&log, 0, 60, 60, 100);
+  sampling_log_clear (&log);
+  gst_harness_teardown (h);
+
+  h = film_harness_new (10 * GST_SECOND, TRUE, "30/1", 60);
+  fail_unless_equals_int (push_and_check_every (h, 300, 60), 5);
+  gst_harness_teardown (h);
+
+  /* variable rate: frames counted as they come */
+  h = film_harness_new (10 * GST_SECOND, FALSE, "0/1", 60);
+  fail_unless_equals_int (push_and_check_every (h, 300, 60), 5);
+  gst_harness_teardown (h);
+
+  h = film_harness_new (10 * GST_SECOND, FALSE, "30/1", 60);
+  g_object_set (h->element, "min-frames", 0, NULL);
+  sampling_log_watch (&log, h);
+  fail_unless_equals_int (push_and_check_every (h, 300, 60), 5);
+  assert_sampling_steps (&log, 0, 60, 60, 0);
+  sampling_log_clear (&log);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* A real file: a demuxer's duration (150 frames at 30 fps; WebM gives
+ * 4.967 s, 149 frames, the last frame's duration left out) */
+GST_START_TEST (test_min_frames_file)
+{
+  Collected c;
+  GstElement *fd;
+  gchar *desc;
+  GstClockTime expected[50];
+  guint i;
+
+  ensure_vp8_clip ();
+  /* at least 40 frames: step 3 (149 / 40), frames 0, 3, … 147 */
+  for (i = 0; i < 50; i++)
+    expected[i] = i * 100 * MS;
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "framedecimate name=fd min-frames=40 ! fakesink name=sink", vp8_clip);
+  fd = run_pipeline (desc, &c);
+  assert_pts (c.pts, expected, 50);
+  assert_counters (fd, 150, 50, 100);
+  gst_object_unref (fd);
+  g_free (desc);
+  collected_clear (&c);
+
+  /* step 6 keeps 25, as many as min-frames: step 6 stays */
+  for (i = 0; i < 25; i++)
+    expected[i] = i * 200 * MS;
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "framedecimate name=fd step=6 min-frames=25 ! fakesink name=sink",
+      vp8_clip);
+  fd = run_pipeline (desc, &c);
+  assert_pts (c.pts, expected, 25);
+  assert_counters (fd, 150, 25, 125);
+  gst_object_unref (fd);
+  g_free (desc);
   collected_clear (&c);
 }
 
@@ -503,8 +739,8 @@ static void
 collect_every_nth (const gchar * path, guint step, Collected * c)
 {
   gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd step=%u skip-ahead=true ! "
-      "fakesink name=sink", path, step);
+      "identity name=decoded ! framedecimate name=fd step=%u min-frames=0 "
+      "skip-ahead=true ! fakesink name=sink", path, step);
   GstElement *fd;
 
   collected_init (c);
@@ -1424,13 +1660,6 @@ GST_END_TEST;
 
 /* ---------- the sampling event ---------- */
 
-/* What left the element, in order: 'E' a sampling event, 'B' a buffer */
-typedef struct
-{
-  GString *order;
-  GPtrArray *events;            /* the sampling events */
-} SamplingLog;
-
 static GstPadProbeReturn
 log_sampling (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
@@ -1484,7 +1713,7 @@ GST_START_TEST (test_sampling_event_modes)
     const gchar *properties;
     guint n_fields;
   } cases[] = {
-    {"every-nth", "step=7", 2},
+    {"every-nth", "step=7", 4},
     {"interval", "interval=1000000000", 2},
     {"count", "count=12 interval=2000000000", 3},
     {"scene", "scene-threshold=0.25 min-scene-length=3", 3},
@@ -1532,6 +1761,13 @@ GST_START_TEST (test_sampling_event_modes)
       fail_unless (gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_STEP,
               &uint_value));
       fail_unless_equals_int (uint_value, 7);
+      /* no duration upstream: the step as asked, and the floor */
+      fail_unless (gst_structure_get_uint (s,
+              PALETTE_SAMPLING_FIELD_REQUESTED_STEP, &uint_value));
+      fail_unless_equals_int (uint_value, 7);
+      fail_unless (gst_structure_get_uint (s,
+              PALETTE_SAMPLING_FIELD_MIN_FRAMES, &uint_value));
+      fail_unless_equals_int (uint_value, 100);
     } else if (g_str_equal (cases[c].mode, "interval")) {
       fail_unless (gst_structure_get_uint64 (s,
               PALETTE_SAMPLING_FIELD_INTERVAL, &uint64_value));
@@ -1668,7 +1904,8 @@ count_qos_messages (gboolean skip_ahead, guint64 * in, guint64 * out)
 {
   gchar *desc = g_strdup_printf ("videotestsrc num-buffers=300 pattern=ball "
       "! video/x-raw,width=64,height=48,framerate=30/1 ! vp8enc deadline=1 ! "
-      "vp8dec ! framedecimate name=fd step=60 skip-ahead=%s ! fakesink",
+      "vp8dec ! framedecimate name=fd step=60 min-frames=0 skip-ahead=%s ! "
+      "fakesink",
       skip_ahead ? "true" : "false");
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *fd;
@@ -1740,6 +1977,10 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_every_nth_harness);
   tcase_add_test (tc, test_every_nth_pipeline);
   tcase_add_test (tc, test_every_nth_skip_ahead);
+  tcase_add_test (tc, test_min_frames_short_film);
+  tcase_add_test (tc, test_min_frames_long_film);
+  tcase_add_test (tc, test_min_frames_unknown);
+  tcase_add_test (tc, test_min_frames_file);
   tcase_add_test (tc, test_every_nth_skips_decoding);
   tcase_add_test (tc, test_qos_messages);
   tcase_add_test (tc, test_passthrough_no_copy);

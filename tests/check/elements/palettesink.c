@@ -737,13 +737,80 @@ GST_START_TEST (test_record_source)
 
 GST_END_TEST;
 
+/* YCbCr frames are decoded with the exact coefficients of their caps'
+ * matrix and range: one color of known Y, Cb, Cr gives the palette of the
+ * formula, rounded (GstVideoConverter's 8-bit path gives 126, 253 and 26
+ * for the first three, its 16-bit path tints the grays), and the record
+ * names the matrix. */
+GST_START_TEST (test_exact_yuv_conversion)
+{
+  const struct
+  {
+    const gchar *colorimetry;
+    guint8 y, cb, cr;
+    guint8 rgb[3];
+    const gchar *matrix;
+  } cases[] = {
+    /* (Y - 16) / 219 · 255 = 128.08 */
+    {"bt601", 126, 128, 128, {128, 128, 128}, "bt601"},
+    /* 27.95 */
+    {"bt601", 40, 128, 128, {28, 28, 28}, "bt601"},
+    /* (254.44, -0.48, -0.97) */
+    {"bt601", 81, 90, 240, {254, 0, 0}, "bt601"},
+    /* BT.709: (271.6, 24.10, -4.7) */
+    {"bt709", 81, 90, 240, {255, 24, 0}, "bt709"},
+    /* full range BT.601: Y 126 is 126 */
+    {"1:4:0:0", 126, 128, 128, {126, 126, 126}, "bt601"},
+  };
+  gchar *raw = tmp_path ("color.i420"), *json = tmp_path ("color.json");
+  guint c, i;
+
+  for (c = 0; c < G_N_ELEMENTS (cases); c++) {
+    /* larger than 160×90: frames that keep their size are converted by
+     * GstVideoConverter alone (palette-worker.c) */
+    static guint8 frame[320 * 180 * 3 / 2];
+    gchar *desc;
+    RunResult result;
+    JsonParser *parser;
+    JsonObject *o;
+    JsonArray *color;
+
+    memset (frame, cases[c].y, 320 * 180);
+    memset (frame + 320 * 180, cases[c].cb, 160 * 90);
+    memset (frame + 320 * 180 + 160 * 90, cases[c].cr, 160 * 90);
+    fail_unless (g_file_set_contents (raw, (const gchar *) frame,
+            sizeof (frame), NULL));
+    desc = g_strdup_printf ("filesrc location=\"%s\" ! rawvideoparse "
+        "format=i420 width=320 height=180 framerate=1/1 colorimetry=%s ! "
+        "palettesink name=sink colors=1 bw-mode=color location=\"%s\"",
+        raw, cases[c].colorimetry, json);
+    run_launch (desc, &result);
+    fail_unless (result.eos);
+    o = load_record (json, &parser);
+    color = json_array_get_array_element (json_object_get_array_member (o,
+            "colors"), 0);
+    for (i = 0; i < 3; i++)
+      fail_unless_equals_int (json_array_get_int_element (color, i),
+          cases[c].rgb[i]);
+    fail_unless_equals_string (json_object_get_string_member (o,
+            "color_matrix"), cases[c].matrix);
+    g_object_unref (parser);
+    run_result_clear (&result);
+    g_free (desc);
+  }
+  g_free (raw);
+  g_free (json);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_frame_skip)
 {
   gchar *path = tmp_path ("skip.json"), *desc;
   GstElement *pipeline;
   RunResult result;
   JsonParser *parser;
-  JsonObject *o;
+  JsonObject *o, *sampling;
 
   if (!have_elements ("framedecimate", NULL)) {
     g_print ("framedecimate is not built: frame_skip not tested\n");
@@ -751,13 +818,41 @@ GST_START_TEST (test_frame_skip)
     return;
   }
   desc = g_strdup_printf ("videotestsrc num-buffers=50 ! "
-      "framedecimate mode=every-nth step=10 ! queue ! "
+      "framedecimate mode=every-nth step=10 min-frames=0 ! queue ! "
       "palettesink name=sink location=\"%s\"", path);
   run_launch (desc, &result);
   fail_unless (result.eos);
   fail_unless_equals_uint64 (result.sink_frames, 5);
   o = load_record (path, &parser);
   fail_unless_equals_int (member_int (o, "frame_skip"), 10);
+  sampling = json_object_get_object_member (o, "sampling");
+  fail_unless_equals_int (json_object_get_int_member (sampling, "step"), 10);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "requested_step"), 10);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "min_frames"), 0);
+  g_object_unref (parser);
+  run_result_clear (&result);
+  g_free (desc);
+
+  /* the default floor of 100 frames: 50 frames (a known duration of 2 s at
+   * 25 fps) are too few for it, all of them are kept, and the record says
+   * the step used, 1, and the one asked for */
+  desc = g_strdup_printf ("videotestsrc num-buffers=50 ! "
+      "video/x-raw,framerate=25/1 ! framedecimate step=10 ! queue ! "
+      "palettesink name=sink location=\"%s\"", path);
+  run_launch (desc, &result);
+  fail_unless (result.eos);
+  fail_unless_equals_uint64 (result.sink_frames, 50);
+  o = load_record (path, &parser);
+  fail_unless_equals_int (member_int (o, "frame_skip"), 1);
+  fail_unless_equals_int (member_int (o, "frames_analyzed"), 50);
+  sampling = json_object_get_object_member (o, "sampling");
+  fail_unless_equals_int (json_object_get_int_member (sampling, "step"), 1);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "requested_step"), 10);
+  fail_unless_equals_int (json_object_get_int_member (sampling,
+          "min_frames"), 100);
   g_object_unref (parser);
   run_result_clear (&result);
   g_free (desc);
@@ -2266,6 +2361,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_record_fields);
   tcase_add_test (tc, test_record_source);
   tcase_add_test (tc, test_frame_skip);
+  tcase_add_test (tc, test_exact_yuv_conversion);
   tcase_add_test (tc, test_frame_skip_from_event);
   tcase_add_test (tc, test_sampling_seek_keeps_analysis);
   tcase_add_test (tc, test_sampling_seeks_same_palette);
