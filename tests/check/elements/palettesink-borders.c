@@ -198,12 +198,12 @@ GST_START_TEST (test_letterbox)
 {
   gchar *record = g_build_filename (tmp_dir, "letterbox.json", NULL);
   gchar *desc = g_strdup_printf ("appsrc name=src format=time ! "
-      "videobox top=-24 bottom=-24 fill=black ! palettesink location=\"%s\"",
-      record);
+      "videobox top=-24 bottom=-24 fill=black ! "
+      "palettesink downscale-method=nearest location=\"%s\"", record);
   GstStructure *s;
   gint64 crop[4];
 
-  /* 320x132 + 2 x 24 rows: 320x180, analysed at 160x90 */
+  /* nearest: exact shares (test_letterbox_linear has the default). 320x132 + 2 x 24 rows: 320x180, analysed at 160x90 */
   s = run (desc, three_colors, 3, 320, 132, 0, 0);
   check_runs (s, three_colors, 3);
   gst_structure_free (s);
@@ -222,8 +222,8 @@ GST_START_TEST (test_pillarbox)
 {
   gchar *record = g_build_filename (tmp_dir, "pillarbox.json", NULL);
   gchar *desc = g_strdup_printf ("appsrc name=src format=time ! "
-      "videobox left=-40 right=-40 fill=black ! palettesink location=\"%s\"",
-      record);
+      "videobox left=-40 right=-40 fill=black ! "
+      "palettesink downscale-method=nearest location=\"%s\"", record);
   GstStructure *s;
   gint64 crop[4];
 
@@ -249,7 +249,7 @@ GST_START_TEST (test_windowbox_solid_color)
       "pattern=solid-color foreground-color=0xff3c8cc8 ! "
       "video/x-raw,format=RGB,width=256,height=144 ! "
       "videobox left=-32 right=-32 top=-18 bottom=-18 fill=black ! "
-      "palettesink location=\"%s\"", record);
+      "palettesink downscale-method=nearest location=\"%s\"", record);
   const ColorRun one[] = { {0x3c, 0x8c, 0xc8, 12} };
   GstStructure *s;
   gint64 crop[4];
@@ -268,13 +268,53 @@ GST_START_TEST (test_windowbox_solid_color)
 
 GST_END_TEST;
 
+/* With the default linear downscale the line where a bar meets the picture
+ * is a blend of both, neither bar nor picture, and stays in: the picture's
+ * colors keep all but that line's share (1 line of 45 on each side at most),
+ * and no black is left. */
+GST_START_TEST (test_letterbox_linear)
+{
+  gchar *record = g_build_filename (tmp_dir, "letterbox-linear.json", NULL);
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time ! "
+      "videobox top=-24 bottom=-24 fill=black ! palettesink location=\"%s\"",
+      record);
+  const guint8 black[3] = { 0, 0, 0 };
+  GstStructure *s;
+  gdouble picture = 0.0;
+  gint64 crop[4];
+  guint i, r;
+
+  s = run (desc, three_colors, 3, 320, 132, 0, 0);
+  for (i = 0; i < palette_size (s); i++) {
+    fail_if (delta_e (palette_color (s, i), black) < 10.0,
+        "color %u is %06x: black from the bars", i, palette_color (s, i));
+    for (r = 0; r < 3; r++) {
+      const guint8 c[3] = { three_colors[r].r, three_colors[r].g,
+        three_colors[r].b
+      };
+      if (delta_e (palette_color (s, i), c) < 1.0)
+        picture += palette_weight (s, i);
+    }
+  }
+  fail_unless (picture >= 1.0 - 2.0 / 66, "picture colors hold %f", picture);
+  gst_structure_free (s);
+  fail_unless (record_crop (record, crop));
+  fail_unless_equals_int64 (crop[2], 24);
+  fail_unless_equals_int64 (crop[3], 24);
+  g_free (desc);
+  g_free (record);
+}
+
+GST_END_TEST;
+
 /* With a window (live use), each frame's bars are left out as it comes */
 GST_START_TEST (test_window)
 {
   gchar *record = g_build_filename (tmp_dir, "window.json", NULL);
   gchar *desc = g_strdup_printf ("appsrc name=src format=time ! "
       "videobox left=-40 right=-40 fill=black ! "
-      "palettesink window=1000000000 location=\"%s\"", record);
+      "palettesink downscale-method=nearest window=1000000000 "
+      "location=\"%s\"", record);
   const ColorRun runs[] = { {40, 160, 60, 20}, {50, 70, 200, 40} };
   const ColorRun last[] = { {50, 70, 200, 40} };
   GstStructure *s;
@@ -487,6 +527,7 @@ palettesink_borders_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_letterbox);
+  tcase_add_test (tc, test_letterbox_linear);
   tcase_add_test (tc, test_pillarbox);
   tcase_add_test (tc, test_windowbox_solid_color);
   tcase_add_test (tc, test_noisy_bars);
