@@ -101,6 +101,7 @@ typedef struct
   gchar *bw_mode;
   gint64 seed;
   gint fingerprint_colors;
+  gboolean keep_borders;
   gint stall_timeout;
   gboolean allow_special;
   gchar **decimate_props;
@@ -1287,6 +1288,8 @@ build_settings (Options * o, AnalysisSettings * s, gboolean demo)
     add_prop (&s->sink_props, "bw-mode", o->bw_mode);
   if (o->seed != G_MININT64)
     add_int_prop (&s->sink_props, "seed", o->seed);
+  if (o->keep_borders)
+    add_prop (&s->sink_props, "crop-borders", "false");
   s->stall_timeout = MAX (o->stall_timeout, 0);
   s->allow_special = o->allow_special;
   if (o->fingerprint_colors != OPTION_UNSET)
@@ -1854,6 +1857,9 @@ make_option_context (Options * o)
         "Clustering seed: same film and seed, same palette", "N"},
     {"fingerprint-colors", 0, 0, G_OPTION_ARG_INT, &o->fingerprint_colors,
         "Dominant colors kept per sampled frame (default 5)", "N"},
+    {"keep-borders", 0, 0, G_OPTION_ARG_NONE, &o->keep_borders,
+        "Count letterbox and pillarbox bars as colors (by default they are "
+          "found and left out)", NULL},
     {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &o->stall_timeout,
         "Give a film up when it makes no progress for SECONDS, at any point "
           "(default 30, 0: wait for ever)", "SECONDS"},

@@ -273,6 +273,48 @@ test_implied_modes (void)
   result_clear (&r);
 }
 
+/* Black bars are left out by default and kept with --keep-borders: a red
+ * 64x48 clip pillarboxed by 16 black columns on each side (a third of the
+ * frame is black). */
+static void
+test_keep_borders (void)
+{
+  gchar *clip = g_build_filename (tmp_dir, "pillarbox.webm", NULL);
+  gchar *description = g_strdup_printf ("videotestsrc num-buffers=10 "
+      "pattern=solid-color foreground-color=0xffc81e1e ! video/x-raw,width=64,"
+      "height=48,framerate=10/1 ! videobox left=-16 right=-16 fill=black ! "
+      "videoconvert ! vp8enc deadline=1 ! webmmux ! filesink "
+      "location=\"%s\"", clip);
+  JsonObject *crop;
+  JsonNode *node;
+  Result r;
+
+  run_pipeline_to_eos (description, 60 * GST_SECOND);
+
+  r = run ("--json", clip, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  node = json_from_string (r.out, NULL);
+  g_assert_nonnull (node);
+  crop = json_object_get_object_member (json_node_get_object (node), "crop");
+  g_assert_nonnull (crop);
+  g_assert_cmpint (json_object_get_int_member (crop, "left"), ==, 16);
+  g_assert_cmpint (json_object_get_int_member (crop, "right"), ==, 16);
+  g_assert_cmpint (json_object_get_int_member (crop, "top"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (crop, "bottom"), ==, 0);
+  json_node_unref (node);
+  g_assert_null (strstr (r.out, "#000000"));
+  result_clear (&r);
+
+  r = run ("--json", "--keep-borders", clip, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "\"crop\": null");
+  assert_contains (r.out, "#000000");
+  result_clear (&r);
+
+  g_free (description);
+  g_free (clip);
+}
+
 /* One film: one JSON document as today (indented); several: JSON Lines, a
  * whole record on each line. */
 static void
@@ -667,6 +709,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-usage/mistakes", test_mistakes);
   g_test_add_func ("/cli-usage/output-paths", test_output_paths);
   g_test_add_func ("/cli-usage/implied-modes", test_implied_modes);
+  g_test_add_func ("/cli-usage/keep-borders", test_keep_borders);
   g_test_add_func ("/cli-usage/json-lines", test_json_lines);
   g_test_add_func ("/cli-usage/grammar", test_grammar);
   g_test_add_func ("/cli-usage/utf8-title", test_utf8_title);
