@@ -43,7 +43,7 @@ typedef struct
   const gchar *sampling_mode;
   guint sampling_step;              /* every-nth */
   gdouble sampling_interval_seconds;        /* interval */
-  guint sampling_count;             /* count */
+  guint sampling_count;             /* count, seek */
   gdouble sampling_scene_threshold; /* scene */
   gint64 seed;                      /* < 0: no member */
   gdouble bw_threshold;             /* < 0: no member */
