@@ -59,7 +59,8 @@ add_sampling (JsonBuilder * builder, const PaletteRecordInfo * info)
   } else if (g_str_equal (mode, "interval")) {
     json_builder_set_member_name (builder, "interval_seconds");
     json_builder_add_double_value (builder, info->sampling_interval_seconds);
-  } else if (g_str_equal (mode, "count")) {
+  } else if (g_str_equal (mode, "count") || g_str_equal (mode, "seek")) {
+    /* seek keeps count frames too, reached by seeking */
     json_builder_set_member_name (builder, "count");
     json_builder_add_int_value (builder, info->sampling_count);
   } else if (g_str_equal (mode, "scene")) {

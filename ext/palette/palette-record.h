@@ -49,7 +49,7 @@ typedef struct
   guint sampling_requested_step;    /* every-nth: the step asked for */
   guint sampling_min_frames;        /* every-nth: the floor, 0: none */
   gdouble sampling_interval_seconds;        /* interval */
-  guint sampling_count;             /* count */
+  guint sampling_count;             /* count, seek */
   gdouble sampling_scene_threshold; /* scene */
   gint64 seed;                      /* < 0: no member */
   gdouble bw_threshold;             /* < 0: no member */

@@ -286,9 +286,10 @@ gst_frame_decimate_mode_get_type (void)
         PALETTE_SAMPLING_MODE_KEYFRAMES},
     {GST_FRAME_DECIMATE_MODE_SEEK,
           "Keep count frames spread over the duration, each reached by a "
-          "key-unit seek upstream so that only they are decoded; reads "
-          "through as count on short, unseekable or live streams "
-          "(property count)",
+          "key-unit seek upstream so that only they are decoded; tops up "
+          "sparse key frames with frames between them; reads through as "
+          "count on short, unseekable or live streams (properties count, "
+          "min-keyframes)",
         PALETTE_SAMPLING_MODE_SEEK},
     {0, NULL, NULL},
   };
@@ -398,7 +399,9 @@ gst_frame_decimate_class_init (GstFrameDecimateClass * klass)
       g_param_spec_uint ("min-keyframes", "Minimum key frames",
           "keyframes: when skipping to the key frames kept fewer than this "
           "many, read the film again from the start and keep this many frames "
-          "spread over it besides them (0: never)", 0, G_MAXINT,
+          "spread over it besides them; seek: when the film's key frames "
+          "fall short of this many (at most count), keep frames between them "
+          "too, reached by accurate seeks (0: never)", 0, G_MAXINT,
           DEFAULT_MIN_KEYFRAMES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
@@ -1248,6 +1251,7 @@ gst_frame_decimate_seek_decide (GstFrameDecimate * self, guint count)
   gint fps_n = self->have_info ? GST_VIDEO_INFO_FPS_N (&self->info) : 0;
   gint fps_d = self->have_info ? GST_VIDEO_INFO_FPS_D (&self->info) : 1;
   guint64 frames;
+  guint min_frames;
 
   if (segment->format != GST_FORMAT_TIME || segment->rate <= 0.0) {
     GST_INFO_OBJECT (self, "not a forward time segment: reading through");
@@ -1294,7 +1298,10 @@ gst_frame_decimate_seek_decide (GstFrameDecimate * self, guint count)
     return FALSE;
   }
 
-  seek_plan_init (&self->seek_plan, begin, end, count);
+  GST_OBJECT_LOCK (self);
+  min_frames = self->min_keyframes;
+  GST_OBJECT_UNLOCK (self);
+  seek_plan_init (&self->seek_plan, begin, end, count, min_frames);
   GST_INFO_OBJECT (self, "%u samples by seeking in %" GST_TIME_FORMAT " - %"
       GST_TIME_FORMAT " (~%" G_GUINT64_FORMAT " frames)", count,
       GST_TIME_ARGS (begin), GST_TIME_ARGS (end), frames);
@@ -1308,16 +1315,20 @@ gst_frame_decimate_seek_finish (GstFrameDecimate * self)
 {
   if (!self->seek_finished) {
     self->seek_finished = TRUE;
-    GST_INFO_OBJECT (self, "every sample taken: end of stream");
+    GST_INFO_OBJECT (self, "every sample taken (%u key frames, %u to top "
+        "them up): end of stream", self->seek_plan.keys,
+        seek_plan_top_up_kept (&self->seek_plan));
     gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
         gst_event_new_eos ());
   }
   return GST_FLOW_EOS;
 }
 
-/* Seeks to the middle of the plan's next empty slot, to the key frame
- * nearest it, and from then on key frames only (upstream decodes nothing
- * else). Returns FALSE when upstream did not flush for it. */
+/* Seeks to the plan's target: to the first key frame at or after it, and
+ * from then on key frames only (upstream decodes nothing else); or, to top
+ * up sparse key frames, ACCURATE to the frame there (upstream decodes from
+ * the key frame before it) and the frames after it. Returns FALSE when
+ * upstream did not flush for it. */
 static gboolean
 gst_frame_decimate_seek_next (GstFrameDecimate * self)
 {
@@ -1325,14 +1336,18 @@ gst_frame_decimate_seek_next (GstFrameDecimate * self)
   GstClockTime target = seek_plan_target (&self->seek_plan);
   GstClockTime stop = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
       segment->stop);
+  gboolean accurate = seek_plan_target_accurate (&self->seek_plan);
+  GstSeekFlags flags = accurate ? GST_SEEK_FLAG_ACCURATE :
+      GST_SEEK_FLAG_KEY_UNIT | GST_SEEK_FLAG_SNAP_AFTER |
+      GST_SEEK_FLAG_TRICKMODE | GST_SEEK_FLAG_TRICKMODE_KEY_UNITS |
+      GST_SEEK_FLAG_TRICKMODE_NO_AUDIO;
 
-  GST_DEBUG_OBJECT (self, "seeking to %" GST_TIME_FORMAT,
+  GST_DEBUG_OBJECT (self, "seeking %s to %" GST_TIME_FORMAT,
+      accurate ? "accurately (top-up)" : "to a key frame",
       GST_TIME_ARGS (target));
   gst_frame_decimate_seek_async (self, gst_event_new_seek (segment->rate,
-          GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |
-          GST_SEEK_FLAG_SNAP_AFTER | GST_SEEK_FLAG_TRICKMODE |
-          GST_SEEK_FLAG_TRICKMODE_KEY_UNITS | GST_SEEK_FLAG_TRICKMODE_NO_AUDIO,
-          GST_SEEK_TYPE_SET, target,
+          GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | flags, GST_SEEK_TYPE_SET,
+          target,
           GST_CLOCK_TIME_IS_VALID (stop) ? GST_SEEK_TYPE_SET :
           GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_IS_VALID (stop) ? stop :
           GST_CLOCK_TIME_NONE));
@@ -1361,12 +1376,14 @@ gst_frame_decimate_seek_follow (GstFrameDecimate * self, GstBuffer * buf,
           gst_buffer_ref (buf));
       return ret == GST_FLOW_OK ? gst_frame_decimate_seek_finish (self) : ret;
     case SEEK_PLAN_KEEP_SEEK:
+    case SEEK_PLAN_KEEP_SEEK_ACCURATE:
       ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self),
           gst_buffer_ref (buf));
       if (ret != GST_FLOW_OK)
         return ret;
       break;
     case SEEK_PLAN_DROP_SEEK:
+    case SEEK_PLAN_DROP_SEEK_ACCURATE:
       break;
   }
 
@@ -1374,8 +1391,7 @@ gst_frame_decimate_seek_follow (GstFrameDecimate * self, GstBuffer * buf,
     return GST_FLOW_FLUSHING;
 
   /* Refused: count's targets, reading the rest through */
-  GST_INFO_OBJECT (self, "upstream refused the key-unit seek: reading "
-      "through");
+  GST_INFO_OBJECT (self, "upstream refused the seek: reading through");
   self->seek_active = FALSE;
   self->next_target = seek_plan_target (&self->seek_plan);
   return GST_BASE_TRANSFORM_FLOW_DROPPED;
@@ -1416,6 +1432,7 @@ gst_frame_decimate_keep_seek (GstFrameDecimate * self, GstBuffer * buf,
   GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT ": verdict %d",
       GST_TIME_ARGS (stream_time), *verdict);
   return *verdict == SEEK_PLAN_KEEP_SEEK || *verdict == SEEK_PLAN_KEEP_READ_ON
+      || *verdict == SEEK_PLAN_KEEP_SEEK_ACCURATE
       || *verdict == SEEK_PLAN_KEEP_LAST;
 }
 

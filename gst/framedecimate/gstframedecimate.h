@@ -26,8 +26,9 @@ G_BEGIN_DECLS
  * @GST_FRAME_DECIMATE_MODE_KEYFRAMES: keep key frames only, and ask upstream
  *   not to decode the others
  * @GST_FRAME_DECIMATE_MODE_SEEK: keep count frames spread over the duration,
- *   reached by key-unit seeks upstream (one decoded frame each); reads
- *   through as count where seeking costs more
+ *   reached by key-unit seeks upstream (one decoded frame each), topped up
+ *   with frames between sparse key frames (accurate seeks, min-keyframes);
+ *   reads through as count where seeking costs more
  */
 typedef enum
 {

@@ -28,8 +28,11 @@
  * pipelines must not fork, its thread pools would not survive) */
 static gchar *clip_dir;
 static gchar *vp8_clip;
+/* The same with a single key frame, at 0 */
+static gchar *vp8_one_key_clip;
 
 static void ensure_vp8_clip (void);
+static void ensure_clip (const gchar * path, guint key_distance);
 static void flush (GstHarness * h);
 
 /* ---------- helpers ---------- */
@@ -1377,13 +1380,18 @@ GST_END_TEST;
 /* ---------- seek ---------- */
 
 /* Runs the 5-s clip (key frames at 0, 1, 2, 3, 4 s) through mode=seek
- * with @count samples; returns framedecimate */
+ * with @count samples, topped up to @min_frames; returns framedecimate.
+ * The sink is not asynchronous, as palettesink makes itself for the
+ * element's flushes: after one of many flushes in a row, an asynchronous
+ * sink can commit its preroll after GstBin stopped waiting for it, and
+ * then waits in PAUSED for ever (seen here once in a few runs) */
 static GstElement *
-run_seek (guint count, Collected * c)
+run_seek (guint count, guint min_frames, Collected * c)
 {
   gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "identity name=decoded ! framedecimate name=fd mode=seek count=%u ! "
-      "fakesink name=sink", vp8_clip, count);
+      "identity name=decoded ! framedecimate name=fd mode=seek count=%u "
+      "min-keyframes=%u ! fakesink name=sink async=false", vp8_clip, count,
+      min_frames);
   GstElement *fd;
 
   ensure_vp8_clip ();
@@ -1404,7 +1412,7 @@ GST_START_TEST (test_seek_kept_frames)
     4 * GST_SECOND
   };
 
-  fd = run_seek (4, &c);
+  fd = run_seek (4, 0, &c);
   assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
   /* frame 0, the three landings: nothing else (a full decode is 150) */
   fail_unless_equals_int (c.decoded, 4);
@@ -1427,11 +1435,101 @@ GST_START_TEST (test_seek_sparse_key_frames)
     3 * GST_SECOND, 4 * GST_SECOND
   };
 
-  fd = run_seek (8, &c);
+  fd = run_seek (8, 0, &c);
   assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
   fail_unless_equals_int (c.decoded, 6);
   assert_counters (fd, 6, 5, 1);
   gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Top-up: 8 frames wanted, 5 key frames (projected from the mean gap, 1 s,
+ * over the 5-s film). The 3 missing frames are owed to the 5 gaps in turn
+ * (rounded: to the gaps of the key frames at 1, 2 and 4 s), each in the
+ * middle of its gap, reached by an ACCURATE seek; a key-unit seek to just
+ * past each brings the next key frame. Kept in timeline order, each frame
+ * once, and only the kept ones decoded. */
+GST_START_TEST (test_seek_top_up)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, GST_SECOND, 1500 * MS, 2 * GST_SECOND,
+    2500 * MS, 3 * GST_SECOND, 4 * GST_SECOND, 4500 * MS
+  };
+
+  fd = run_seek (8, 8, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  /* the kept frames only; upstream may push one more frame (of the
+   * ACCURATE segment) before the EOS flow return after the last stops it */
+  fail_unless (c.decoded >= 8 && c.decoded <= 9, "decoded %u", c.decoded);
+  assert_counters (fd, c.decoded, 8, c.decoded - 8);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Two top-up frames in one gap: the first reached by the ACCURATE seek,
+ * the second by reading on (the frames between are decoded and dropped).
+ * 10 wanted, 5 key frames: 5 missing, 2 owed by the time of the key frame
+ * at 1 s (its gap and the first one's), at a quarter of the gap apart
+ * (the top-up stays in the first half of a gap): 1.25 s, the frame shown
+ * then (frame 37, from 1.233 s: the decoder clips its timestamp to the
+ * accurate segment's start), and 1.5 s; then one frame in the middle of
+ * each next gap. */
+GST_START_TEST (test_seek_top_up_reads_on)
+{
+  Collected c;
+  GstElement *fd;
+  const GstClockTime expected[] = { 0, GST_SECOND, 1250 * MS, 1500 * MS,
+    2 * GST_SECOND, 2500 * MS, 3 * GST_SECOND, 3500 * MS, 4 * GST_SECOND,
+    4500 * MS
+  };
+
+  fd = run_seek (10, 10, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  /* frames 37-45 in the gap read on, one for each of the others (and
+   * maybe one past the last, as above) */
+  fail_unless (c.decoded >= 17 && c.decoded <= 18, "decoded %u", c.decoded);
+  assert_counters (fd, c.decoded, 10, c.decoded - 10);
+  gst_object_unref (fd);
+  collected_clear (&c);
+}
+
+GST_END_TEST;
+
+/* A film with a single key frame, at 0: the key-unit seek lands back on it
+ * (none after the target), and the missing min-keyframes - 1 = 4 frames
+ * come from the first half of the film, 5 s / 8 apart, by one ACCURATE
+ * seek and reading on: 0.625 s (frame 18, from 0.6 s, its timestamp
+ * clipped to the segment's start), then the first frames at or after
+ * 1.25 s (frame 38, 1.267 s), 1.875 s (frame 57, 1.9 s) and 2.5 s. The
+ * key-unit seek past them lands on the key frame once more, and the stream
+ * ends. */
+GST_START_TEST (test_seek_top_up_one_key_frame)
+{
+  Collected c;
+  GstElement *fd;
+  gchar *desc;
+  const GstClockTime expected[] = { 0, 625 * MS, 1267 * MS, 1900 * MS,
+    2500 * MS
+  };
+
+  ensure_clip (vp8_one_key_clip, 1000);
+  collected_init (&c);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "identity name=decoded ! framedecimate name=fd mode=seek count=10 "
+      "min-keyframes=5 ! fakesink name=sink async=false", vp8_one_key_clip);
+  fd = run_pipeline (desc, &c);
+  assert_pts (c.pts, expected, G_N_ELEMENTS (expected));
+  /* the key frame twice (first frame, landing), frames 18-75, the key
+   * frame again: 61 of 150 */
+  fail_unless_equals_int (c.decoded, 61);
+  assert_counters (fd, 61, 5, 56);
+  gst_object_unref (fd);
+  g_free (desc);
   collected_clear (&c);
 }
 
@@ -1445,7 +1543,7 @@ GST_START_TEST (test_seek_short_reads_through)
   GstElement *fd;
   gchar *desc;
 
-  fd = run_seek (20, &c);
+  fd = run_seek (20, 30, &c);
   fail_unless_equals_int (c.decoded, 150);
   fail_unless_equals_int (c.pts->len, 20);
   assert_counters (fd, 150, 20, 130);
@@ -2003,6 +2101,9 @@ framedecimate_suite (void)
   tcase_add_test (tc, test_keyframes_top_up);
   tcase_add_test (tc, test_seek_kept_frames);
   tcase_add_test (tc, test_seek_sparse_key_frames);
+  tcase_add_test (tc, test_seek_top_up);
+  tcase_add_test (tc, test_seek_top_up_reads_on);
+  tcase_add_test (tc, test_seek_top_up_one_key_frame);
   tcase_add_test (tc, test_seek_short_reads_through);
   tcase_add_test (tc, test_seek_not_seekable);
   tcase_add_test (tc, test_keyframes_not_seekable);
@@ -2019,18 +2120,25 @@ framedecimate_suite (void)
 static void
 ensure_vp8_clip (void)
 {
+  ensure_clip (vp8_clip, 30);
+}
+
+/* 150 frames at 30 fps, a key frame every @key_distance frames */
+static void
+ensure_clip (const gchar * path, guint key_distance)
+{
   Collected c;
   GstElement *pipeline;
   gchar *desc, *partial;
 
-  if (g_file_test (vp8_clip, G_FILE_TEST_EXISTS))
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
     return;
 
-  partial = g_strconcat (vp8_clip, ".part", NULL);
+  partial = g_strconcat (path, ".part", NULL);
   desc = g_strdup_printf ("videotestsrc num-buffers=150 pattern=ball ! "
       "video/x-raw,width=160,height=120,framerate=30/1 ! "
-      "vp8enc keyframe-max-dist=30 deadline=1 ! webmmux ! "
-      "filesink location=%s", partial);
+      "vp8enc keyframe-max-dist=%u deadline=1 ! webmmux ! "
+      "filesink location=%s", key_distance, partial);
   collected_init (&c);
   pipeline = gst_parse_launch (desc, NULL);
   fail_unless (pipeline != NULL, "cannot encode the test clip (vp8enc, "
@@ -2039,7 +2147,7 @@ ensure_vp8_clip (void)
   wait_for (pipeline, GST_MESSAGE_EOS, &c);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (pipeline);
-  fail_unless (g_rename (partial, vp8_clip) == 0);
+  fail_unless (g_rename (partial, path) == 0);
   collected_clear (&c);
   g_free (desc);
   g_free (partial);
@@ -2055,13 +2163,16 @@ main (int argc, char **argv)
   clip_dir = g_dir_make_tmp ("framedecimate-XXXXXX", NULL);
   g_assert (clip_dir != NULL);
   vp8_clip = g_build_filename (clip_dir, "kf30.webm", NULL);
+  vp8_one_key_clip = g_build_filename (clip_dir, "kf1000.webm", NULL);
 
   s = framedecimate_suite ();
   ret = gst_check_run_suite (s, "framedecimate", __FILE__);
 
   g_unlink (vp8_clip);
+  g_unlink (vp8_one_key_clip);
   g_rmdir (clip_dir);
   g_free (vp8_clip);
+  g_free (vp8_one_key_clip);
   g_free (clip_dir);
   return ret;
 }

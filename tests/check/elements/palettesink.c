@@ -889,17 +889,18 @@ GST_START_TEST (test_frame_skip)
 
 GST_END_TEST;
 
-/* The record's frame_skip for the sampling event on the sink's pad: the
- * step in every-nth mode, null for the other modes and without one. */
+/* A copy of the record's member @name (NULL when absent) after the
+ * sampling event @sampling and the event @after on the sink's pad */
 static JsonNode *
-frame_skip_for (GstEvent * sampling, GstEvent * after)
+record_member_for (GstEvent * sampling, GstEvent * after, const gchar * name)
 {
   gchar *path = tmp_path ("event-skip.json");
   GstHarness *h = sink_harness (NULL, "location", path, NULL);
   GstVideoInfo info;
   const guint8 red[3] = { 255, 0, 0 };
   JsonParser *parser;
-  JsonNode *frame_skip;
+  JsonObject *record;
+  JsonNode *member;
 
   gst_harness_set_src_caps_str (h,
       "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
@@ -911,12 +912,24 @@ frame_skip_for (GstEvent * sampling, GstEvent * after)
   fail_unless_equals_int (gst_harness_push (h, make_rgb_frame (&info, red,
               NULL, 0, GST_SECOND / 25)), GST_FLOW_OK);
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
-  frame_skip = json_node_copy (json_object_get_member (load_record (path,
-              &parser), "frame_skip"));
+  record = load_record (path, &parser);
+  member = json_object_has_member (record, name) ?
+      json_node_copy (json_object_get_member (record, name)) : NULL;
   g_object_unref (parser);
   gst_harness_teardown (h);
   g_unlink (path);
   g_free (path);
+  return member;
+}
+
+/* The record's frame_skip for the sampling event on the sink's pad: the
+ * step in every-nth mode, null for the other modes and without one. */
+static JsonNode *
+frame_skip_for (GstEvent * sampling, GstEvent * after)
+{
+  JsonNode *frame_skip = record_member_for (sampling, after, "frame_skip");
+
+  fail_unless (frame_skip != NULL);
   return frame_skip;
 }
 
@@ -965,6 +978,53 @@ GST_START_TEST (test_frame_skip_from_event)
       sampling_event ("every-nth", 4));
   fail_unless_equals_int (json_node_get_int (frame_skip), 4);
   json_node_unref (frame_skip);
+}
+
+GST_END_TEST;
+
+/* The record's sampling object: the mode and the one parameter it uses;
+ * seek, like count, gives its count (issue #20) */
+GST_START_TEST (test_record_sampling)
+{
+  struct
+  {
+    const gchar *mode;
+    const gchar *member;        /* NULL: the mode alone */
+    gdouble value;
+  } cases[] = {
+    {"every-nth", "step", 13},
+    {"interval", "interval_seconds", 1.0},
+    {"count", "count", 10},
+    {"seek", "count", 10},
+    {"scene", "scene_threshold", 0.0},
+    {"keyframes", NULL, 0},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    JsonNode *node = record_member_for (sampling_event (cases[i].mode, 13),
+        NULL, "sampling");
+    JsonObject *o;
+
+    fail_unless (node != NULL && JSON_NODE_HOLDS_OBJECT (node), "%s",
+        cases[i].mode);
+    o = json_node_get_object (node);
+    fail_unless_equals_string (json_object_get_string_member (o, "mode"),
+        cases[i].mode);
+    if (cases[i].member) {
+      fail_unless_equals_int (json_object_get_size (o), 2);
+      fail_unless (json_object_has_member (o, cases[i].member), "%s: no %s",
+          cases[i].mode, cases[i].member);
+      fail_unless_equals_float (json_object_get_double_member (o,
+              cases[i].member), cases[i].value);
+    } else {
+      fail_unless_equals_int (json_object_get_size (o), 1);
+    }
+    json_node_unref (node);
+  }
+
+  /* without framedecimate: no sampling */
+  fail_unless (record_member_for (NULL, NULL, "sampling") == NULL);
 }
 
 GST_END_TEST;
@@ -2363,6 +2423,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_frame_skip);
   tcase_add_test (tc, test_exact_yuv_conversion);
   tcase_add_test (tc, test_frame_skip_from_event);
+  tcase_add_test (tc, test_record_sampling);
   tcase_add_test (tc, test_sampling_seek_keeps_analysis);
   tcase_add_test (tc, test_sampling_seeks_same_palette);
   tcase_add_test (tc, test_same_seed_same_output);
