@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Messages handed to libmosquitto and not yet written (QoS 0) or
+ * acknowledged (QoS 1, 2). libmosquitto queues without limit, so a broker
+ * that is alive but slower than our updates would grow the process for as
+ * long as it lags. Above this, a topic's newer payload waits in `retained`
+ * (one per topic) and goes out once the queue is half empty: a subscriber
+ * of a retained topic wants the latest palette, not every one it missed. */
+#define MAX_IN_FLIGHT 64
+
 struct _LiveMqtt
 {
   struct mosquitto *mosq;
@@ -21,6 +29,8 @@ struct _LiveMqtt
   GHashTable *retained;         /* topic → payload, published again on
                                  * each connection */
   gint in_flight;               /* published, not yet acknowledged */
+  GHashTable *held;             /* topics whose latest payload waits for
+                                 * the queue to drain (a set) */
   gboolean connected;
   gint last_refusal;            /* reported once until it changes */
 };
@@ -76,6 +86,7 @@ on_connect (struct mosquitto *mosq, void *user_data, int rc)
     g_printerr ("gst-palette live: MQTT connected\n");
   mqtt->last_refusal = 0;
   mqtt->connected = TRUE;
+  g_hash_table_remove_all (mqtt->held);
   again = g_ptr_array_new_with_free_func (g_free);
   g_hash_table_iter_init (&iter, mqtt->retained);
   while (g_hash_table_iter_next (&iter, &topic, &payload)) {
@@ -110,11 +121,32 @@ on_publish (struct mosquitto *mosq, void *user_data, int mid)
 {
   LiveMqtt *mqtt = user_data;
 
+  GPtrArray *again = NULL;
+  GHashTableIter iter;
+  gpointer topic;
+  guint i;
+
   if (g_atomic_int_get (&mqtt->in_flight) > 0)
     g_atomic_int_dec_and_test (&mqtt->in_flight);
   g_mutex_lock (&mqtt->lock);
   g_cond_broadcast (&mqtt->sent);
+  if (mqtt->connected && g_hash_table_size (mqtt->held) > 0
+      && g_atomic_int_get (&mqtt->in_flight) <= MAX_IN_FLIGHT / 2) {
+    again = g_ptr_array_new_with_free_func (g_free);
+    g_hash_table_iter_init (&iter, mqtt->held);
+    while (g_hash_table_iter_next (&iter, &topic, NULL)) {
+      g_ptr_array_add (again, g_strdup (topic));
+      g_ptr_array_add (again, g_strdup (g_hash_table_lookup (mqtt->retained,
+                  topic)));
+    }
+    g_hash_table_remove_all (mqtt->held);
+  }
   g_mutex_unlock (&mqtt->lock);
+  if (again == NULL)
+    return;
+  for (i = 0; i + 1 < again->len; i += 2)
+    send (mqtt, again->pdata[i], again->pdata[i + 1]);
+  g_ptr_array_unref (again);
 }
 
 gboolean
@@ -186,6 +218,7 @@ live_mqtt_open (const LiveMqttOptions * options, GError ** error)
   g_cond_init (&mqtt->sent);
   mqtt->retained = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
+  mqtt->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* a clean session: what this process publishes is all retained, and it
    * subscribes to nothing */
   mqtt->mosq = mosquitto_new (options->client_id, true, mqtt);
@@ -267,10 +300,21 @@ live_mqtt_publish (LiveMqtt * mqtt, const gchar * stream, const gchar * leaf,
   g_mutex_lock (&mqtt->lock);
   connected = mqtt->connected;
   g_hash_table_replace (mqtt->retained, g_strdup (topic), g_strdup (payload));
+  if (connected && g_atomic_int_get (&mqtt->in_flight) >= MAX_IN_FLIGHT) {
+    /* the latest payload goes when the queue drains (on_publish) */
+    g_hash_table_add (mqtt->held, g_strdup (topic));
+    connected = FALSE;
+  }
   g_mutex_unlock (&mqtt->lock);
   if (connected)
     send (mqtt, topic, payload);
   g_free (topic);
+}
+
+guint
+live_mqtt_in_flight (LiveMqtt * mqtt)
+{
+  return g_atomic_int_get (&mqtt->in_flight);
 }
 
 void
@@ -302,6 +346,7 @@ live_mqtt_close (LiveMqtt * mqtt, guint timeout_ms)
   }
   mosquitto_lib_cleanup ();
   g_hash_table_unref (mqtt->retained);
+  g_hash_table_unref (mqtt->held);
   g_cond_clear (&mqtt->sent);
   g_mutex_clear (&mqtt->lock);
   g_free (mqtt->process_topic);

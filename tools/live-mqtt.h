@@ -44,6 +44,11 @@ LiveMqtt *live_mqtt_open (const LiveMqttOptions * options, GError ** error);
 void live_mqtt_publish (LiveMqtt * mqtt, const gchar * stream,
     const gchar * leaf, const gchar * payload);
 
+/* Messages handed to the connection and not yet written or acknowledged:
+ * at most about 64 (a slow broker gets each topic's latest payload once it
+ * catches up, not every one it missed). */
+guint live_mqtt_in_flight (LiveMqtt * mqtt);
+
 /* The process's status "offline" (a clean stop sends no will), then waits
  * at most TIMEOUT_MS for the broker to have everything, and disconnects. */
 void live_mqtt_close (LiveMqtt * mqtt, guint timeout_ms);

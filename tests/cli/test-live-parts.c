@@ -3,7 +3,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
+#include <mosquitto.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "events.h"
@@ -247,6 +252,168 @@ test_events_doubles (void)
   g_free (dir);
 }
 
+/* A port on 127.0.0.1 free when asked */
+static guint16
+free_tcp_port (void)
+{
+  struct sockaddr_in addr = { 0, };
+  socklen_t len = sizeof addr;
+  gint fd = socket (AF_INET, SOCK_STREAM, 0);
+  guint16 port;
+
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  port = ntohs (addr.sin_port);
+  close (fd);
+  return port;
+}
+
+typedef struct
+{
+  GMutex lock;
+  GHashTable *last;             /* topic → last payload received */
+} Received;
+
+static void
+on_message (struct mosquitto *mosq, void *data,
+    const struct mosquitto_message *message)
+{
+  Received *received = data;
+
+  g_mutex_lock (&received->lock);
+  g_hash_table_replace (received->last, g_strdup (message->topic),
+      g_strndup (message->payload, message->payloadlen));
+  g_mutex_unlock (&received->lock);
+}
+
+static gboolean
+received_is (Received * received, const gchar * topic, const gchar * payload)
+{
+  gboolean is;
+
+  g_mutex_lock (&received->lock);
+  is = g_strcmp0 (g_hash_table_lookup (received->last, topic), payload) == 0;
+  g_mutex_unlock (&received->lock);
+  return is;
+}
+
+/* A broker that stops reading (SIGSTOP: alive, but acknowledging nothing)
+ * while palettes keep coming: no more than ~64 messages wait in the
+ * connection instead of every update (40 MB here), and once the broker
+ * reads again each topic's latest payload reaches a subscriber. */
+static void
+test_mqtt_slow_broker (void)
+{
+  gchar *dir = g_dir_make_tmp ("live-mqtt-XXXXXX", NULL);
+  gchar *config = g_build_filename (dir, "mosquitto.conf", NULL);
+  const gchar *broker = g_file_test ("/usr/sbin/mosquitto",
+      G_FILE_TEST_IS_EXECUTABLE) ? "/usr/sbin/mosquitto" : "mosquitto";
+  guint16 port = free_tcp_port ();
+  gchar *text = g_strdup_printf ("persistence false\nuser %s\n"
+      "listener %u 127.0.0.1\nallow_anonymous true\n", g_get_user_name (),
+      port);
+  gchar *argv[] = { (gchar *) broker, (gchar *) "-c", config, NULL };
+  LiveMqttOptions options = { 0, };
+  Received received = { 0, };
+  struct mosquitto *sub;
+  gchar *payload = g_malloc (2048 + 1);
+  gchar *latest[4] = { NULL, };
+  gchar *topic;
+  LiveMqtt *mqtt;
+  gint64 deadline;
+  guint i, most = 0;
+  GPid pid;
+  gint status;
+
+  if (!g_file_test (broker, G_FILE_TEST_IS_EXECUTABLE)
+      && g_find_program_in_path ("mosquitto") == NULL) {
+    g_test_skip ("mosquitto is not installed (.ci/install-deps installs it)");
+    return;
+  }
+  g_assert_true (g_file_set_contents (config, text, -1, NULL));
+  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
+          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+          G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, NULL));
+
+  g_mutex_init (&received.lock);
+  received.last = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
+  mosquitto_lib_init ();
+  sub = mosquitto_new (NULL, true, &received);
+  mosquitto_message_callback_set (sub, on_message);
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while (mosquitto_connect (sub, "127.0.0.1", port, 10) != MOSQ_ERR_SUCCESS) {
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (50000);
+  }
+  g_assert_cmpint (mosquitto_subscribe (sub, NULL, "slow/#", 0), ==,
+      MOSQ_ERR_SUCCESS);
+  g_assert_cmpint (mosquitto_loop_start (sub), ==, MOSQ_ERR_SUCCESS);
+
+  options.host = "127.0.0.1";
+  options.port = port;
+  options.prefix = "slow";
+  options.client_id = "slow-broker-test";
+  options.keepalive = 60;
+  mqtt = live_mqtt_open (&options, NULL);
+  g_assert_nonnull (mqtt);
+  /* connected once the subscriber hears it */
+  while (!received_is (&received, "slow/s0/palette", "hello")) {
+    live_mqtt_publish (mqtt, "s0", "palette", "hello");
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (100000);
+  }
+
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  memset (payload, 'x', 2048);
+  payload[2048] = '\0';
+  for (i = 0; i < 20000; i++) {
+    gchar stream[8];
+    gint n = g_snprintf (payload, 32, "%u", i);
+
+    payload[n] = ' ';
+    g_snprintf (stream, sizeof stream, "s%u", i % 4);
+    live_mqtt_publish (mqtt, stream, "palette", payload);
+    g_free (latest[i % 4]);
+    latest[i % 4] = g_strdup (payload);
+    most = MAX (most, live_mqtt_in_flight (mqtt));
+  }
+  /* 64, and the topics sent again as the queue drains */
+  g_assert_cmpuint (most, <=, 64 + 4);
+  g_assert_cmpuint (most, >=, 64);
+
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  for (i = 0; i < 4; i++) {
+    topic = g_strdup_printf ("slow/s%u/palette", i);
+    while (!received_is (&received, topic, latest[i])) {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50000);
+    }
+    g_free (topic);
+    g_free (latest[i]);
+  }
+
+  live_mqtt_close (mqtt, 2000);
+  mosquitto_disconnect (sub);
+  mosquitto_loop_stop (sub, false);
+  mosquitto_destroy (sub);
+  mosquitto_lib_cleanup ();
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_hash_table_unref (received.last);
+  g_mutex_clear (&received.lock);
+  g_free (payload);
+  g_unlink (config);
+  g_rmdir (dir);
+  g_free (text);
+  g_free (config);
+  g_free (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -258,5 +425,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live/palette-payload", test_palette_payload);
   g_test_add_func ("/live/status-payload", test_status_payload);
   g_test_add_func ("/events/doubles", test_events_doubles);
+  g_test_add_func ("/live/mqtt-slow-broker", test_mqtt_slow_broker);
   return g_test_run ();
 }
