@@ -5,6 +5,7 @@
 #endif
 
 #include "analyze.h"
+
 #include "demo-clip.h"
 #include "escape.h"
 #include "palette-message.h"
@@ -12,6 +13,7 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -843,7 +845,9 @@ record_from_message (GstMessage * message)
     json_array_add_int_element (triple, (gint64) channels[1]);
     json_array_add_int_element (triple, (gint64) channels[2]);
     json_array_add_array_element (rgb, triple);
-    json_array_add_double_element (shares, palette.weights[i]);
+    /* 6 decimals, as the record file has them */
+    json_array_add_double_element (shares,
+        round (palette.weights[i] * 1e6) / 1e6);
     json_array_add_string_element (hex, text);
     g_free (text);
   }
