@@ -1241,6 +1241,25 @@ gst_frame_decimate_upstream_live (GstFrameDecimate * self)
   return live;
 }
 
+/* The stream time @segment spans within a film of @duration: from its start
+ * (0 if unknown) to its stop or the film's end, whichever comes first.
+ * FALSE when that is empty. One reading for seek and for min-frames. */
+static gboolean
+gst_frame_decimate_segment_span (const GstSegment * segment,
+    GstClockTime duration, GstClockTime * begin, GstClockTime * end)
+{
+  *begin = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+      segment->start);
+  if (!GST_CLOCK_TIME_IS_VALID (*begin))
+    *begin = 0;
+  *end = GST_CLOCK_TIME_IS_VALID (segment->stop) ?
+      gst_segment_to_stream_time (segment, GST_FORMAT_TIME, segment->stop) :
+      GST_CLOCK_TIME_NONE;
+  if (!GST_CLOCK_TIME_IS_VALID (*end) || *end > duration)
+    *end = duration;
+  return *end > *begin;
+}
+
 /* Whether to sample the current segment by seeking, where seeking costs
  * less than reading through; if so, plans @count slots over it. */
 static gboolean
@@ -1272,16 +1291,7 @@ gst_frame_decimate_seek_decide (GstFrameDecimate * self, guint count)
     return FALSE;
   }
 
-  begin = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
-      segment->start);
-  if (!GST_CLOCK_TIME_IS_VALID (begin))
-    begin = 0;
-  end = GST_CLOCK_TIME_IS_VALID (segment->stop) ?
-      gst_segment_to_stream_time (segment, GST_FORMAT_TIME, segment->stop) :
-      GST_CLOCK_TIME_NONE;
-  if (!GST_CLOCK_TIME_IS_VALID (end) || end > duration)
-    end = duration;
-  if (end <= begin) {
+  if (!gst_frame_decimate_segment_span (segment, duration, &begin, &end)) {
     GST_INFO_OBJECT (self, "empty segment: reading through");
     return FALSE;
   }
@@ -1462,16 +1472,7 @@ gst_frame_decimate_floor_step (GstFrameDecimate * self,
   if (gst_frame_decimate_upstream_live (self))
     return step;
 
-  begin = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
-      segment->start);
-  if (!GST_CLOCK_TIME_IS_VALID (begin))
-    begin = 0;
-  end = GST_CLOCK_TIME_IS_VALID (segment->stop) ?
-      gst_segment_to_stream_time (segment, GST_FORMAT_TIME, segment->stop) :
-      GST_CLOCK_TIME_NONE;
-  if (!GST_CLOCK_TIME_IS_VALID (end) || end > duration)
-    end = duration;
-  if (end <= begin)
+  if (!gst_frame_decimate_segment_span (segment, duration, &begin, &end))
     return step;
 
   frames = gst_util_uint64_scale_round (end - begin, fps_n,
