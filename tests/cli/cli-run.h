@@ -35,6 +35,18 @@ run_pipeline_to_eos (const gchar * description, GstClockTime timeout)
 /* The binary under test: argv[1] of the test program. */
 static const gchar *gst_palette_bin;
 
+/* The binary under test: the first argument (meson passes it), else
+ * $GST_PALETTE; exported as GST_PALETTE for the test's own subprocesses,
+ * which get no arguments of ours. */
+static inline void
+find_gst_palette (int argc, char **argv)
+{
+  gst_palette_bin = argc > 1 ? argv[1] : g_getenv ("GST_PALETTE");
+  if (gst_palette_bin == NULL)
+    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
+  g_setenv ("GST_PALETTE", gst_palette_bin, TRUE);
+}
+
 typedef struct
 {
   gint status;                  /* exit code, or 128 + signal */

@@ -1805,13 +1805,7 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_setenv ("GST_DEBUG_NO_COLOR", "1", TRUE);
 
-  gst_palette_bin = g_getenv ("GST_PALETTE");
-  if (argc > 1)
-    gst_palette_bin = argv[1];
-  if (gst_palette_bin == NULL)
-    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
-  /* for the test processes, which get no arguments of ours */
-  g_setenv ("GST_PALETTE", gst_palette_bin, TRUE);
+  find_gst_palette (argc, argv);
   if (!g_test_subprocess ())
     g_test_set_nonfatal_assertions ();
 

@@ -826,11 +826,7 @@ main (int argc, char **argv)
    * that only gst-palette's own coloring is seen. */
   g_setenv ("GST_DEBUG_NO_COLOR", "1", TRUE);
 
-  gst_palette_bin = g_getenv ("GST_PALETTE");
-  if (argc > 1)
-    gst_palette_bin = argv[1];
-  if (gst_palette_bin == NULL)
-    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
+  find_gst_palette (argc, argv);
 
   g_test_add_func ("/cli/library", test_library);
   g_test_add_func ("/cli/refuses-bad-catalog", test_refuses_bad_catalog);

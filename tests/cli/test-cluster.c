@@ -663,9 +663,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
-  gst_palette_bin = argc > 1 ? argv[1] : g_getenv ("GST_PALETTE");
-  if (gst_palette_bin == NULL)
-    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
+  find_gst_palette (argc, argv);
 
   /* Everything the tests make goes to one folder, removed at the end. */
   tmp = g_dir_make_tmp ("gst-palette-cluster-XXXXXX", NULL);

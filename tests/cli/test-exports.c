@@ -275,9 +275,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   g_setenv ("GST_DEBUG_NO_COLOR", "1", TRUE);
-  gst_palette_bin = argc > 1 ? argv[1] : g_getenv ("GST_PALETTE");
-  if (gst_palette_bin == NULL)
-    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
+  find_gst_palette (argc, argv);
 
   g_test_add ("/exports/csv-and-palettes", Fixture, NULL, fixture_set_up,
       test_csv_and_palettes, fixture_tear_down);

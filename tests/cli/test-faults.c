@@ -621,11 +621,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   g_setenv ("GST_DEBUG_NO_COLOR", "1", TRUE);
-  gst_palette_bin = g_getenv ("GST_PALETTE");
-  if (argc > 1)
-    gst_palette_bin = argv[1];
-  if (gst_palette_bin == NULL)
-    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
+  find_gst_palette (argc, argv);
   tmp_dir = g_dir_make_tmp ("gst-palette-faults-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
 

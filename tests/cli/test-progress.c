@@ -259,9 +259,7 @@ main (int argc, char **argv)
   g_setenv ("GST_DEBUG", "*:0", TRUE);
   g_unsetenv ("NO_COLOR");
   g_unsetenv ("COLUMNS");
-  gst_palette_bin = argc > 1 ? argv[1] : g_getenv ("GST_PALETTE");
-  if (gst_palette_bin == NULL)
-    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
+  find_gst_palette (argc, argv);
 
   tmp_dir = g_dir_make_tmp ("gst-palette-progress-XXXXXX", NULL);
   clip = g_build_filename (tmp_dir, "A Clip Whose Name Is Longer Than The "

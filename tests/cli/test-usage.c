@@ -696,9 +696,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   g_setenv ("GST_DEBUG_NO_COLOR", "1", TRUE);
-  gst_palette_bin = argc > 1 ? argv[1] : g_getenv ("GST_PALETTE");
-  if (gst_palette_bin == NULL)
-    g_error ("give the gst-palette binary as argument or in GST_PALETTE");
+  find_gst_palette (argc, argv);
 
   tmp_dir = g_dir_make_tmp ("gst-palette-usage-XXXXXX", NULL);
   clip_a = g_build_filename (tmp_dir, "a.webm", NULL);
