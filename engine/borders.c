@@ -355,7 +355,8 @@ subtract_line (const Line *line, PaletteHistogram *hist)
     unsigned index;
     if (line->count[bin] == 0)
       continue;
-    index = (bin >> 4) << 10 | ((bin >> 2) & 3) << 5 | (bin & 3);
+    /* the ledger's bin holds channels below 32: 2 bits each, as ledger_add packs them */
+    index = palette_histogram_bin_of ((bin >> 4) << 3, ((bin >> 2) & 3) << 3, (bin & 3) << 3);
     palette_histogram_take_back (hist, index, line->count[bin], line->sum[bin]);
   }
   palette_histogram_take_back_levels (hist, line->luma, DARK_LEVELS, line->saturation_sum);

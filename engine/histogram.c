@@ -91,7 +91,7 @@ palette_histogram_add_rgb (PaletteHistogram *hist, const uint8_t *pixels,
     const uint8_t *p = pixels + y * row_stride;
     for (x = 0; x < width; x++, p += pixel_stride) {
       unsigned r = p[0], g = p[1], b = p[2];
-      unsigned index = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
+      unsigned index = palette_histogram_bin_of (r, g, b);
       Bin *bin = &bins[index];
 
       bin->count++;

@@ -24,6 +24,13 @@ typedef struct {
   double weight;     /* pixel count, or a share once normalised */
 } PaletteColor;
 
+/* The bin of a pixel: the top 5 bits of R, G and B, in that order. */
+static inline unsigned
+palette_histogram_bin_of (unsigned r, unsigned g, unsigned b)
+{
+  return (r >> 3) << 10 | (g >> 3) << 5 | b >> 3;
+}
+
 PaletteHistogram *palette_histogram_new (void);
 void palette_histogram_free (PaletteHistogram *hist);                 /* NULL-safe */
 void palette_histogram_clear (PaletteHistogram *hist);
@@ -40,7 +47,7 @@ void palette_histogram_add_histogram (PaletteHistogram *dst, const PaletteHistog
 void palette_histogram_subtract_histogram (PaletteHistogram *dst, const PaletteHistogram *src);
 
 /* Takes pixels added before back out (bar pixels found only later): count
- * pixels of bin index ((r >> 3) << 10 | (g >> 3) << 5 | b >> 3) whose
+ * pixels of bin index (palette_histogram_bin_of) whose
  * channels sum to sum[3]; then their luma counts (levels 0..n_levels - 1)
  * and HSV saturations as add_rgb counted them. */
 void palette_histogram_take_back (PaletteHistogram *hist, unsigned index, uint64_t count,
