@@ -1,37 +1,9 @@
 /* gst-palette: one JSON object on one line (see json-line.h) */
 #include "json-line.h"
 
-#include <math.h>
-
-/* the shortest decimal that reads back as VALUE: json-glib writes 17
- * digits (0.59899999999999998 for 0.599) */
-static void
-append_double (GString * out, gdouble value)
-{
-  gchar buffer[G_ASCII_DTOSTR_BUF_SIZE];
-  gint precision;
-
-  if (!isfinite (value)) {
-    g_string_append (out, "null");
-    return;
-  }
-  /* %g would write 10 as 1e+01 at one digit */
-  if (value == floor (value) && fabs (value) < 1e15) {
-    g_string_append_printf (out, "%.0f", value);
-    return;
-  }
-  for (precision = 1; precision < 17; precision++) {
-    gchar format[8];
-
-    g_snprintf (format, sizeof (format), "%%.%dg", precision);
-    g_ascii_formatd (buffer, sizeof (buffer), format, value);
-    if (g_ascii_strtod (buffer, NULL) == value)
-      break;
-  }
-  if (precision == 17)
-    g_ascii_formatd (buffer, sizeof (buffer), "%.17g", value);
-  g_string_append (out, buffer);
-}
+/* numbers as the records write them (json-glib writes 17 digits,
+ * 0.59899999999999998 for 0.599), whole ones without a fraction */
+#include "palette-record.h"
 
 static void append_node (GString * out, JsonNode * node);
 
@@ -98,7 +70,8 @@ append_node (GString * out, JsonNode * node)
               "false");
           break;
         case G_TYPE_DOUBLE:
-          append_double (out, json_node_get_double (node));
+          palette_record_append_double (out, json_node_get_double (node),
+              FALSE);
           break;
         default:
           g_string_append_printf (out, "%" G_GINT64_FORMAT,

@@ -325,10 +325,8 @@ append_string (GString * out, const gchar * text)
   g_free (valid);
 }
 
-/* The shortest form that reads back as the same double (as Python's repr),
- * always with a fraction or exponent so it stays a float. */
-static void
-append_double (GString * out, gdouble value)
+void
+palette_record_append_double (GString * out, gdouble value, gboolean as_float)
 {
   gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
   gint precision;
@@ -346,8 +344,14 @@ append_double (GString * out, gdouble value)
       break;
   }
   g_string_append (out, buf);
-  if (!strpbrk (buf, ".eE"))
+  if (as_float && !strpbrk (buf, ".eE"))
     g_string_append (out, ".0");
+}
+
+static void
+append_double (GString * out, gdouble value)
+{
+  palette_record_append_double (out, value, TRUE);
 }
 
 /* How deep arrays nest in node, counted up to max (an object counts as

@@ -76,6 +76,13 @@ JsonNode *palette_record_build (const PaletteRecordInfo * info,
 gchar *palette_record_to_string (JsonNode * record,
     const PaletteAnalyzer * analyzer);
 
+/* VALUE as the records write numbers: the shortest form that reads back as
+ * the same double (as Python's repr; 0.3, not 0.30000000000000004), null
+ * when not finite; AS_FLOAT: whole numbers keep a fraction (2.0, not 2) so
+ * they read back as floats. */
+void palette_record_append_double (GString * out, gdouble value,
+    gboolean as_float);
+
 /* Checks that path can be written: its folder exists and is writable, and
  * the path is not a folder or another non-regular file. */
 gboolean palette_record_check_location (const gchar * path, GError ** error);
