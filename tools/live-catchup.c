@@ -68,12 +68,14 @@ catch_up (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   }
   if (catchup->keyframes_only)
     return GST_PAD_PROBE_DROP;
-  if (!catchup->skipping
-      && live_catchup_lag (pad, buffer) > (GstClockTimeDiff) catchup->max_lag) {
-    GST_INFO_OBJECT (pad, "%" GST_STIME_FORMAT " behind the clock: skipping "
-        "to the next key frame", GST_STIME_ARGS (live_catchup_lag (pad,
-                buffer)));
-    catchup->skipping = TRUE;
+  if (!catchup->skipping) {
+    GstClockTimeDiff lag = live_catchup_lag (pad, buffer);
+
+    if (lag > (GstClockTimeDiff) catchup->max_lag) {
+      GST_INFO_OBJECT (pad, "%" GST_STIME_FORMAT " behind the clock: "
+          "skipping to the next key frame", GST_STIME_ARGS (lag));
+      catchup->skipping = TRUE;
+    }
   }
   if (!catchup->skipping)
     return GST_PAD_PROBE_OK;
