@@ -1,28 +1,11 @@
 /* gst-palette: one JSON object on one line (see json-line.h) */
 #include "json-line.h"
 
-/* numbers as the records write them (json-glib writes 17 digits,
- * 0.59899999999999998 for 0.599), whole ones without a fraction */
+/* strings and numbers as the records write them (json-glib writes 17
+ * digits, 0.59899999999999998 for 0.599), whole ones without a fraction */
 #include "palette-record.h"
 
 static void append_node (GString * out, JsonNode * node);
-
-static void
-append_string (GString * out, const gchar * text)
-{
-  const guchar *p;
-
-  g_string_append_c (out, '"');
-  for (p = (const guchar *) text; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      g_string_append_printf (out, "\\%c", *p);
-    else if (*p < 0x20)
-      g_string_append_printf (out, "\\u%04x", *p);
-    else
-      g_string_append_c (out, *p);
-  }
-  g_string_append_c (out, '"');
-}
 
 static void
 append_node (GString * out, JsonNode * node)
@@ -36,7 +19,7 @@ append_node (GString * out, JsonNode * node)
       for (l = members; l != NULL; l = l->next) {
         if (l != members)
           g_string_append_c (out, ',');
-        append_string (out, l->data);
+        palette_record_append_string (out, l->data);
         g_string_append_c (out, ':');
         append_node (out, json_object_get_member (object, l->data));
       }
@@ -63,7 +46,7 @@ append_node (GString * out, JsonNode * node)
     case JSON_NODE_VALUE:
       switch (json_node_get_value_type (node)) {
         case G_TYPE_STRING:
-          append_string (out, json_node_get_string (node));
+          palette_record_append_string (out, json_node_get_string (node));
           break;
         case G_TYPE_BOOLEAN:
           g_string_append (out, json_node_get_boolean (node) ? "true" :

@@ -288,8 +288,8 @@ palette_record_build (const PaletteRecordInfo * info,
   return root;
 }
 
-static void
-append_string (GString * out, const gchar * text)
+void
+palette_record_append_string (GString * out, const gchar * text)
 {
   const guchar *p;
   gchar *valid = NULL;
@@ -402,7 +402,7 @@ append_members (GString * out, JsonObject * object, guint indent,
       g_string_append_c (out, ',');
     *first = FALSE;
     append_newline (out, indent + 1);
-    append_string (out, l->data);
+    palette_record_append_string (out, l->data);
     g_string_append (out, ": ");
     append_node (out, json_object_get_member (object, l->data), indent + 1,
         FALSE);
@@ -433,7 +433,7 @@ append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
               "false");
           break;
         case G_TYPE_STRING:
-          append_string (out, json_node_get_string (node));
+          palette_record_append_string (out, json_node_get_string (node));
           break;
         default:
           g_string_append (out, "null");

@@ -76,6 +76,11 @@ JsonNode *palette_record_build (const PaletteRecordInfo * info,
 gchar *palette_record_to_string (JsonNode * record,
     const PaletteAnalyzer * analyzer);
 
+/* TEXT as a JSON string, quoted and escaped; text that is not UTF-8 (a
+ * title from a file name in another encoding) is made valid first, since
+ * JSON is UTF-8. */
+void palette_record_append_string (GString * out, const gchar * text);
+
 /* VALUE as the records write numbers: the shortest form that reads back as
  * the same double (as Python's repr; 0.3, not 0.30000000000000004), null
  * when not finite; AS_FLOAT: whole numbers keep a fraction (2.0, not 2) so

@@ -190,7 +190,7 @@ test_status_payload (void)
           "t"));
 
   g_assert_cmpstr (text, ==, "{\"stream\":\"cam\",\"status\":\"error\","
-      "\"reason\":\"failed\",\"message\":\"udpsrc0: \\\"bad\\\"\\u000a\\\\ port\","
+      "\"reason\":\"failed\",\"message\":\"udpsrc0: \\\"bad\\\"\\n\\\\ port\","
       "\"uri\":\"udp://127.0.0.1:5600\",\"retry_in\":4,\"time\":\"t\"}");
   g_free (text);
 
@@ -204,6 +204,16 @@ test_status_payload (void)
       "\"uri\":\"udp://127.0.0.1:5600\",\"retry_in\":null,\"time\":\"t\"}");
   g_free (text);
   g_assert_cmpstr (live_status_kind_name (LIVE_STATUS_OFFLINE), ==, "offline");
+
+  /* a stream named after a file in Latin-1 (\xe9): the payload stays
+   * UTF-8, the byte replaced, so that every JSON reader takes it */
+  text = live_payload_to_string (live_payload_status ("caf\xe9", &status,
+          "t"));
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_cmpstr (text, ==, "{\"stream\":\"caf\xef\xbf\xbd\",\"status\":"
+      "\"online\",\"reason\":\"playing\",\"message\":null,"
+      "\"uri\":\"udp://127.0.0.1:5600\",\"retry_in\":null,\"time\":\"t\"}");
+  g_free (text);
 }
 
 /* --events lines print doubles as the records do, the shortest decimal
