@@ -147,7 +147,6 @@ typedef struct
   guint resize_height;
   guint source_width;           /* and their size before (0: unknown) */
   guint source_height;
-  const gchar *color_matrix;    /* static; NULL: unknown */
 } PaletteSinkTask;
 
 struct _GstPaletteSink
@@ -178,6 +177,7 @@ struct _GstPaletteSink
 
   /* streaming thread */
   GstVideoInfo info;
+  gboolean matrix_stated;       /* the caps named info's YCbCr matrix */
   gboolean have_info;
   PaletteTimeline timeline;
   gchar *title;                 /* GST_OBJECT_LOCK: tags can come from any thread */
@@ -582,6 +582,46 @@ gst_palette_sink_query_source (GstPaletteSink * self)
 /* ------------------------------------------------------------------------ */
 /* Posting and writing */
 
+/* The YCbCr to RGB matrix frames are converted with, as the record names
+ * it */
+static const gchar *
+color_matrix_name (GstVideoColorMatrix matrix)
+{
+  switch (matrix) {
+    case GST_VIDEO_COLOR_MATRIX_BT601:
+      return "bt601";
+    case GST_VIDEO_COLOR_MATRIX_BT709:
+      return "bt709";
+    case GST_VIDEO_COLOR_MATRIX_BT2020:
+      return "bt2020";
+    case GST_VIDEO_COLOR_MATRIX_SMPTE240M:
+      return "smpte240m";
+    case GST_VIDEO_COLOR_MATRIX_FCC:
+      return "fcc";
+    case GST_VIDEO_COLOR_MATRIX_RGB:
+      return "none";
+    default:
+      return NULL;
+  }
+}
+
+/* The record's color_matrix and color_matrix_stated, from the worker (the
+ * caller runs as its task): untagged frames choose their matrix there */
+static void
+gst_palette_sink_describe_matrix (GstPaletteSink * self,
+    PaletteRecordInfo * info)
+{
+  gboolean stated;
+  GstVideoColorMatrix matrix = palette_worker_get_color_matrix (self->worker,
+      &stated);
+
+  if (matrix == GST_VIDEO_COLOR_MATRIX_UNKNOWN)
+    return;                     /* no frame */
+  info->color_matrix = color_matrix_name (matrix);
+  if (matrix != GST_VIDEO_COLOR_MATRIX_RGB)
+    info->color_matrix_stated = stated;
+}
+
 static gboolean
 gst_palette_sink_write_record (GstPaletteSink * self,
     PaletteAnalyzer * analyzer, const PalettePalette * palette,
@@ -640,7 +680,7 @@ gst_palette_sink_write_record (GstPaletteSink * self,
   info.sampling_scene_threshold = sampling.scene_threshold;
   info.seed = self->params.seed;
   info.bw_threshold = self->params.bw_threshold;
-  info.color_matrix = task->color_matrix;
+  gst_palette_sink_describe_matrix (self, &info);
   info.engine_version = VERSION;
 
   record = palette_record_build (&info, palette);
@@ -705,32 +745,6 @@ gst_palette_sink_publish_now (GstPaletteSink * self,
   return TRUE;
 }
 
-/* The YCbCr to RGB matrix frames of @info are decoded with (the caps'
- * colorimetry: untagged HD is BT.709, SD BT.601, as GStreamer's defaults),
- * as the record names it */
-static const gchar *
-color_matrix_name (const GstVideoInfo * info)
-{
-  if (!GST_VIDEO_INFO_IS_YUV (info))
-    return "none";
-  switch (info->colorimetry.matrix) {
-    case GST_VIDEO_COLOR_MATRIX_BT601:
-      return "bt601";
-    case GST_VIDEO_COLOR_MATRIX_BT709:
-      return "bt709";
-    case GST_VIDEO_COLOR_MATRIX_BT2020:
-      return "bt2020";
-    case GST_VIDEO_COLOR_MATRIX_SMPTE240M:
-      return "smpte240m";
-    case GST_VIDEO_COLOR_MATRIX_FCC:
-      return "fcc";
-    case GST_VIDEO_COLOR_MATRIX_RGB:
-      return "none";
-    default:
-      return NULL;
-  }
-}
-
 /* Has the analysis thread publish the palette of every frame queued so
  * far; WAIT returns once it is published (EOS, stop), FALSE when that or
  * the analysis failed. */
@@ -754,7 +768,6 @@ gst_palette_sink_publish (GstPaletteSink * self, gboolean final,
         (guint) GST_VIDEO_INFO_HEIGHT (&self->info));
     task->source_width = GST_VIDEO_INFO_WIDTH (&self->info);
     task->source_height = GST_VIDEO_INFO_HEIGHT (&self->info);
-    task->color_matrix = color_matrix_name (&self->info);
   }
   return palette_worker_push_task (self->worker, task, g_free, wait);
 }
@@ -900,6 +913,20 @@ gst_palette_sink_change_state (GstElement * element,
   return ret;
 }
 
+/* Whether CAPS name their YCbCr matrix: decoders leave colorimetry out, or
+ * its matrix unknown, when the stream does not say, and GStreamer then
+ * assumes one by the frame size */
+static gboolean
+caps_state_matrix (GstCaps * caps)
+{
+  const gchar *text = gst_structure_get_string (gst_caps_get_structure (caps,
+          0), "colorimetry");
+  GstVideoColorimetry colorimetry;
+
+  return text != NULL && gst_video_colorimetry_from_string (&colorimetry, text)
+      && colorimetry.matrix != GST_VIDEO_COLOR_MATRIX_UNKNOWN;
+}
+
 static gboolean
 gst_palette_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
 {
@@ -914,6 +941,7 @@ gst_palette_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
    * state across caps changes */
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
   self->info = info;
+  self->matrix_stated = caps_state_matrix (caps);
   self->have_info = TRUE;
   return TRUE;
 }
@@ -1194,7 +1222,7 @@ gst_palette_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   timestamp = palette_timeline_add_frame (&self->timeline, &sink->segment,
       buffer, &self->info);
   result = palette_worker_push_frame (self->worker, buffer, &self->info,
-      timestamp, self->upstream_live);
+      self->matrix_stated, timestamp, self->upstream_live);
   if (result == PALETTE_WORKER_FAILED)
     return GST_FLOW_ERROR;
 

@@ -36,6 +36,7 @@ palette_record_info_init (PaletteRecordInfo * info)
   info->complete = TRUE;
   info->seed = -1;
   info->bw_threshold = -1.0;
+  info->color_matrix_stated = -1;
 }
 
 static void
@@ -272,6 +273,10 @@ palette_record_build (const PaletteRecordInfo * info,
   if (info->color_matrix != NULL) {
     json_builder_set_member_name (builder, "color_matrix");
     json_builder_add_string_value (builder, info->color_matrix);
+  }
+  if (info->color_matrix_stated >= 0) {
+    json_builder_set_member_name (builder, "color_matrix_stated");
+    json_builder_add_boolean_value (builder, info->color_matrix_stated);
   }
   if (info->engine_version != NULL) {
     json_builder_set_member_name (builder, "engine_version");

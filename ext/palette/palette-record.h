@@ -56,6 +56,9 @@ typedef struct
   /* the YCbCr to RGB matrix frames were decoded with: "bt601", "bt709",
    * ..., "none" for RGB and gray input; NULL: no member */
   const gchar *color_matrix;
+  /* YCbCr: TRUE when the stream stated the matrix, FALSE when its frames
+   * chose it (matrix-guess.h); < 0: no member */
+  gint color_matrix_stated;
   const gchar *engine_version;      /* NULL: no member */
 } PaletteRecordInfo;
 

@@ -15,6 +15,7 @@
 #endif
 
 #include "palette-worker.h"
+#include "matrix-guess.h"
 
 #include <math.h>
 
@@ -30,6 +31,16 @@ GST_DEBUG_CATEGORY_EXTERN (gst_palette_sink_debug);
  * ensure_converter) */
 #define LINEAR_MAX_RATIO 16
 
+/* Downscaled frames of a stream that does not state its YCbCr matrix are
+ * held until they have chosen it (matrix-guess.h): at least a few, so that
+ * one frame does not decide, and at most as many frames or bytes as these
+ * (7.4 MB at 160×90), then the convention unless they chose otherwise.
+ * Holding is needed at all because a film may open on black or gray
+ * (big_buck_bunny_10s.mp4's first 32 frames of 240 decide nothing). */
+#define GUESS_MIN_FRAMES 8
+#define GUESS_MAX_FRAMES 128
+#define GUESS_MAX_BYTES (16 * 1024 * 1024)
+
 /* A frame to analyse, or (frame NULL) a task. */
 typedef struct
 {
@@ -37,6 +48,7 @@ typedef struct
   GstVideoInfo info;
   GstClockTime timestamp;
   gsize size;
+  gboolean matrix_stated;
 
   gpointer task;
   GDestroyNotify free_task;
@@ -44,6 +56,13 @@ typedef struct
   gboolean ran;
   gboolean ok;
 } Job;
+
+/* A downscaled AYUV frame waiting for the matrix */
+typedef struct
+{
+  GstBuffer *yuv;
+  GstClockTime timestamp;
+} HeldFrame;
 
 struct _PaletteWorker
 {
@@ -58,6 +77,7 @@ struct _PaletteWorker
   GstVideoResamplerMethod method;
   GstVideoConverter *converter;
   GstVideoInfo converter_in;
+  gboolean converter_matrix_stated;
   GstVideoInfo converter_out;   /* AYUV for YUV input, else RGB */
   GstBuffer *yuv_buffer;        /* NULL: the converter gives RGB */
   GstVideoInfo rgb_info;
@@ -69,6 +89,15 @@ struct _PaletteWorker
   gint32 cb_g[256];
   gint32 cr_g[256];
   gint32 cb_b[256];
+  /* the matrix frames are converted with (RGB: none needed), and whether
+   * the stream stated it */
+  GstVideoColorMatrix matrix;
+  gboolean matrix_stated;
+  /* a stream without a stated matrix: its first frames, held until they
+   * have chosen it */
+  gboolean guessing;
+  MatrixGuess guess;
+  GQueue held;
 
   GThread *thread;
   GMutex lock;
@@ -80,6 +109,13 @@ struct _PaletteWorker
   gboolean quit;
   gboolean failed;
 };
+
+static void
+held_frame_free (HeldFrame * held)
+{
+  gst_buffer_unref (held->yuv);
+  g_free (held);
+}
 
 static void
 job_free (Job * job)
@@ -116,18 +152,19 @@ converter_input_matches (const GstVideoInfo * a, const GstVideoInfo * b)
  *
  * The tables: 16.16 fixed point of 255·(R, G, B) from the matrix's Kr and
  * Kb and the range's offsets and scales. FALSE: a matrix without
- * coefficients, left to the converter. */
+ * coefficients. */
 static gboolean
-yuv_tables_init (PaletteWorker * worker, const GstVideoInfo * info)
+yuv_tables_init (PaletteWorker * worker, GstVideoColorMatrix matrix,
+    GstVideoColorRange range)
 {
   gint offset[GST_VIDEO_MAX_COMPONENTS], scale[GST_VIDEO_MAX_COMPONENTS];
   gdouble kr, kb, kg, unit = 255.0 * 65536.0;
   gint i;
 
-  if (!gst_video_color_matrix_get_Kr_Kb (info->colorimetry.matrix, &kr, &kb))
+  if (!gst_video_color_matrix_get_Kr_Kb (matrix, &kr, &kb))
     return FALSE;
   kg = 1.0 - kr - kb;
-  gst_video_color_range_offsets (info->colorimetry.range,
+  gst_video_color_range_offsets (range,
       gst_video_format_get_info (GST_VIDEO_FORMAT_AYUV), offset, scale);
   /* AYUV's components: 0 Y, 1 U, 2 V */
   for (i = 0; i < 256; i++) {
@@ -177,14 +214,43 @@ yuv_to_rgb (PaletteWorker * worker, const GstVideoFrame * yuv, guint8 * rgb,
 }
 
 static gboolean
-ensure_converter (PaletteWorker * worker, const GstVideoInfo * in_info)
+converter_is_for (PaletteWorker * worker, const GstVideoInfo * in_info,
+    gboolean matrix_stated)
+{
+  return worker->converter && worker->converter_matrix_stated == matrix_stated
+      && converter_input_matches (&worker->converter_in, in_info);
+}
+
+/* Chooses the matrix of frames of IN_INFO: the stated one, or (not stated,
+ * BT.601 or BT.709 assumed) the one their first frames choose. */
+static void
+choose_matrix (PaletteWorker * worker, const GstVideoInfo * in_info,
+    gboolean matrix_stated)
+{
+  GstVideoColorMatrix matrix = in_info->colorimetry.matrix;
+
+  worker->matrix = matrix;
+  worker->matrix_stated = matrix_stated;
+  worker->guessing = !matrix_stated
+      && (matrix == GST_VIDEO_COLOR_MATRIX_BT601
+      || matrix == GST_VIDEO_COLOR_MATRIX_BT709);
+  if (worker->guessing)
+    matrix_guess_init (&worker->guess, in_info->colorimetry.range);
+  else
+    yuv_tables_init (worker, matrix, in_info->colorimetry.range);
+}
+
+/* Called with no frame held (flush_held) */
+static gboolean
+ensure_converter (PaletteWorker * worker, const GstVideoInfo * in_info,
+    gboolean matrix_stated)
 {
   guint out_width, out_height;
   gboolean use_yuv;
   GstVideoResamplerMethod method;
+  gdouble kr, kb;
 
-  if (worker->converter && converter_input_matches (&worker->converter_in,
-          in_info))
+  if (converter_is_for (worker, in_info, matrix_stated))
     return TRUE;
 
   g_clear_pointer (&worker->converter, gst_video_converter_free);
@@ -202,7 +268,17 @@ ensure_converter (PaletteWorker * worker, const GstVideoInfo * in_info)
   use_yuv = GST_VIDEO_INFO_IS_YUV (in_info)
       && (out_width != (guint) GST_VIDEO_INFO_WIDTH (in_info)
       || out_height != (guint) GST_VIDEO_INFO_HEIGHT (in_info))
-      && yuv_tables_init (worker, in_info);
+      && gst_video_color_matrix_get_Kr_Kb (in_info->colorimetry.matrix, &kr,
+      &kb);
+  if (use_yuv) {
+    choose_matrix (worker, in_info, matrix_stated);
+  } else {
+    /* the converter's own: the caps' matrix, none for RGB */
+    worker->matrix = GST_VIDEO_INFO_IS_YUV (in_info) ?
+        in_info->colorimetry.matrix : GST_VIDEO_COLOR_MATRIX_RGB;
+    worker->matrix_stated = matrix_stated;
+    worker->guessing = FALSE;
+  }
   /* the converter scales interlaced frames field by field */
   gst_video_info_set_interlaced_format (&worker->converter_out,
       use_yuv ? GST_VIDEO_FORMAT_AYUV : GST_VIDEO_FORMAT_RGB,
@@ -243,6 +319,7 @@ ensure_converter (PaletteWorker * worker, const GstVideoInfo * in_info)
     return FALSE;
 
   worker->converter_in = *in_info;
+  worker->converter_matrix_stated = matrix_stated;
   if (use_yuv)
     worker->yuv_buffer = gst_buffer_new_allocate (NULL,
         GST_VIDEO_INFO_SIZE (&worker->converter_out), NULL);
@@ -254,58 +331,26 @@ ensure_converter (PaletteWorker * worker, const GstVideoInfo * in_info)
   return TRUE;
 }
 
+/* Adds the frame in rgb_buffer (RGB_INFO) to the analyzer */
 static gboolean
-analyse (PaletteWorker * worker, Job * job)
+add_rgb_frame (PaletteWorker * worker, const GstVideoInfo * rgb_info,
+    GstClockTime timestamp)
 {
   GstElement *self = worker->element;
-  GstVideoFrame in_frame, rgb_frame, yuv_frame;
+  GstVideoFrame rgb_frame;
   PaletteStatus status;
 
-  if (!gst_video_frame_map (&in_frame, &job->info, job->frame, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
-        ("Could not map a %s frame", GST_VIDEO_INFO_NAME (&job->info)));
-    return FALSE;
-  }
-  /* frame.info, not the caps: a field of an alternate-interlaced stream is
-   * half as high */
-  if (!ensure_converter (worker, &in_frame.info)) {
-    gst_video_frame_unmap (&in_frame);
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("Cannot convert %s to RGB", GST_VIDEO_INFO_NAME (&job->info)));
-    return FALSE;
-  }
-  if (!gst_video_frame_map (&rgb_frame, worker->yuv_buffer ?
-          &worker->rgb_info : &worker->converter_out, worker->rgb_buffer,
-          GST_MAP_WRITE)) {
-    gst_video_frame_unmap (&in_frame);
+  if (!gst_video_frame_map (&rgb_frame, rgb_info, worker->rgb_buffer,
+          GST_MAP_READ)) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
         ("Could not map the RGB frame"));
     return FALSE;
   }
-
-  if (worker->yuv_buffer) {
-    if (!gst_video_frame_map (&yuv_frame, &worker->converter_out,
-            worker->yuv_buffer, GST_MAP_WRITE)) {
-      gst_video_frame_unmap (&rgb_frame);
-      gst_video_frame_unmap (&in_frame);
-      GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
-          ("Could not map the downscaled frame"));
-      return FALSE;
-    }
-    gst_video_converter_frame (worker->converter, &in_frame, &yuv_frame);
-    yuv_to_rgb (worker, &yuv_frame, GST_VIDEO_FRAME_PLANE_DATA (&rgb_frame,
-            0), GST_VIDEO_FRAME_PLANE_STRIDE (&rgb_frame, 0));
-    gst_video_frame_unmap (&yuv_frame);
-  } else {
-    gst_video_converter_frame (worker->converter, &in_frame, &rgb_frame);
-  }
   status = palette_analyzer_add_frame (worker->analyzer,
       GST_VIDEO_FRAME_PLANE_DATA (&rgb_frame, 0),
       GST_VIDEO_FRAME_WIDTH (&rgb_frame), GST_VIDEO_FRAME_HEIGHT (&rgb_frame),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&rgb_frame, 0), 3, job->timestamp);
-
+      GST_VIDEO_FRAME_PLANE_STRIDE (&rgb_frame, 0), 3, timestamp);
   gst_video_frame_unmap (&rgb_frame);
-  gst_video_frame_unmap (&in_frame);
 
   /* a palette that silently misses frames would be worse than none */
   if (status == PALETTE_OUT_OF_MEMORY) {
@@ -317,12 +362,147 @@ analyse (PaletteWorker * worker, Job * job)
   if (status != PALETTE_OK) {
     GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL),
         ("The color engine refused a %ux%u RGB frame: %s",
-            GST_VIDEO_FRAME_WIDTH (&rgb_frame),
-            GST_VIDEO_FRAME_HEIGHT (&rgb_frame),
+            GST_VIDEO_INFO_WIDTH (rgb_info), GST_VIDEO_INFO_HEIGHT (rgb_info),
             palette_status_to_string (status)));
     return FALSE;
   }
   return TRUE;
+}
+
+/* Converts YUV (downscaled AYUV) to RGB with the tables and adds it */
+static gboolean
+add_yuv_frame (PaletteWorker * worker, GstBuffer * yuv,
+    GstClockTime timestamp)
+{
+  GstVideoFrame yuv_frame, rgb_frame;
+
+  if (!gst_video_frame_map (&yuv_frame, &worker->converter_out, yuv,
+          GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (worker->element, RESOURCE, FAILED, (NULL),
+        ("Could not map the downscaled frame"));
+    return FALSE;
+  }
+  if (!gst_video_frame_map (&rgb_frame, &worker->rgb_info, worker->rgb_buffer,
+          GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&yuv_frame);
+    GST_ELEMENT_ERROR (worker->element, RESOURCE, FAILED, (NULL),
+        ("Could not map the RGB frame"));
+    return FALSE;
+  }
+  yuv_to_rgb (worker, &yuv_frame, GST_VIDEO_FRAME_PLANE_DATA (&rgb_frame, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&rgb_frame, 0));
+  gst_video_frame_unmap (&rgb_frame);
+  gst_video_frame_unmap (&yuv_frame);
+  return add_rgb_frame (worker, &worker->rgb_info, timestamp);
+}
+
+/* Lets the frames held so far choose the matrix, then analyses them: before
+ * a task (a palette covers every frame queued before it) and before the
+ * converter changes. */
+static gboolean
+flush_held (PaletteWorker * worker)
+{
+  HeldFrame *held;
+  gboolean ok = TRUE;
+
+  if (!worker->guessing)
+    return TRUE;
+  worker->guessing = FALSE;
+  worker->matrix = matrix_guess_decide (&worker->guess, worker->matrix,
+      NULL);
+  GST_INFO_OBJECT (worker->element, "no matrix stated: %s (outside the RGB "
+      "cube: %" G_GUINT64_FORMAT " pixels as BT.601, %" G_GUINT64_FORMAT
+      " as BT.709, of %" G_GUINT64_FORMAT ")",
+      worker->matrix == GST_VIDEO_COLOR_MATRIX_BT601 ? "BT.601" : "BT.709",
+      worker->guess.outside_bt601, worker->guess.outside_bt709,
+      worker->guess.pixels);
+  yuv_tables_init (worker, worker->matrix, worker->guess.range);
+  while ((held = g_queue_pop_head (&worker->held)) != NULL) {
+    if (ok)
+      ok = add_yuv_frame (worker, held->yuv, held->timestamp);
+    held_frame_free (held);
+  }
+  return ok;
+}
+
+/* Keeps the downscaled frame in yuv_buffer until the matrix is chosen */
+static gboolean
+hold_frame (PaletteWorker * worker, GstClockTime timestamp)
+{
+  GstVideoFrame yuv_frame;
+  HeldFrame *held;
+  gboolean sure;
+  guint n_held;
+
+  if (!gst_video_frame_map (&yuv_frame, &worker->converter_out,
+          worker->yuv_buffer, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (worker->element, RESOURCE, FAILED, (NULL),
+        ("Could not map the downscaled frame"));
+    return FALSE;
+  }
+  matrix_guess_add_ayuv (&worker->guess, &yuv_frame);
+  gst_video_frame_unmap (&yuv_frame);
+
+  held = g_new (HeldFrame, 1);
+  held->yuv = worker->yuv_buffer;
+  held->timestamp = timestamp;
+  g_queue_push_tail (&worker->held, held);
+  worker->yuv_buffer = gst_buffer_new_allocate (NULL,
+      GST_VIDEO_INFO_SIZE (&worker->converter_out), NULL);
+
+  n_held = g_queue_get_length (&worker->held);
+  matrix_guess_decide (&worker->guess, worker->matrix, &sure);
+  if ((sure && n_held >= GUESS_MIN_FRAMES) || n_held >= GUESS_MAX_FRAMES
+      || n_held * GST_VIDEO_INFO_SIZE (&worker->converter_out) >=
+      GUESS_MAX_BYTES)
+    return flush_held (worker);
+  return TRUE;
+}
+
+static gboolean
+analyse (PaletteWorker * worker, Job * job)
+{
+  GstElement *self = worker->element;
+  GstVideoFrame in_frame, out_frame;
+  gboolean ok;
+
+  if (!gst_video_frame_map (&in_frame, &job->info, job->frame, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+        ("Could not map a %s frame", GST_VIDEO_INFO_NAME (&job->info)));
+    return FALSE;
+  }
+  /* frame.info, not the caps: a field of an alternate-interlaced stream is
+   * half as high */
+  if (!converter_is_for (worker, &in_frame.info, job->matrix_stated)
+      && !flush_held (worker)) {
+    gst_video_frame_unmap (&in_frame);
+    return FALSE;
+  }
+  if (!ensure_converter (worker, &in_frame.info, job->matrix_stated)) {
+    gst_video_frame_unmap (&in_frame);
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("Cannot convert %s to RGB", GST_VIDEO_INFO_NAME (&job->info)));
+    return FALSE;
+  }
+  if (!gst_video_frame_map (&out_frame, &worker->converter_out,
+          worker->yuv_buffer ? worker->yuv_buffer : worker->rgb_buffer,
+          GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&in_frame);
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("Could not map the downscaled frame"));
+    return FALSE;
+  }
+  gst_video_converter_frame (worker->converter, &in_frame, &out_frame);
+  gst_video_frame_unmap (&out_frame);
+  gst_video_frame_unmap (&in_frame);
+
+  if (!worker->yuv_buffer)
+    ok = add_rgb_frame (worker, &worker->converter_out, job->timestamp);
+  else if (worker->guessing)
+    ok = hold_frame (worker, job->timestamp);
+  else
+    ok = add_yuv_frame (worker, worker->yuv_buffer, job->timestamp);
+  return ok;
 }
 
 static gpointer
@@ -347,7 +527,9 @@ worker_thread (gpointer data)
     else if (job->frame)
       ok = analyse (worker, job);
     else
-      ok = worker->run_task (worker->analyzer, job->task, worker->user_data);
+      ok = flush_held (worker)
+          && worker->run_task (worker->analyzer, job->task,
+          worker->user_data);
 
     g_mutex_lock (&worker->lock);
     if (!ok)
@@ -385,6 +567,8 @@ palette_worker_new (GstElement * element, PaletteAnalyzer * analyzer,
   g_mutex_init (&worker->lock);
   g_cond_init (&worker->cond);
   g_queue_init (&worker->jobs);
+  g_queue_init (&worker->held);
+  worker->matrix = GST_VIDEO_COLOR_MATRIX_UNKNOWN;
   worker->thread = g_thread_new ("palettesink", worker_thread, worker);
   return worker;
 }
@@ -437,12 +621,14 @@ push (PaletteWorker * worker, Job * job, gboolean may_drop)
 
 PaletteWorkerResult
 palette_worker_push_frame (PaletteWorker * worker, GstBuffer * frame,
-    const GstVideoInfo * info, GstClockTime timestamp, gboolean may_drop)
+    const GstVideoInfo * info, gboolean matrix_stated, GstClockTime timestamp,
+    gboolean may_drop)
 {
   Job *job = g_new0 (Job, 1);
 
   job->frame = gst_buffer_ref (frame);
   job->info = *info;
+  job->matrix_stated = matrix_stated;
   job->timestamp = timestamp;
   job->size = gst_buffer_get_size (frame);
   return push (worker, job, may_drop);
@@ -460,6 +646,13 @@ palette_worker_push_task (PaletteWorker * worker, gpointer task,
   return push (worker, job, FALSE) == PALETTE_WORKER_QUEUED;
 }
 
+GstVideoColorMatrix
+palette_worker_get_color_matrix (PaletteWorker * worker, gboolean * stated)
+{
+  *stated = worker->matrix_stated;
+  return worker->matrix;
+}
+
 void
 palette_worker_free (PaletteWorker * worker)
 {
@@ -472,6 +665,7 @@ palette_worker_free (PaletteWorker * worker)
   g_thread_join (worker->thread);
 
   g_queue_clear_full (&worker->jobs, (GDestroyNotify) job_free);
+  g_queue_clear_full (&worker->held, (GDestroyNotify) held_frame_free);
   g_clear_pointer (&worker->converter, gst_video_converter_free);
   gst_clear_buffer (&worker->rgb_buffer);
   gst_clear_buffer (&worker->yuv_buffer);

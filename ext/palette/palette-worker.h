@@ -43,17 +43,25 @@ PaletteWorker *palette_worker_new (GstElement * element,
     gpointer user_data);
 
 /* Queues FRAME (a new reference is taken) of INFO at stream time
- * TIMESTAMP. When frames are waiting already, MAY_DROP drops it rather
- * than wait for room (a live source is never held up). */
+ * TIMESTAMP; MATRIX_STATED: the caps stated INFO's YCbCr matrix, else the
+ * first frames choose it (matrix-guess.h). When frames are waiting
+ * already, MAY_DROP drops it rather than wait for room (a live source is
+ * never held up). */
 PaletteWorkerResult palette_worker_push_frame (PaletteWorker * worker,
-    GstBuffer * frame, const GstVideoInfo * info, GstClockTime timestamp,
-    gboolean may_drop);
+    GstBuffer * frame, const GstVideoInfo * info, gboolean matrix_stated,
+    GstClockTime timestamp, gboolean may_drop);
 
 /* Queues TASK, run after the frames queued before it and never dropped;
  * FREE_TASK frees it once run (or not run, the worker having failed). With
  * WAIT, returns once it ran: FALSE when it or the worker failed. */
 gboolean palette_worker_push_task (PaletteWorker * worker, gpointer task,
     GDestroyNotify free_task, gboolean wait);
+
+/* The YCbCr matrix the last frames were converted with
+ * (GST_VIDEO_COLOR_MATRIX_RGB: RGB input, none needed), and whether the
+ * stream stated it. From a task: the worker's thread. */
+GstVideoColorMatrix palette_worker_get_color_matrix (PaletteWorker * worker,
+    gboolean * stated);
 
 /* Stops the thread once what is queued ran, and frees the analyzer. */
 void palette_worker_free (PaletteWorker * worker);

@@ -1957,6 +1957,103 @@ GST_START_TEST (test_caps_change)
 
 GST_END_TEST;
 
+/* Runs untagged (CAPS without colorimetry) or tagged 1280×720 I420: N_PALE
+ * frames of a pale color inside the RGB cube under BT.601 and BT.709 alike
+ * (Y 126, Cb 100, Cr 160), then N_RED of a red of Y, CB, CR; returns the
+ * record. */
+static JsonObject *
+run_matrix_clip (const gchar * caps, guint n_pale, guint n_red, guint8 y,
+    guint8 cb, guint8 cr, JsonParser ** parser)
+{
+  gchar *path = tmp_path ("matrix.json");
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h = sink_harness (bus, "colors", 2, "bw-mode", 1,
+      "location", path, NULL);
+  JsonObject *o;
+  guint i;
+
+  gst_harness_set_src_caps_str (h, caps);
+  for (i = 0; i < n_pale + n_red; i++)
+    fail_unless_equals_int (gst_harness_push (h, i < n_pale ?
+            make_i420_frame (1280, 720, 126, 100, 160, i * GST_SECOND / 25) :
+            make_i420_frame (1280, 720, y, cb, cr, i * GST_SECOND / 25)),
+        GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+  o = load_record (path, parser);
+  g_free (path);
+  return o;
+}
+
+static void
+check_color (JsonObject * record, guint index, guint8 r, guint8 g, guint8 b)
+{
+  JsonArray *color =
+      json_array_get_array_element (json_object_get_array_member (record,
+          "colors"), index);
+
+  fail_unless (json_array_get_int_element (color, 0) == r
+      && json_array_get_int_element (color, 1) == g
+      && json_array_get_int_element (color, 2) == b,
+      "color %u: %d,%d,%d, expected %u,%u,%u", index,
+      (gint) json_array_get_int_element (color, 0),
+      (gint) json_array_get_int_element (color, 1),
+      (gint) json_array_get_int_element (color, 2), r, g, b);
+}
+
+/* A stream that does not state its matrix (no colorimetry in the caps, as
+ * decoders give untagged H.264 and VP8): GStreamer assumes BT.709 at
+ * 1280×720, but frames made with BT.601, as FFmpeg makes them at every
+ * size, fall outside the RGB cube under BT.709 (a BT.601 red is 276, 24,
+ * -5 there). The frames choose BT.601: a pale opening decides nothing and
+ * is held, then converted with the matrix the red chose. */
+GST_START_TEST (test_untagged_matrix)
+{
+  const gchar *untagged =
+      "video/x-raw,format=I420,width=1280,height=720,framerate=25/1";
+  JsonParser *parser;
+  JsonObject *o;
+
+  /* BT.601 red (Y 81, Cb 90, Cr 240) after 20 pale frames: the pale color
+   * as BT.601 makes it (179, 113, 72; BT.709: 185, 117, 69) */
+  o = run_matrix_clip (untagged, 20, 30, 81, 90, 240, &parser);
+  fail_unless_equals_string (json_object_get_string_member (o,
+          "color_matrix"), "bt601");
+  fail_unless (!json_object_get_boolean_member (o, "color_matrix_stated"));
+  check_color (o, 0, 254, 0, 0);
+  check_color (o, 1, 179, 113, 72);
+  g_object_unref (parser);
+
+  /* BT.709 red (Y 63, Cb 102, Cr 240): outside under BT.601 (G -26), so
+   * BT.709 stays */
+  o = run_matrix_clip (untagged, 20, 30, 63, 102, 240, &parser);
+  fail_unless_equals_string (json_object_get_string_member (o,
+          "color_matrix"), "bt709");
+  fail_unless (!json_object_get_boolean_member (o, "color_matrix_stated"));
+  check_color (o, 0, 255, 1, 0);
+  check_color (o, 1, 185, 117, 69);
+  g_object_unref (parser);
+
+  /* nothing but the pale color: no evidence, the convention */
+  o = run_matrix_clip (untagged, 40, 0, 0, 0, 0, &parser);
+  fail_unless_equals_string (json_object_get_string_member (o,
+          "color_matrix"), "bt709");
+  check_color (o, 0, 185, 117, 69);
+  g_object_unref (parser);
+
+  /* a stated matrix is never second-guessed: BT.601 red read as BT.709 */
+  o = run_matrix_clip ("video/x-raw,format=I420,width=1280,height=720,"
+      "framerate=25/1,colorimetry=bt709", 20, 30, 81, 90, 240, &parser);
+  fail_unless_equals_string (json_object_get_string_member (o,
+          "color_matrix"), "bt709");
+  fail_unless (json_object_get_boolean_member (o, "color_matrix_stated"));
+  check_color (o, 0, 255, 24, 0);
+  g_object_unref (parser);
+}
+
+GST_END_TEST;
+
 /* ------------------------------------------------------------------------ */
 /* Bad input */
 
@@ -2422,6 +2519,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_record_source);
   tcase_add_test (tc, test_frame_skip);
   tcase_add_test (tc, test_exact_yuv_conversion);
+  tcase_add_test (tc, test_untagged_matrix);
   tcase_add_test (tc, test_frame_skip_from_event);
   tcase_add_test (tc, test_record_sampling);
   tcase_add_test (tc, test_sampling_seek_keeps_analysis);
