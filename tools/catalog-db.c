@@ -132,6 +132,7 @@ catalog_film_free (CatalogFilm * film)
   g_free (film->extra);
   g_free (film->type);
   g_free (film->added);
+  g_free (film->last_palette_date);
   g_free (film);
 }
 
@@ -514,7 +515,10 @@ catalog_db_new_palette_id (void)
   "  AND coalesce (gp.complete, 1) = 1)," \
   " g.error, g.attempts, g.last_attempt, g.retry," \
   " coalesce (g.frames, m.frames), coalesce (g.length, m.length), g.extra," \
-  " m.type, m.added"
+  " m.type, m.added," \
+  " (SELECT max (p.calculation_date) FROM palettes p LEFT JOIN gp_palettes gp" \
+  "  ON gp.palette_id = p.id WHERE p.movie_id = m.id" \
+  "  AND coalesce (gp.complete, 1) = 1)"
 
 static CatalogFilm *
 read_film (sqlite3_stmt * stmt)
@@ -540,6 +544,7 @@ read_film (sqlite3_stmt * stmt)
   film->extra = column_text (stmt, 14);
   film->type = column_text (stmt, 15);
   film->added = column_text (stmt, 16);
+  film->last_palette_date = column_text (stmt, 17);
   if (film->title == NULL)
     film->title = g_strdup ("");
   return film;

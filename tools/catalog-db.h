@@ -39,6 +39,8 @@ typedef struct
   gint64 frames;                /* frame count, -1 when unknown */
   gint64 length;                /* whole seconds, -1 when unknown */
   guint n_palettes;             /* palettes of the film, complete ones */
+  gchar *last_palette_date;     /* calculation_date of the newest of them,
+                                 * or NULL */
   gchar *error;                 /* the last failure, until analysed again */
   guint attempts;               /* failed attempts since the last palette */
   gchar *last_attempt;          /* ISO 8601 date of the last failure */

@@ -197,12 +197,15 @@ struct _Claims
   gchar *dir;                   /* a JSON catalog's claim files */
   ClaimHolder self;
   GHashTable *held;             /* movie id -> key */
+  gchar *since;                 /* when the run began (ISO 8601, UTC) */
 };
 
 Claims *
-claims_new (CatalogDb * db, CatalogJsonFile * json_file)
+claims_new (CatalogDb * db, CatalogJsonFile * json_file, const gchar * since)
 {
   Claims *claims = g_new0 (Claims, 1);
+
+  claims->since = g_strdup (since);
 
   claims->db = db;
   claims->json_file = json_file;
@@ -222,6 +225,7 @@ claims_free (Claims * claims)
     return;
   g_hash_table_unref (claims->held);
   claim_holder_clear (&claims->self);
+  g_free (claims->since);
   g_free (claims->dir);
   g_free (claims);
 }
@@ -245,7 +249,14 @@ check_film (Claims * claims, gint64 movie_id, const gchar * chosen_state,
   if (film == NULL)
     return CLAIM_ERROR;
   state = claim_film_state (film);
-  same = g_str_equal (state, chosen_state);
+  /* A palette made since this run began is another run's work of this
+   * round even when the run read the catalog after it was stored (runs
+   * started together with --recalc: one of them slower to start). Our
+   * dates and the run's are both UTC with microseconds: they sort as
+   * text. */
+  same = g_str_equal (state, chosen_state) && !(film->last_palette_date
+      && claims->since
+      && strcmp (film->last_palette_date, claims->since) >= 0);
   g_free (state);
   catalog_film_free (film);
   return same ? CLAIM_TAKEN : CLAIM_DONE;

@@ -72,7 +72,11 @@ gboolean claim_dir_renew (const gchar * dir, const gchar * key,
  * or the JSON catalog JSON_FILE with its scratch database DB. */
 typedef struct _Claims Claims;
 
-Claims *claims_new (CatalogDb * db, CatalogJsonFile * json_file);
+/* SINCE: when the run began, before it read the catalog (ISO 8601 UTC
+ * with microseconds, catalog_now_iso8601): palettes made since are not
+ * redone. */
+Claims *claims_new (CatalogDb * db, CatalogJsonFile * json_file,
+    const gchar * since);
 /* Claims MOVIE_ID, whose files are named KEY, chosen when its state was
  * CHOSEN_STATE. OTHER (CLAIM_HELD) gets the other run. */
 ClaimOutcome claims_take (Claims * claims, gint64 movie_id, const gchar * key,

@@ -1128,6 +1128,8 @@ run_catalog (Run * run, GPtrArray * library_dirs)
     if (!queue_result_films (run, library_dirs->pdata[0], &selection))
       return EXIT_USAGE;
   } else {
+    gchar *since = catalog_now_iso8601 ();
+
     if (!open_catalog (run, &error)) {
       gboolean transient = error_is_transient (error);
 
@@ -1135,9 +1137,11 @@ run_catalog (Run * run, GPtrArray * library_dirs)
           "untouched%s\n", error->message, transient ? "; try again" :
           "; give another --catalog file or repair this one");
       g_error_free (error);
+      g_free (since);
       return transient ? EXIT_TEMPFAIL : EXIT_USAGE;
     }
-    run->claims = claims_new (run->db, run->json_file);
+    run->claims = claims_new (run->db, run->json_file, since);
+    g_free (since);
     run->other_runs = g_ptr_array_new_with_free_func (g_free);
     for (i = 0; i < library_dirs->len; i++)
       if (!sync_library (run, library_dirs->pdata[i], &selection))

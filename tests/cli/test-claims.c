@@ -141,7 +141,9 @@ worker_wait (Worker * w)
   w->status = g_subprocess_get_if_exited (w->process) ?
       g_subprocess_get_exit_status (w->process) :
       128 + g_subprocess_get_term_sig (w->process);
-  w->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  /* an empty stderr has no data at all */
+  w->err = g_bytes_get_size (err) > 0 ? g_strndup (g_bytes_get_data (err,
+          NULL), g_bytes_get_size (err)) : g_strdup ("");
   g_bytes_unref (err);
   note ("run %s: status %d, stderr:\n%s", w->events, w->status, w->err);
 }
@@ -445,6 +447,65 @@ test_two_runs_sqlite (void)
   remove_tree (dir);
   g_free (catalog);
   g_free (seed);
+  g_free (library);
+  g_free (dir);
+}
+
+/* A --recalc run leaves alone a film whose palette was made after the run
+ * began, even when it read the catalog after that palette was stored: the
+ * case of runs started together, one slower to start than the other,
+ * which then refreshed a film the other had just refreshed. Here the
+ * palette's date is set later than any run's start. */
+static void
+test_recalc_since_start (void)
+{
+  gchar *dir = g_dir_make_tmp ("gst-palette-claims-since-XXXXXX", NULL);
+  gchar *library = make_library (dir, N_FILMS);
+  gchar *catalog = g_build_filename (dir, "movies.db", NULL);
+  gchar *folder = film_folder (7), *title = film_title (7);
+  GHashTable *done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  GHashTable *skipped = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+  Worker worker;
+  sqlite3 *db;
+  gchar *sql;
+  guint i;
+
+  run_side_by_side (dir, 1, NULL, catalog, library);
+  db = db_open (catalog, FALSE);
+  sql = sqlite3_mprintf ("UPDATE palettes SET calculation_date ="
+      " '2999-01-01T00:00:00.000000+00:00' WHERE movie_id = (SELECT id FROM"
+      " movies WHERE title = %Q)", title);
+  db_exec (db, sql);
+  sqlite3_free (sql);
+  sqlite3_close (db);
+
+  worker_start (&worker, dir, 0, 2, "--recalc", catalog, library);
+  worker_wait (&worker);
+  g_assert_cmpint (worker.status, ==, 0);
+  count_events (&worker, done, skipped);
+  g_assert_cmpuint (g_hash_table_size (done), ==, N_FILMS - 1);
+  g_assert_false (g_hash_table_contains (done, folder));
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (skipped,
+              "done by another run")), ==, 1);
+  assert_skips_told (worker.err, "analysed by another run since this "
+      "one started, skipped\n", 1);
+  for (i = 0; i < N_FILMS; i++) {
+    gchar *other = film_folder (i);
+
+    if (i != 7)
+      g_assert_true (g_hash_table_contains (done, other));
+    g_free (other);
+  }
+
+  worker_clear (&worker);
+  g_hash_table_unref (done);
+  g_hash_table_unref (skipped);
+  remove_tree (dir);
+  g_free (folder);
+  g_free (title);
+  g_free (catalog);
   g_free (library);
   g_free (dir);
 }
@@ -769,6 +830,7 @@ typedef struct
 static const TestCase tests[] = {
   {"/cli-claims/two-runs-sqlite", test_two_runs_sqlite},
   {"/cli-claims/two-runs-json", test_two_runs_json},
+  {"/cli-claims/recalc-since-start", test_recalc_since_start},
   {"/cli-claims/stale-claims-sqlite", test_stale_claims_sqlite},
   {"/cli-claims/stale-claims-json", test_stale_claims_json},
   {"/cli-claims/sigkill-then-rerun", test_sigkill_then_rerun},

@@ -281,8 +281,10 @@ run_element (const gchar * factory, const gchar * location)
   /* behind framedecimate, as the docs show it: the record then says how
    * the frames were sampled */
   GstElementFactory *decimate = gst_element_factory_find ("framedecimate");
+  /* YCbCr larger than the downscale: the record then names the matrix */
   gchar *description = g_strdup_printf ("videotestsrc num-buffers=8 ! "
-      "video/x-raw,width=64,height=36 ! %s%s name=sink location=\"%s\"",
+      "video/x-raw,format=I420,width=320,height=180 ! %s%s name=sink "
+      "location=\"%s\"",
       decimate ? "framedecimate step=2 ! " : "", factory, location);
   GError *error = NULL;
   GstElement *pipeline = gst_parse_launch (description, &error);
