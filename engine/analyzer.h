@@ -44,7 +44,7 @@ typedef enum {
 /* How a whole film's palette (window 0) is found. */
 typedef enum {
   /* the film histogram's bins clustered directly: k-means then k-medians
-   * (kmedians.c), best of 4 seedings; in CIELAB the distances are
+   * (kmedians.c), best of 8 seedings; in CIELAB the distances are
    * CIEDE2000's (de2000-warp.c) */
   PALETTE_FILM_KMEDIANS = 0,
   /* the batch centers merged by k-means, then refine_iterations Lloyd

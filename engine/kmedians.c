@@ -20,7 +20,7 @@ palette_kmedians_params_init (PaletteKMediansParams *params)
     return;
   params->k = 10;
   params->seed = 0;
-  params->seedings = 4;
+  params->seedings = 8;
   params->lloyd_passes = 15;
   params->median_steps = 10;
   params->distance_floor = 0.5;

@@ -20,7 +20,7 @@ extern "C" {
 typedef struct {
   unsigned k;                   /* wanted clusters, >= 1 (10) */
   uint64_t seed;                /* (0) */
-  unsigned seedings;            /* k-means++ seedings tried, >= 1 (4) */
+  unsigned seedings;            /* k-means++ seedings tried, >= 1 (8) */
   unsigned lloyd_passes;        /* Lloyd passes after each seeding (15) */
   unsigned median_steps;        /* Weiszfeld steps after them (10) */
   double distance_floor;        /* distances below this count as this in the
