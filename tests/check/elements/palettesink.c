@@ -2002,6 +2002,15 @@ check_color (JsonObject * record, guint index, guint8 r, guint8 g, guint8 b)
       (gint) json_array_get_int_element (color, 2), r, g, b);
 }
 
+static void
+check_matrix (JsonObject * record, const gchar * matrix, gboolean stated)
+{
+  fail_unless_equals_string (json_object_get_string_member (record,
+          "color_matrix"), matrix);
+  fail_unless_equals_int (json_object_get_boolean_member (record,
+          "color_matrix_stated"), stated);
+}
+
 /* A stream that does not state its matrix (no colorimetry in the caps, as
  * decoders give untagged H.264 and VP8): GStreamer assumes BT.709 at
  * 1280×720, but frames made with BT.601, as FFmpeg makes them at every
@@ -2018,9 +2027,7 @@ GST_START_TEST (test_untagged_matrix)
   /* BT.601 red (Y 81, Cb 90, Cr 240) after 20 pale frames: the pale color
    * as BT.601 makes it (179, 113, 72; BT.709: 185, 117, 69) */
   o = run_matrix_clip (untagged, 20, 30, 81, 90, 240, &parser);
-  fail_unless_equals_string (json_object_get_string_member (o,
-          "color_matrix"), "bt601");
-  fail_unless (!json_object_get_boolean_member (o, "color_matrix_stated"));
+  check_matrix (o, "bt601", FALSE);
   check_color (o, 0, 254, 0, 0);
   check_color (o, 1, 179, 113, 72);
   g_object_unref (parser);
@@ -2028,26 +2035,21 @@ GST_START_TEST (test_untagged_matrix)
   /* BT.709 red (Y 63, Cb 102, Cr 240): outside under BT.601 (G -26), so
    * BT.709 stays */
   o = run_matrix_clip (untagged, 20, 30, 63, 102, 240, &parser);
-  fail_unless_equals_string (json_object_get_string_member (o,
-          "color_matrix"), "bt709");
-  fail_unless (!json_object_get_boolean_member (o, "color_matrix_stated"));
+  check_matrix (o, "bt709", FALSE);
   check_color (o, 0, 255, 1, 0);
   check_color (o, 1, 185, 117, 69);
   g_object_unref (parser);
 
   /* nothing but the pale color: no evidence, the convention */
   o = run_matrix_clip (untagged, 40, 0, 0, 0, 0, &parser);
-  fail_unless_equals_string (json_object_get_string_member (o,
-          "color_matrix"), "bt709");
+  check_matrix (o, "bt709", FALSE);
   check_color (o, 0, 185, 117, 69);
   g_object_unref (parser);
 
   /* a stated matrix is never second-guessed: BT.601 red read as BT.709 */
   o = run_matrix_clip ("video/x-raw,format=I420,width=1280,height=720,"
       "framerate=25/1,colorimetry=bt709", 20, 30, 81, 90, 240, &parser);
-  fail_unless_equals_string (json_object_get_string_member (o,
-          "color_matrix"), "bt709");
-  fail_unless (json_object_get_boolean_member (o, "color_matrix_stated"));
+  check_matrix (o, "bt709", TRUE);
   check_color (o, 0, 255, 24, 0);
   g_object_unref (parser);
 }
