@@ -962,15 +962,18 @@ gst_palette_sink_stream_is_whole (GstPaletteSink * self)
   GstClockTime position, end;
   GstSegment segment;
   gchar *path, *detail = NULL;
-  gboolean whole = TRUE;
+  gboolean whole = TRUE, sampling_ended;
 
   if (palette_error_watch_saw_error (self->error_watch))
     return FALSE;
   GST_OBJECT_LOCK (self);
   gst_segment_copy_into (&GST_BASE_SINK (self)->segment, &segment);
+  /* framedecimate ended the stream itself after its last sample: short of
+   * the duration by design (the file's end is still checked below) */
+  sampling_ended = self->sampling.ended;
   GST_OBJECT_UNLOCK (self);
-  if (palette_stream_was_cut (GST_BASE_SINK_PAD (self), &segment, &position,
-          &end)) {
+  if (!sampling_ended && palette_stream_was_cut (GST_BASE_SINK_PAD (self),
+          &segment, &position, &end)) {
     GST_ELEMENT_WARNING (self, STREAM, DEMUX,
         ("The stream ended at %" GST_TIME_FORMAT " of %" GST_TIME_FORMAT
             ": the file looks cut short, the palette covers what was "

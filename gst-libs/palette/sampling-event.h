@@ -41,6 +41,12 @@
  *   flushes, which are part of one sampling run, from an application's
  *   seek, which starts a new one. Absent (read as GST_SEQNUM_INVALID): the
  *   element sends no seeks of its own.
+ * * `ended` (gboolean, optional, read as FALSE when absent): TRUE in the
+ *   event framedecimate pushes just before the EOS it sends itself once
+ *   every sample is taken (mode=seek): the stream ends there by design,
+ *   short of its duration and not always in a trick-mode segment (count=1
+ *   seeks nowhere; a top-up's accurate seek may be the last), so an element
+ *   downstream must not take that EOS for a file cut short.
  */
 
 #ifndef __PALETTE_SAMPLING_EVENT_H__
@@ -70,6 +76,7 @@ G_BEGIN_DECLS
 #define PALETTE_SAMPLING_FIELD_SEEK_SEQNUM "seek-seqnum"
 #define PALETTE_SAMPLING_FIELD_MIN_FRAMES "min-frames"
 #define PALETTE_SAMPLING_FIELD_REQUESTED_STEP "requested-step"
+#define PALETTE_SAMPLING_FIELD_ENDED "ended"
 
 /* A plain value: mode is interned, so copies need no freeing. Parameters
  * the mode does not use are 0. */
@@ -86,6 +93,7 @@ typedef struct
    * step may be lower on a short film */
   guint min_frames;
   guint requested_step;
+  gboolean ended;               /* the EOS that follows is the element's own */
 } PaletteSampling;
 
 /* Whether @event (a FLUSH_START, FLUSH_STOP or SEGMENT) comes from one of
@@ -138,6 +146,9 @@ palette_sampling_event_new (const PaletteSampling * sampling)
   if (sampling->seek_seqnum != GST_SEQNUM_INVALID)
     gst_structure_set (s, PALETTE_SAMPLING_FIELD_SEEK_SEQNUM, G_TYPE_UINT,
         sampling->seek_seqnum, NULL);
+  if (sampling->ended)
+    gst_structure_set (s, PALETTE_SAMPLING_FIELD_ENDED, G_TYPE_BOOLEAN, TRUE,
+        NULL);
 
   return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, s);
 }
@@ -192,6 +203,9 @@ palette_sampling_event_parse (GstEvent * event, PaletteSampling * sampling)
   if (!gst_structure_get_uint (s, PALETTE_SAMPLING_FIELD_SEEK_SEQNUM,
           &parsed.seek_seqnum))
     parsed.seek_seqnum = GST_SEQNUM_INVALID;
+  if (!gst_structure_get_boolean (s, PALETTE_SAMPLING_FIELD_ENDED,
+          &parsed.ended))
+    parsed.ended = FALSE;
 
   *sampling = parsed;
   return TRUE;

@@ -1328,6 +1328,12 @@ gst_frame_decimate_seek_finish (GstFrameDecimate * self)
     GST_INFO_OBJECT (self, "every sample taken (%u key frames, %u to top "
         "them up): end of stream", self->seek_plan.keys,
         seek_plan_top_up_kept (&self->seek_plan));
+    if (self->sampling.mode != NULL) {
+      PaletteSampling ended = self->sampling;
+
+      ended.ended = TRUE;
+      gst_frame_decimate_push_sampling (self, &ended);
+    }
     gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
         gst_event_new_eos ());
   }

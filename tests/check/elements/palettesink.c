@@ -1201,6 +1201,40 @@ keep_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* framedecimate mode=seek ends the stream itself after its last sample,
+ * short of the duration and not always in a trick-mode segment: one sample
+ * seeks nowhere, and on the 4-s clip (4 key frames, fewer than
+ * min-keyframes) the last seek of two samples is a top-up's accurate one.
+ * The palette is complete all the same, and no "cut short" warning. */
+GST_START_TEST (test_sampling_seek_ends_complete)
+{
+  guint count;
+
+  if (!have_elements ("vp8enc", "webmmux", "matroskademux", "vp8dec", NULL))
+    return;
+  for (count = 1; count <= 3; count++) {
+    gchar *clip = ensure_four_seconds_clip ();
+    gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! "
+        "videoconvert ! video/x-raw,format=RGB ! framedecimate mode=seek "
+        "count=%u ! palettesink name=sink colors=3", clip, count);
+    GstElement *pipeline = parse (desc);
+    RunResult result;
+
+    run_pipeline (pipeline, NULL, 0, 0, 0, &result);
+    fail_unless (result.eos);
+    fail_unless (result.error == NULL);
+    fail_unless_equals_uint64 (result.sink_frames, count);
+    fail_unless (palette_is_complete (last_palette (&result)),
+        "count=%u: the palette is marked incomplete", count);
+    run_result_clear (&result);
+    gst_object_unref (pipeline);
+    g_free (desc);
+    g_free (clip);
+  }
+}
+
+GST_END_TEST;
+
 /* Through real seeks: framedecimate mode=seek count=3 on the 4-s clip keeps
  * the frames at 0, 2 and 3 s (each reached by a seek, each a flush of the
  * sink); the sink's palette is the palette of those three frames pushed
@@ -2521,6 +2555,7 @@ palettesink_suite (void)
   tcase_add_test (tc, test_record_source);
   tcase_add_test (tc, test_frame_skip);
   tcase_add_test (tc, test_exact_yuv_conversion);
+  tcase_add_test (tc, test_sampling_seek_ends_complete);
   tcase_add_test (tc, test_untagged_matrix);
   tcase_add_test (tc, test_frame_skip_from_event);
   tcase_add_test (tc, test_record_sampling);
