@@ -25,6 +25,7 @@ seek_plan_init (SeekPlan * plan, GstClockTime begin, GstClockTime end,
   plan->prev_seen = GST_CLOCK_TIME_NONE;
   plan->key_gap = GST_CLOCK_TIME_NONE;
   plan->landed = FALSE;
+  plan->sought = GST_CLOCK_TIME_NONE;
   plan->min_frames = MIN (min_frames, count);
   plan->keys = 0;
   plan->first_key = GST_CLOCK_TIME_NONE;
@@ -43,6 +44,10 @@ seek_plan_flushed (SeekPlan * plan)
 {
   plan->prev_seen = GST_CLOCK_TIME_NONE;
   plan->landed = TRUE;
+  /* the plan is as it was when the element sought (no plan: a seek of
+   * another mode) */
+  plan->sought = plan->count > 0 ? seek_plan_target (plan) :
+      GST_CLOCK_TIME_NONE;
 }
 
 static guint
@@ -208,7 +213,16 @@ seek_plan_frame (SeekPlan * plan, GstClockTime t, gboolean key_frames_only)
     if (landed && key_frames_only && t <= plan->last_kept
         && seek_plan_top_up_tail (plan))
       return SEEK_PLAN_DROP_SEEK_ACCURATE;
-    return landed ? SEEK_PLAN_DROP_READ_ON : SEEK_PLAN_DROP_SEEK;
+    if (landed)
+      return SEEK_PLAN_DROP_READ_ON;
+    /* A seek to where the last one went lands where it did: with no key
+     * frame at or after the target (a file cut short) the demuxer snaps
+     * back before it, and seeking again would loop for ever. Read on to
+     * the end instead. */
+    if (GST_CLOCK_TIME_IS_VALID (plan->sought)
+        && seek_plan_target (plan) <= plan->sought)
+      return SEEK_PLAN_DROP_READ_ON;
+    return SEEK_PLAN_DROP_SEEK;
   }
 
   plan->last_kept = t;

@@ -67,6 +67,7 @@ typedef struct
   GstClockTime prev_seen;       /* previous frame since the last flush */
   GstClockTime key_gap;         /* smallest gap seen between key frames */
   gboolean landed;              /* the next frame is the first after a seek */
+  GstClockTime sought;          /* target of the last seek (NONE: none) */
   /* top-up */
   guint min_frames;             /* distinct frames wanted at least (<= count) */
   guint keys;                   /* key frames kept */

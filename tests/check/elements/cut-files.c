@@ -211,7 +211,7 @@ GST_START_TEST (test_not_containers)
 
 GST_END_TEST;
 
-/* Every container, cut at 70 %, in every-nth and keyframes modes: the
+/* Every container, cut at 70 %, in every-nth, keyframes and seek modes: the
  * palette is written and says it is incomplete; the whole file says it is
  * complete. */
 GST_START_TEST (test_cut_files_incomplete_in_every_mode)
@@ -233,6 +233,15 @@ GST_START_TEST (test_cut_files_incomplete_in_every_mode)
     if (containers[i].seekable_when_cut)
       fail_if (palette_outcome (cut, "keyframes") == PALETTE_COMPLETE,
           "cut %s said complete (keyframes)", containers[i].name);
+    /* seek (gst-palette's default) with 30 frames a sample: it seeks, and
+     * ends the stream itself after its last sample (the sampling event's
+     * "ended"), which the whole file's palette must survive and the cut
+     * file's must not hide */
+    fail_unless_equals_int (palette_outcome (whole, "seek count=4"),
+        PALETTE_COMPLETE);
+    if (containers[i].seekable_when_cut)
+      fail_if (palette_outcome (cut, "seek count=4") == PALETTE_COMPLETE,
+          "cut %s said complete (seek)", containers[i].name);
     g_unlink (cut);
     g_unlink (whole);
     g_free (cut);
