@@ -11,6 +11,9 @@
 
 #include <glib-unix.h>
 #include <gst/gst.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -383,12 +386,32 @@ parse_streams (gchar ** args)
   return uris;
 }
 
+/* How often the allocator's free memory goes back to the system */
+#define TRIM_PERIOD_SECONDS 60
+
+/* Decoders and queues allocate more while a stream lags (a load spike, a
+ * stall) and free it once it catches up, but glibc keeps what was freed in
+ * its per-thread arenas: over an hour of 4 streams the heap in use stayed
+ * at 33 ± 3 MB while the arenas' free memory rose from 7.5 to 13-16 MB,
+ * and RSS with it, by steps at each spike; one malloc_trim() at the hour
+ * gave back 8.5 MiB of 112 (docs/live.md). Returning it every minute keeps
+ * RSS to what is in use, so that a service watched for weeks shows no
+ * creep; walking the arenas once a minute costs nothing next to decoding. */
+static gboolean
+on_trim (gpointer user_data)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_CONTINUE;
+}
+
 static gint
 run (Live * live, GPtrArray * uris)
 {
   LiveOptions *o = live->options;
   LiveStreamSettings settings = { 0, };
-  guint sigint, sigterm, duration = 0;
+  guint sigint, sigterm, duration = 0, trim;
   guint i;
 
   settings.interval = o->interval * GST_SECOND;
@@ -417,8 +440,11 @@ run (Live * live, GPtrArray * uris)
   sigterm = g_unix_signal_add (SIGTERM, on_sigterm, live);
   if (o->duration > 0)
     duration = g_timeout_add ((guint) (o->duration * 1000), on_duration, live);
+  trim = g_timeout_add_seconds (TRIM_PERIOD_SECONDS, on_trim, NULL);
 
   g_main_loop_run (live->loop);
+
+  g_source_remove (trim);
 
   /* every stream says "offline" before the connection closes: a clean
    * stop sends no will */
