@@ -13,8 +13,9 @@
 # multiple of none of them (every-nth's 60 frames = 2.5 s, seek's 6 s on 600 s, the GOPs of
 # 1, 5, 10 s and 15 frames): the 4 passes of a 600-s film land on different frames.
 #
-# The master (near-lossless H.264, CRF 10, some 0.2 GB) is made once and cached beside OUT as
-# mix-master-720p24.mkv; a 10-min 1080p film then takes some 10 minutes on 2 shared cores.
+# The master (near-lossless H.264, CRF 10, 122 MB, about a minute to make) is made once and
+# cached beside OUT as mix-master-720p24.mkv; 720p, as no clip is larger (the 1080p films scale
+# it up). A 10-min 1080p film then takes some 8-10 minutes on 2 shared cores.
 # ffmpeg, not GStreamer: a concat of six different demuxers and decoders is fragile there, and
 # GStreamer 1.22's avenc_mpeg2video cannot encode MPEG-2 at all (it rejects every frame rate).
 # tests/bench/sampling-bench caches the films.
