@@ -15,7 +15,7 @@
 #
 # The master (near-lossless H.264, CRF 10, 122 MB, about a minute to make) is made once and
 # cached beside OUT as mix-master-720p24.mkv; 720p, as no clip is larger (the 1080p films scale
-# it up). A 10-min 1080p film then takes some 8-10 minutes on 2 shared cores.
+# it up). A 10-min 1080p film then takes 9-14 minutes on 2 shared, loaded cores.
 # ffmpeg, not GStreamer: a concat of six different demuxers and decoders is fragile there, and
 # GStreamer 1.22's avenc_mpeg2video cannot encode MPEG-2 at all (it rejects every frame rate).
 # tests/bench/sampling-bench caches the films.
