@@ -1268,6 +1268,12 @@ build_settings (Options * o, AnalysisSettings * s, gboolean demo)
   add_prop (&s->decimate_props, "skip-ahead", "true");
   if (o->mode)
     add_prop (&s->decimate_props, "mode", o->mode);
+  else if (!demo)
+    /* Issue #20's rule: the fastest mode whose palette stays within
+     * 0.3 ΔE2000 of every-nth's: seek decodes about --count frames, 0.02-
+     * 0.04x the decode of a long film (docs/benchmarks.md). Short films,
+     * where seeking saves nothing, it reads through. */
+    add_prop (&s->decimate_props, "mode", "seek");
   if (o->step != OPTION_UNSET)
     add_int_prop (&s->decimate_props, "step", o->step);
   else if (demo && o->mode == NULL) {
@@ -1895,11 +1901,12 @@ make_option_context (Options * o)
     {"swatch", 0, 0, G_OPTION_ARG_FILENAME, &o->swatch_file,
         "Draw the swatch PNG to FILE (one film only)", "FILE"},
     {"mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
-        "How frames are sampled: every-nth, interval, count, seek, scene, "
-          "keyframes (--step, --interval and --count choose theirs)", "MODE"},
+        "How frames are sampled: seek (the default), every-nth, interval, "
+          "count, scene, keyframes (--step and --interval choose theirs)",
+        "MODE"},
     {"step", 0, 0, G_OPTION_ARG_INT, &o->step,
-        "Keep one frame in N (--mode=every-nth, the default; default 60)",
-        "N"},
+        "Keep one frame in N, reading the whole film (--mode=every-nth; "
+          "default 60)", "N"},
     {"min-frames", 0, 0, G_OPTION_ARG_INT, &o->min_frames,
         "--mode=every-nth on a film too short for N frames at --step: keep N "
           "frames spread over it instead (default 100; 0: one in --step "
@@ -1907,8 +1914,9 @@ make_option_context (Options * o)
     {"interval", 0, 0, G_OPTION_ARG_CALLBACK, parse_interval,
         "Keep one frame every SECONDS (--mode=interval)", "SECONDS"},
     {"count", 0, 0, G_OPTION_ARG_INT, &o->count,
-        "Keep N frames spread over the film (--mode=count, or --mode=seek "
-          "to reach them by seeking)", "N"},
+        "Keep N frames spread over the film, reached by seeking (--mode=seek, "
+          "the default) or by reading it all (--mode=count); default 100",
+        "N"},
     {"colors", 'k', 0, G_OPTION_ARG_INT, &o->colors,
         "Palette size for color films (default 10)", "N"},
     {NULL}
@@ -2044,7 +2052,7 @@ check_sampling (Options * o)
     {"step", "every-nth", NULL, o->step != OPTION_UNSET},
     {"min-frames", "every-nth", NULL, o->min_frames != OPTION_UNSET},
     {"interval", "interval", NULL, o->interval_set},
-    {"count", "count", "seek", o->count != OPTION_UNSET},
+    {"count", "seek", "count", o->count != OPTION_UNSET},
   };
   const gchar *implied = NULL, *implied_by = NULL;
   guint i;

@@ -102,7 +102,7 @@ test_mistakes (void)
           "--mode=interval; it does nothing with --mode=keyframes (give one "
           "or the other)\n"},
     {{"--step=5", "--count=3"}, "gst-palette: --step and --count choose "
-          "different sampling modes (every-nth, count): give one\n"},
+          "different sampling modes (every-nth, seek): give one\n"},
     {{"--fingerprint-width=0"}, "gst-palette: --fingerprint-width takes a "
           "number of pixels from 1 to 16384, not 0\n"},
     {{"--swatch-height=-20"}, "gst-palette: --swatch-height takes a number "
