@@ -950,6 +950,11 @@ palette_analyzer_get_palette (PaletteAnalyzer *analyzer, PalettePalette *palette
     memset (palette, 0, sizeof (*palette));
     return PALETTE_OUT_OF_MEMORY;
   }
+  /* Clusters closer than 8-bit sRGB can tell apart (a solid picture's
+   * batch centers, refined: "#1f5fc0" twice in a live stream's palette)
+   * are one color to whoever reads the palette. */
+  palette->n_colors = palette_colors_merge_equal (palette->colors,
+      palette->n_colors);
   normalise (palette);
   return PALETTE_OK;
 }

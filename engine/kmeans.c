@@ -258,6 +258,25 @@ palette_colors_sort_by_weight (PaletteColor *colors, unsigned n)
     qsort (colors, n, sizeof (PaletteColor), compare_by_weight);
 }
 
+unsigned
+palette_colors_merge_equal (PaletteColor *colors, unsigned n)
+{
+  unsigned i, j, kept = 0;
+
+  for (i = 0; i < n; i++) {
+    for (j = 0; j < kept; j++)
+      if (palette_rgb_pack (colors[j].rgb) == palette_rgb_pack (colors[i].rgb))
+        break;
+    if (j < kept) {
+      colors[j].weight += colors[i].weight;
+    } else {
+      colors[kept++] = colors[i];
+    }
+  }
+  palette_colors_sort_by_weight (colors, kept);
+  return kept;
+}
+
 /* Converts the non-empty clusters back to sRGB, sorted. */
 static unsigned
 emit_centers (PaletteColorSpace space, unsigned k, double (*centers)[3],

@@ -52,6 +52,10 @@ unsigned palette_gray_levels (const uint64_t luma[256], unsigned k,
 /* Sorts colors by weight, heaviest first (stable, deterministic). */
 void palette_colors_sort_by_weight (PaletteColor *colors, unsigned n);
 
+/* Colors that are the same in 8-bit sRGB (palette_rgb_pack) made one, their
+ * weights added, then sorted by weight; returns how many remain. */
+unsigned palette_colors_merge_equal (PaletteColor *colors, unsigned n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -227,6 +227,23 @@ test_sort (void)
   g_assert_cmpfloat (c[3].rgb[0], ==, 5);
 }
 
+/* Two clusters that round to the same 8-bit color are one */
+static void
+test_merge_equal (void)
+{
+  /* 31.2 and 30.8 are both 31 in 8 bits; 192.6 is 193 */
+  PaletteColor c[4] = { {{31.2, 95, 192}, 0.5}, {{200, 0, 0}, 0.3},
+  {{30.8, 95, 192.2}, 0.4}, {{31, 95, 192.6}, 0.1}
+  };
+
+  g_assert_cmpuint (palette_colors_merge_equal (c, 4), ==, 3);
+  g_assert_cmpuint (palette_rgb_pack (c[0].rgb), ==, 0x1f5fc0);
+  g_assert_cmpfloat_with_epsilon (c[0].weight, 0.9, 1e-12);
+  g_assert_cmpuint (palette_rgb_pack (c[1].rgb), ==, 0xc80000);
+  g_assert_cmpuint (palette_rgb_pack (c[2].rgb), ==, 0x1f5fc1);
+  g_assert_cmpuint (palette_colors_merge_equal (c, 0), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -237,5 +254,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/kmeans/edge-cases", test_edge_cases);
   g_test_add_func ("/engine/kmeans/refine", test_refine);
   g_test_add_func ("/engine/kmeans/sort", test_sort);
+  g_test_add_func ("/engine/kmeans/merge-equal", test_merge_equal);
   return g_test_run ();
 }
