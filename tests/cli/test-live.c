@@ -523,6 +523,128 @@ test_events (Sender * sender)
   g_free (uri);
 }
 
+/* Starts the RTSP server (rtsp-server.py) on PORT serving COLOR, and waits
+ * until it listens (its "ready" line, within 20 s); NULL when Python has no
+ * GstRtspServer. */
+static GSubprocess *
+rtsp_server_start (const gchar * script, guint16 port, guint32 color)
+{
+  gchar *port_text = g_strdup_printf ("%u", port);
+  gchar *color_text = g_strdup_printf ("%06x", color);
+  const gchar *argv[] = { "/usr/bin/python3", script, port_text, color_text,
+    NULL
+  };
+  GSubprocess *server = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+      G_SUBPROCESS_FLAGS_STDERR_SILENCE, argv);
+  GDataInputStream *lines =
+      g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  gchar *line = g_data_input_stream_read_line (lines, NULL, NULL, NULL);
+
+  /* a server that cannot start ends, and the read sees the end */
+  if (g_strcmp0 (line, "ready") != 0) {
+    g_subprocess_force_exit (server);
+    g_clear_object (&server);
+  }
+  g_free (line);
+  g_object_unref (lines);
+  g_free (color_text);
+  g_free (port_text);
+  return server;
+}
+
+static void
+rtsp_server_stop (GSubprocess * server)
+{
+  g_subprocess_force_exit (server);
+  g_assert_true (wait_exit (server, 5));
+  g_object_unref (server);
+}
+
+/* rtsp:// end to end: a camera's stream gives its color; the server gone
+ * for 4 s, the stream is reported in error and retried (back-off from 0.5
+ * to 1 s), then comes back online with palettes again. */
+static void
+test_rtsp (const gchar * script)
+{
+  const guint32 color = 0xc04020;
+  guint16 port = free_port (SOCK_STREAM);
+  GSubprocess *server = rtsp_server_start (script, port, color), *live;
+  gchar *uri, *dir, *events, *data, **lines, **line;
+  const gchar *argv[11];
+  guint online = 0, errors = 0, palettes_before = 0, palettes_after = 0;
+  gboolean down = FALSE;
+
+  if (server == NULL) {
+    printf ("SKIP rtsp: no GstRtspServer for Python (.ci/install-deps "
+        "installs gir1.2-gst-rtsp-server-1.0)\n");
+    return;
+  }
+  dir = g_dir_make_tmp ("test-live-rtsp-XXXXXX", NULL);
+  events = g_build_filename (dir, "events.jsonl", NULL);
+  uri = g_strdup_printf ("cam=rtsp://127.0.0.1:%u/cam", port);
+  argv[0] = gst_palette;
+  argv[1] = "live";
+  argv[2] = "--events";
+  argv[3] = events;
+  argv[4] = "--duration=16";
+  argv[5] = "--interval=0.5";
+  argv[6] = "--window=2";
+  argv[7] = "--retry-min=0.5";
+  /* back within a second of the server (slow under sanitizers) */
+  argv[8] = "--retry-max=1";
+  argv[9] = uri;
+  argv[10] = NULL;
+  live = spawn (G_SUBPROCESS_FLAGS_STDERR_SILENCE, argv);
+  g_usleep (5 * G_USEC_PER_SEC);
+  rtsp_server_stop (server);
+  g_usleep (4 * G_USEC_PER_SEC);
+  server = rtsp_server_start (script, port, color);
+  g_assert_nonnull (server);
+  g_assert_true (wait_exit (live, 30));
+  g_assert_true (g_subprocess_get_if_exited (live));
+  g_assert_cmpint (g_subprocess_get_exit_status (live), ==, 0);
+  g_object_unref (live);
+  rtsp_server_stop (server);
+
+  g_assert_true (g_file_get_contents (events, &data, NULL, NULL));
+  lines = g_strsplit (data, "\n", -1);
+  for (line = lines; *line != NULL && **line != '\0'; line++) {
+    JsonObject *event = parse (*line);
+    const gchar *kind = json_object_get_string_member (event, "event");
+
+    if (g_str_equal (kind, "status") && status_is (event, "online"))
+      online++;
+    if (g_str_equal (kind, "status") && status_is (event, "error")) {
+      /* each retry says when: a back-off of 0.5 s, then longer */
+      g_assert_true (json_object_get_double_member (event, "retry_in") >=
+          0.5);
+      errors++;
+      down = TRUE;
+    }
+    if (g_str_equal (kind, "palette")) {
+      g_assert_true (dominant_is (event, GUINT_TO_POINTER (color)));
+      if (down)
+        palettes_after++;
+      else
+        palettes_before++;
+    }
+    json_object_unref (event);
+  }
+  printf ("rtsp: %u palettes, %u errors while the server was gone, "
+      "%u palettes after\n", palettes_before, errors, palettes_after);
+  g_assert_cmpuint (online, ==, 2);
+  g_assert_cmpuint (errors, >=, 1);
+  g_assert_cmpuint (palettes_before, >=, 2);
+  g_assert_cmpuint (palettes_after, >=, 2);
+  g_strfreev (lines);
+  g_free (data);
+  g_unlink (events);
+  g_rmdir (dir);
+  g_free (events);
+  g_free (dir);
+  g_free (uri);
+}
+
 static gint
 skip (const gchar * why)
 {
@@ -550,8 +672,8 @@ main (int argc, char **argv)
   guint i;
 
   gst_init (&argc, &argv);
-  if (argc != 2) {
-    fprintf (stderr, "usage: test-live GST-PALETTE\n");
+  if (argc != 3) {
+    fprintf (stderr, "usage: test-live GST-PALETTE RTSP-SERVER.PY\n");
     return 2;
   }
   gst_palette = argv[1];
@@ -573,6 +695,7 @@ main (int argc, char **argv)
   sender_start (&senders[0]);
   test_events (&senders[0]);
   sender_stop (&senders[0]);
+  test_rtsp (argv[2]);
 
   broker_path = g_find_program_in_path ("mosquitto");
   if (broker_path == NULL && !g_file_test ("/usr/sbin/mosquitto",
