@@ -109,6 +109,22 @@ assert_counters (GstElement * fd, guint64 in, guint64 out, guint64 drop)
   fail_unless_equals_uint64 (d, drop);
 }
 
+/* After a seek sampler's end: it kept OUT frames and counted in each frame
+ * it received, which is every frame DECODED but perhaps the one upstream
+ * pushed after the element's EOS flow return (it may not reach the element
+ * before the stream stops: under ASan it did not, once) */
+static void
+assert_counters_at_end (GstElement * fd, guint64 decoded, guint64 out)
+{
+  guint64 i, o, d;
+
+  g_object_get (fd, "in", &i, "out", &o, "drop", &d, NULL);
+  fail_unless_equals_uint64 (o, out);
+  fail_unless (i == decoded || i + 1 == decoded, "in %" G_GUINT64_FORMAT
+      ", decoded %" G_GUINT64_FORMAT, i, decoded);
+  fail_unless_equals_uint64 (d, i - out);
+}
+
 static void
 assert_src_framerate (GstHarness * h, gint num, gint den)
 {
@@ -1464,7 +1480,7 @@ GST_START_TEST (test_seek_top_up)
   /* the kept frames only; upstream may push one more frame (of the
    * ACCURATE segment) before the EOS flow return after the last stops it */
   fail_unless (c.decoded >= 8 && c.decoded <= 9, "decoded %u", c.decoded);
-  assert_counters (fd, c.decoded, 8, c.decoded - 8);
+  assert_counters_at_end (fd, c.decoded, 8);
   gst_object_unref (fd);
   collected_clear (&c);
 }
@@ -1493,7 +1509,7 @@ GST_START_TEST (test_seek_top_up_reads_on)
   /* frames 37-45 in the gap read on, one for each of the others (and
    * maybe one past the last, as above) */
   fail_unless (c.decoded >= 17 && c.decoded <= 18, "decoded %u", c.decoded);
-  assert_counters (fd, c.decoded, 10, c.decoded - 10);
+  assert_counters_at_end (fd, c.decoded, 10);
   gst_object_unref (fd);
   collected_clear (&c);
 }
