@@ -44,23 +44,8 @@ append_node (GString * out, JsonNode * node)
       g_string_append (out, "null");
       break;
     case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node)) {
-        case G_TYPE_STRING:
-          palette_record_append_string (out, json_node_get_string (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" :
-              "false");
-          break;
-        case G_TYPE_DOUBLE:
-          palette_record_append_double (out, json_node_get_double (node),
-              FALSE);
-          break;
-        default:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT,
-              json_node_get_int (node));
-          break;
-      }
+      /* whole doubles without a fraction, as the payloads always had */
+      palette_record_append_value (out, node, FALSE);
       break;
   }
 }

@@ -387,6 +387,31 @@ node_depth (JsonNode * node, guint max)
 static void append_node (GString * out, JsonNode * node, guint indent,
     gboolean in_array);
 
+void
+palette_record_append_value (GString * out, JsonNode * node,
+    gboolean as_float)
+{
+  switch (json_node_get_value_type (node)) {
+    case G_TYPE_INT64:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT,
+          json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      palette_record_append_double (out, json_node_get_double (node),
+          as_float);
+      break;
+    case G_TYPE_BOOLEAN:
+      g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      break;
+    case G_TYPE_STRING:
+      palette_record_append_string (out, json_node_get_string (node));
+      break;
+    default:
+      g_string_append (out, "null");
+      break;
+  }
+}
+
 static void
 append_newline (GString * out, guint indent)
 {
@@ -425,25 +450,7 @@ append_node (GString * out, JsonNode * node, guint indent, gboolean in_array)
       g_string_append (out, "null");
       break;
     case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node)) {
-        case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT,
-              json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          append_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" :
-              "false");
-          break;
-        case G_TYPE_STRING:
-          palette_record_append_string (out, json_node_get_string (node));
-          break;
-        default:
-          g_string_append (out, "null");
-          break;
-      }
+      palette_record_append_value (out, node, TRUE);
       break;
     case JSON_NODE_ARRAY:{
       JsonArray *array = json_node_get_array (node);

@@ -91,6 +91,11 @@ void palette_record_append_string (GString * out, const gchar * text);
 void palette_record_append_double (GString * out, gdouble value,
     gboolean as_float);
 
+/* NODE (a JSON_NODE_VALUE) as the records write it: strings and doubles as
+ * above (AS_FLOAT for doubles), whole numbers and booleans plainly. */
+void palette_record_append_value (GString * out, JsonNode * node,
+    gboolean as_float);
+
 /* Checks that path can be written: its folder exists and is writable, and
  * the path is not a folder or another non-regular file. */
 gboolean palette_record_check_location (const gchar * path, GError ** error);
