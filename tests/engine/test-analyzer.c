@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "palette-engine.h"
+#include "engine-test.h"
 #include "engine-private.h"
 
 #define W 160
@@ -29,16 +30,6 @@ solid_frame (const uint8_t rgb[3], unsigned w, unsigned h, unsigned noise, GRand
       f[i * 3 + c] = (uint8_t) CLAMP (v, 0, 255);
     }
   return f;
-}
-
-static double
-delta_e8 (const double rgb[3], const uint8_t want[3])
-{
-  double w[3] = { want[0], want[1], want[2] }, l1[3], l2[3];
-
-  palette_srgb_to_cielab (rgb, l1);
-  palette_srgb_to_cielab (w, l2);
-  return palette_ciede2000 (l1, l2);
 }
 
 /* frame i of a 100-frame film is red, blue or yellow 50/30/20 */

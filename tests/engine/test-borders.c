@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "palette-engine.h"
+#include "engine-test.h"
 
 #define W 160
 #define H 90
@@ -43,16 +44,6 @@ make_frame (const Bars *bars, const uint8_t c1[3], const uint8_t c2[3],
       }
     }
   return f;
-}
-
-static double
-delta_e8 (const double rgb[3], const uint8_t want[3])
-{
-  double w[3] = { want[0], want[1], want[2] }, l1[3], l2[3];
-
-  palette_srgb_to_cielab (rgb, l1);
-  palette_srgb_to_cielab (w, l2);
-  return palette_ciede2000 (l1, l2);
 }
 
 /* The palette is exactly c1 and c2 in shares s1 and 1 - s1 */
